@@ -1,0 +1,253 @@
+"""The ``Benchmark`` table: every accuracy the package reads, in one validated object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+import numpy as np
+
+from nascompanion.spaces import nb201
+
+DATASETS: tuple[str, ...] = ("cifar10-valid", "cifar10", "cifar100", "ImageNet16-120")
+"""NAS-Bench-201's four training set-ups, under its own names."""
+
+PUBLISHED_OPTIMA: Mapping[tuple[str, str], float] = MappingProxyType(
+    {
+        ("cifar10-valid", "validation"): 91.6067,
+        ("cifar10", "test"): 94.373,
+        ("cifar100", "test"): 73.513,
+        ("ImageNet16-120", "test"): 47.311,
+    }
+)
+"""Best mean-of-seeds 200-epoch accuracy (%) that NB201 publishes, by (dataset, metric)."""
+
+OPTIMUM_TOLERANCE = 0.15
+"""Largest allowed gap (accuracy points) between a file's optimum and the published one."""
+
+METRICS = ("validation", "test")
+
+
+class BenchmarkDataError(ValueError):
+    """A benchmark file or table is missing, corrupt, or not what it claims to be."""
+
+
+@dataclass(frozen=True)
+class SeedNoise:
+    """An estimate of the seed-to-seed standard deviation of validation accuracy.
+
+    Attributes
+    ----------
+    sigma
+        Standard deviation of one training seed's accuracy around the
+        architecture's expected accuracy, in accuracy points.
+    method
+        How it was estimated, in words, for figure captions and tables.
+    n
+        Number of architectures the estimate rests on.
+    """
+
+    sigma: float
+    method: str
+    n: int
+
+
+@dataclass(frozen=True)
+class DatasetResults:
+    """Accuracies of all 15,625 cells on one NB201 dataset.
+
+    Attributes
+    ----------
+    name
+        NB201 dataset name.
+    validation, test
+        Accuracy in %, shape ``(15625, n_seeds)``, NaN where a seed is missing;
+        ``None`` when the source has no such metric.
+    validation_metric, test_metric
+        What each column is (split, epochs, how seeds were combined).
+    per_seed
+        True when each column is one training seed; False when the source only
+        gives a mean over seeds (then ``n_seeds == 1`` and the column is a mean).
+    seed_noise
+        Seed-to-seed noise of the validation metric, if it could be estimated.
+    """
+
+    name: str
+    validation: np.ndarray | None
+    test: np.ndarray | None
+    validation_metric: str
+    test_metric: str
+    per_seed: bool
+    seed_noise: SeedNoise | None = None
+
+    def __post_init__(self) -> None:
+        for metric in METRICS:
+            values = getattr(self, metric)
+            if values is None:
+                continue
+            values = np.array(values, dtype=np.float64, copy=True)
+            if values.ndim == 1:
+                values = values[:, None]
+            values.setflags(write=False)
+            object.__setattr__(self, metric, values)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a benchmark came from.
+
+    Attributes
+    ----------
+    kind
+        ``"nb201-official"`` (a ``NAS-Bench-201-v1_*.pth`` file) or
+        ``"nb201-tables"`` (the mean-of-seeds CSV tables).
+    sources
+        Paths of the files read.
+    checksums
+        ``{file name: "md5:..."}`` of the files read.
+    notes
+        Plain-language caveats (e.g. "means of seeds, not single seeds").
+    """
+
+    kind: str
+    sources: tuple[str, ...]
+    checksums: Mapping[str, str]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """Per-dataset, per-architecture, per-seed accuracies of the NB201 space.
+
+    Rows are NB201 benchmark indices, so ``losses[nb201.neighbour_table()]`` is
+    always meaningful. Build one with :func:`nascompanion.data.load_benchmark`.
+    """
+
+    results: Mapping[str, DatasetResults]
+    provenance: Provenance
+    arch_strings: tuple[str, ...] = field(default_factory=nb201.arch_strings, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "results", MappingProxyType(dict(self.results)))
+
+    @property
+    def datasets(self) -> tuple[str, ...]:
+        """Datasets present, in NB201's order."""
+        return tuple(d for d in DATASETS if d in self.results) + tuple(
+            d for d in self.results if d not in DATASETS
+        )
+
+    def dataset(self, dataset: str) -> DatasetResults:
+        """The results for one dataset.
+
+        Raises
+        ------
+        ValueError
+            If ``dataset`` is not in this benchmark (the message lists those that are).
+        """
+        if dataset not in self.results:
+            raise ValueError(
+                f"unknown dataset {dataset!r}; this benchmark has: {', '.join(self.datasets)}"
+            )
+        return self.results[dataset]
+
+    def has_metric(self, dataset: str, metric: str) -> bool:
+        """Whether ``metric`` ('validation' or 'test') exists for ``dataset``."""
+        _check_metric(metric)
+        return getattr(self.dataset(dataset), metric) is not None
+
+    def accuracy(self, dataset: str, metric: str) -> np.ndarray:
+        """Accuracy (%) of every cell, shape ``(15625, n_seeds)``, NaN for missing seeds.
+
+        Raises
+        ------
+        ValueError
+            For an unknown dataset or metric, or a metric this source lacks.
+        """
+        _check_metric(metric)
+        results = self.dataset(dataset)
+        values = getattr(results, metric)
+        if values is None:
+            have = [m for m in METRICS if getattr(results, m) is not None]
+            raise ValueError(
+                f"{metric} accuracy of {dataset!r} is not in this benchmark "
+                f"({self.provenance.kind}); available for {dataset!r}: {', '.join(have) or 'nothing'}"
+            )
+        return values
+
+    def validation_accuracy(self, dataset: str) -> np.ndarray:
+        """Validation accuracy (%), shape ``(15625, n_seeds)``."""
+        return self.accuracy(dataset, "validation")
+
+    def test_accuracy(self, dataset: str) -> np.ndarray:
+        """Test accuracy (%), shape ``(15625, n_seeds)``."""
+        return self.accuracy(dataset, "test")
+
+    def is_per_seed(self, dataset: str) -> bool:
+        """True if columns are single training seeds, False if they are means of seeds."""
+        return self.dataset(dataset).per_seed
+
+    def seed_counts(self, dataset: str, metric: str = "validation") -> np.ndarray:
+        """Number of seeds with a value for every cell (all 1 for mean-only data)."""
+        return np.sum(~np.isnan(self.accuracy(dataset, metric)), axis=1)
+
+    def metric_name(self, dataset: str, metric: str) -> str:
+        """What the values of ``metric`` are, in words."""
+        self.accuracy(dataset, metric)
+        return getattr(self.dataset(dataset), f"{metric}_metric")
+
+
+def _check_metric(metric: str) -> None:
+    if metric not in METRICS:
+        raise ValueError(f"unknown metric {metric!r}; allowed: {', '.join(METRICS)}")
+
+
+def validate(benchmark: Benchmark, where: str, check_optima: bool = True) -> Benchmark:
+    """Check a freshly imported benchmark; raise :class:`BenchmarkDataError` naming ``where``.
+
+    Checks: 15,625 unique architecture strings in NB201 index order; every value
+    within [0, 100] or NaN; every cell has at least one seed for every metric
+    present; the mean-of-seeds optimum matches the published one where known.
+    """
+    strings = benchmark.arch_strings
+    if len(strings) != nb201.N_ARCHS:
+        raise BenchmarkDataError(f"{where}: {len(strings)} architectures, expected {nb201.N_ARCHS}")
+    if len(set(strings)) != len(strings):
+        raise BenchmarkDataError(f"{where}: architecture strings are not unique")
+    expected = nb201.arch_strings()
+    if tuple(strings) != expected:
+        bad = next(i for i, (a, b) in enumerate(zip(strings, expected)) if a != b)
+        raise BenchmarkDataError(
+            f"{where}: row {bad} holds {strings[bad]!r} but NB201 index {bad} is {expected[bad]!r}; "
+            "rows must be in NB201 index order"
+        )
+    if not benchmark.results:
+        raise BenchmarkDataError(f"{where}: no dataset found")
+    for name, results in benchmark.results.items():
+        for metric in METRICS:
+            values = getattr(results, metric)
+            if values is None:
+                continue
+            label = f"{where}: {name} {metric} accuracy"
+            if values.shape[0] != nb201.N_ARCHS:
+                raise BenchmarkDataError(f"{label} has {values.shape[0]} rows, expected {nb201.N_ARCHS}")
+            finite = values[~np.isnan(values)]
+            if finite.size and (finite.min() < 0 or finite.max() > 100):
+                raise BenchmarkDataError(
+                    f"{label} has values outside [0, 100] (min {finite.min():.4g}, max {finite.max():.4g})"
+                )
+            missing = np.isnan(values).all(axis=1)
+            if missing.any():
+                raise BenchmarkDataError(
+                    f"{label} is missing for {int(missing.sum())} architectures (first: index {int(np.argmax(missing))})"
+                )
+            published = PUBLISHED_OPTIMA.get((name, metric))
+            if check_optima and published is not None:
+                best = float(np.nanmax(np.nanmean(values, axis=1)))
+                if abs(best - published) > OPTIMUM_TOLERANCE:
+                    raise BenchmarkDataError(
+                        f"{label}: best mean-of-seeds value is {best:.4f}, but NB201's published optimum is "
+                        f"{published} (tolerance {OPTIMUM_TOLERANCE}); wrong file, epochs or split?"
+                    )
+    return benchmark

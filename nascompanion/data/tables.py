@@ -1,0 +1,194 @@
+"""Importer for the mean-of-seeds NAS-Bench-201 CSV tables.
+
+The tables give, for all 15,625 cells, the 200-epoch accuracies averaged over
+the training seeds NB201 has (1 to 3), plus one-seed values for the best and
+worst ~1% of cells. They carry no per-seed values, so the benchmark they make is
+marked mean-only and a one-seed ("standard") objective cannot be read from it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from pathlib import Path
+
+import numpy as np
+
+from nascompanion.data import seed_noise
+from nascompanion.data.benchmark import (
+    Benchmark,
+    BenchmarkDataError,
+    DatasetResults,
+    Provenance,
+    validate,
+)
+from nascompanion.spaces import nb201
+
+CIFAR10_VALID_FILE = "nb201_cifar10-valid_mean200.csv"
+TEST_FILE = "nb201_test_mean200.csv"
+GENOTYPE_DIR = "top_bottom_1pct"
+REQUIRED_FILES = (CIFAR10_VALID_FILE, TEST_FILE)
+
+_TEST_COLUMNS = {
+    "cifar10": "CIFAR10TestAccuracy200Epochs",
+    "cifar100": "CIFAR100TestAccuracy200Epochs",
+    "ImageNet16-120": "ImageNetTestAccuracy200Epochs",
+}
+_GENOTYPE_NAMES = {"cifar10-valid": "cifar10", "cifar100": "cifar100", "ImageNet16-120": "ImageNet"}
+_MEAN_NOTE = "200 epochs, mean over the 1-3 training seeds NB201 has"
+
+
+def is_table_folder(folder: Path) -> bool:
+    """Whether ``folder`` holds the two required tables."""
+    return all((folder / name).is_file() for name in REQUIRED_FILES)
+
+
+def md5(path: Path) -> str:
+    """``"md5:<hex>"`` of a file."""
+    digest = hashlib.md5()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return "md5:" + digest.hexdigest()
+
+
+def _read_columns(path: Path, columns: list[str], arch_column: str) -> tuple[list[str], dict[str, np.ndarray]]:
+    if not path.is_file():
+        raise BenchmarkDataError(f"{path}: file not found")
+    try:
+        with open(path, newline="") as handle:
+            reader = csv.DictReader(handle)
+            header = reader.fieldnames or []
+            missing = [c for c in [arch_column, *columns] if c not in header]
+            if missing:
+                raise BenchmarkDataError(
+                    f"{path}: not an NB201 table, missing column(s) {', '.join(missing)}; "
+                    f"found: {', '.join(header) or 'no header'}"
+                )
+            archs: list[str] = []
+            values: dict[str, list[float]] = {c: [] for c in columns}
+            for line, row in enumerate(reader, start=2):
+                archs.append(row[arch_column])
+                for c in columns:
+                    try:
+                        values[c].append(float(row[c]))
+                    except (TypeError, ValueError):
+                        raise BenchmarkDataError(
+                            f"{path}, line {line}: column {c} holds {row[c]!r}, not a number"
+                        ) from None
+    except UnicodeDecodeError as err:
+        raise BenchmarkDataError(f"{path}: not a text CSV file ({err.reason})") from None
+    except csv.Error as err:
+        raise BenchmarkDataError(f"{path}: corrupt CSV ({err})") from None
+    if len(archs) != nb201.N_ARCHS:
+        raise BenchmarkDataError(
+            f"{path}: {len(archs)} rows, expected {nb201.N_ARCHS} (truncated or wrong file?)"
+        )
+    return archs, {c: np.asarray(v) for c, v in values.items()}
+
+
+def _check_same_order(path: Path, archs: list[str]) -> None:
+    expected = nb201.arch_strings()
+    for i, (got, want) in enumerate(zip(archs, expected)):
+        if got != want:
+            raise BenchmarkDataError(
+                f"{path}: row {i} holds {got!r} but NB201 index {i} is {want!r}; rows must be in NB201 index order"
+            )
+
+
+def _genotype_noise(folder: Path, dataset: str) -> tuple[object, str | None]:
+    name = _GENOTYPE_NAMES.get(dataset)
+    path = folder / GENOTYPE_DIR / f"genotype_{name}_best.csv"
+    if name is None or not path.is_file():
+        return None, None
+    single, mean = [], []
+    with open(path, newline="") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            try:
+                mean.append(float(row["f_avg"]))
+                single.append(float(row["f_sng"]))
+            except (KeyError, TypeError, ValueError):
+                raise BenchmarkDataError(f"{path}, line {line}: expected numeric f_avg and f_sng columns") from None
+    estimate = seed_noise.from_single_and_mean(np.asarray(single), np.asarray(mean))
+    return estimate, str(path)
+
+
+def load_tables(folder: Path) -> Benchmark:
+    """Read the NB201 mean-of-seeds tables from ``folder``.
+
+    Parameters
+    ----------
+    folder
+        Folder with ``nb201_cifar10-valid_mean200.csv`` and ``nb201_test_mean200.csv``
+        (and optionally ``top_bottom_1pct/`` for the seed-noise estimate).
+
+    Returns
+    -------
+    Benchmark
+        Mean-only (``per_seed`` False) results for ``cifar10-valid`` (validation
+        = x-valid, test = ori-test), and test accuracy for ``cifar10`` (ori-test),
+        ``cifar100`` and ``ImageNet16-120`` (x-test).
+
+    Raises
+    ------
+    BenchmarkDataError
+        If a file is missing, truncated, corrupt or out of NB201 order.
+    """
+    folder = Path(folder)
+    missing = [name for name in REQUIRED_FILES if not (folder / name).is_file()]
+    if missing:
+        raise BenchmarkDataError(f"{folder}: missing {', '.join(missing)}; expected both of {', '.join(REQUIRED_FILES)}")
+    valid_path, test_path = folder / CIFAR10_VALID_FILE, folder / TEST_FILE
+    archs, c10v = _read_columns(valid_path, ["valid-accuracy", "test-accuracy"], "arch_str")
+    _check_same_order(valid_path, archs)
+    archs2, tests = _read_columns(test_path, list(_TEST_COLUMNS.values()), "ArchitectureString")
+    _check_same_order(test_path, archs2)
+
+    sources = [str(valid_path), str(test_path)]
+    noise = {}
+    for dataset in ("cifar10-valid", "cifar100", "ImageNet16-120"):
+        estimate, source = _genotype_noise(folder, dataset)
+        noise[dataset] = estimate
+        if source:
+            sources.append(source)
+
+    results = {
+        "cifar10-valid": DatasetResults(
+            "cifar10-valid",
+            validation=c10v["valid-accuracy"],
+            test=c10v["test-accuracy"],
+            validation_metric=f"x-valid accuracy (%), {_MEAN_NOTE}",
+            test_metric=f"ori-test accuracy (%) of the cifar10-valid model, {_MEAN_NOTE}",
+            per_seed=False,
+            seed_noise=noise["cifar10-valid"],
+        ),
+        "cifar10": DatasetResults(
+            "cifar10",
+            validation=None,
+            test=tests[_TEST_COLUMNS["cifar10"]],
+            validation_metric="",
+            test_metric=f"ori-test accuracy (%) of the model trained on train+valid, {_MEAN_NOTE}",
+            per_seed=False,
+        ),
+    }
+    for dataset in ("cifar100", "ImageNet16-120"):
+        results[dataset] = DatasetResults(
+            dataset,
+            validation=None,
+            test=tests[_TEST_COLUMNS[dataset]],
+            validation_metric="",
+            test_metric=f"x-test accuracy (%), {_MEAN_NOTE}",
+            per_seed=False,
+            seed_noise=noise[dataset],
+        )
+    provenance = Provenance(
+        kind="nb201-tables",
+        sources=tuple(sources),
+        checksums={Path(s).name: md5(Path(s)) for s in sources},
+        notes=(
+            "Every value is a MEAN over NB201's training seeds; no value is one seed.",
+            "cifar100 and ImageNet16-120 validation (x-valid) accuracies are not in these tables.",
+            "Seed noise estimated from the best ~1% of cells (top_bottom_1pct).",
+        ),
+    )
+    return validate(Benchmark(results=results, provenance=provenance), where=str(folder))
