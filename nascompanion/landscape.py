@@ -1,0 +1,194 @@
+"""Loss-landscape statistics for every start at once (paper, Sec. 3-4, Table 1).
+
+Notation follows Sec. 3: ``LS(v)`` is one step of Algorithm 1 from ``v`` (the
+best neighbour, if strictly better), ``LS*(v)`` the local minimum it converges
+to, and ``LS^{-*}(v)`` the full preimage (basin) of ``v``.
+
+Tie rule: among equally good best neighbours, LS moves to the one that comes
+first in the neighbour table's row order; a neighbour with the SAME loss as ``v``
+is not an improvement, so such a ``v`` is a local minimum. The global minimum is
+the set of all cells with the smallest loss; a start "reaches the global
+minimum" when its LS* is in that set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Mapping
+
+import numpy as np
+
+
+def ls_map(losses: np.ndarray, neighbours: np.ndarray) -> np.ndarray:
+    """One step of local search from every node: ``LS(v)``, or ``v`` itself at a local minimum.
+
+    Parameters
+    ----------
+    losses
+        Loss of every node, shape ``(n,)``.
+    neighbours
+        Neighbour table, shape ``(n, s)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``nxt[v]`` = the best neighbour of ``v`` if its loss is strictly lower
+        than ``losses[v]``, else ``v``.
+
+    Examples
+    --------
+    >>> path = np.array([[1, 1], [0, 2], [1, 1]])  # 0 - 1 - 2
+    >>> ls_map(np.array([3.0, 2.0, 1.0]), path).tolist()
+    [1, 2, 2]
+    """
+    losses = np.asarray(losses, dtype=float)
+    neighbours = np.asarray(neighbours)
+    if losses.ndim != 1 or neighbours.ndim != 2 or neighbours.shape[0] != losses.shape[0]:
+        raise ValueError(
+            f"losses must be (n,) and neighbours (n, s) with the same n; got {losses.shape} and {neighbours.shape}"
+        )
+    if np.isnan(losses).any():
+        raise ValueError(f"losses contain {int(np.isnan(losses).sum())} NaN values")
+    nb_losses = losses[neighbours]
+    best = np.argmin(nb_losses, axis=1)
+    rows = np.arange(losses.shape[0])
+    improves = nb_losses[rows, best] < losses
+    return np.where(improves, neighbours[rows, best], rows)
+
+
+def converge(nxt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``LS*`` and the number of LS steps from every node, by pointer jumping.
+
+    Parameters
+    ----------
+    nxt
+        Output of :func:`ls_map`.
+
+    Returns
+    -------
+    ls_star, steps
+        The local minimum each node converges to, and how many moves it takes
+        (0 for a local minimum). ``O(n log depth)`` work.
+    """
+    jump = np.asarray(nxt).copy()
+    steps = (jump != np.arange(jump.shape[0])).astype(np.int64)
+    while True:
+        further = jump[jump]
+        if np.array_equal(further, jump):
+            return jump, steps
+        steps = steps + steps[jump]
+        jump = further
+
+
+def preimage_counts(nxt: np.ndarray, k_max: int) -> np.ndarray:
+    """``|LS^{-k}(v)|`` for ``k = 0..k_max`` and every node ``v``.
+
+    ``LS^{-k}(v)`` is the set of nodes that are exactly ``k`` moves away from
+    ``v`` along local search (``LS`` of a local minimum is empty, so no node
+    reaches a minimum "again" by standing still).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(k_max + 1, n)``; row 0 is all ones.
+    """
+    n = nxt.shape[0]
+    moving = nxt != np.arange(n)
+    position = np.arange(n)
+    alive = np.ones(n, dtype=bool)
+    counts = np.zeros((k_max + 1, n), dtype=np.int64)
+    counts[0] = 1
+    for k in range(1, k_max + 1):
+        alive &= moving[position]
+        position = nxt[position]
+        counts[k] = np.bincount(position[alive], minlength=n)
+    return counts
+
+
+@dataclass(frozen=True)
+class LandscapeStats(Mapping):
+    """Table 1 statistics and the per-start arrays behind them.
+
+    Keys: ``iterations`` (mean over starts of neighbourhood evaluations, the
+    last one at the minimum included: ``steps + 1``), ``local_minima`` (count),
+    ``reached_global_pct`` (% of starts whose LS* is a global minimum),
+    ``ls_star``, ``ls_map``, ``steps`` (per start), ``basin_sizes`` (``|LS^{-*}(v)|``
+    for every node, 0 for non-minima), ``global_minima`` (indices).
+    """
+
+    iterations: float
+    local_minima: int
+    reached_global_pct: float
+    ls_star: np.ndarray = field(repr=False)
+    ls_map: np.ndarray = field(repr=False)
+    steps: np.ndarray = field(repr=False)
+    basin_sizes: np.ndarray = field(repr=False)
+    global_minima: np.ndarray = field(repr=False)
+
+    def __getitem__(self, key: str):
+        if key not in self.__dataclass_fields__:
+            raise KeyError(f"{key!r}; keys: {', '.join(self.__dataclass_fields__)}")
+        return getattr(self, key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.__dataclass_fields__)
+
+    def __len__(self) -> int:
+        return len(self.__dataclass_fields__)
+
+    @property
+    def minima(self) -> np.ndarray:
+        """Indices of the local minima."""
+        return np.flatnonzero(self.ls_map == np.arange(self.ls_map.shape[0]))
+
+    @property
+    def global_basin_size(self) -> int:
+        """Number of starts that reach a global minimum."""
+        return int(self.basin_sizes[self.global_minima].sum())
+
+
+def landscape_stats(losses: np.ndarray, neighbours: np.ndarray) -> LandscapeStats:
+    """Run local search (Algorithm 1, no budget) from every node at once.
+
+    Parameters
+    ----------
+    losses
+        Loss of every node, shape ``(n,)``.
+    neighbours
+        Symmetric neighbour table, shape ``(n, s)``.
+
+    Returns
+    -------
+    LandscapeStats
+        A mapping with at least ``iterations``, ``local_minima``,
+        ``reached_global_pct`` and the per-start ``ls_star``.
+
+    Notes
+    -----
+    The paper counts iterations as neighbourhood evaluations of Algorithm 1,
+    so a start that is already a local minimum counts 1.
+
+    Examples
+    --------
+    >>> path = np.array([[1, 1], [0, 2], [1, 1]])
+    >>> stats = landscape_stats(np.array([3.0, 2.0, 1.0]), path)
+    >>> stats["local_minima"], stats["reached_global_pct"], stats["iterations"]
+    (1, 100.0, 2.0)
+    """
+    losses = np.asarray(losses, dtype=float)
+    nxt = ls_map(losses, neighbours)
+    star, steps = converge(nxt)
+    n = losses.shape[0]
+    basins = np.bincount(star, minlength=n)
+    global_minima = np.flatnonzero(losses == losses.min())
+    reached = np.isin(star, global_minima)
+    return LandscapeStats(
+        iterations=float(np.mean(steps + 1)),
+        local_minima=int(np.count_nonzero(nxt == np.arange(n))),
+        reached_global_pct=float(100.0 * reached.mean()),
+        ls_star=star,
+        ls_map=nxt,
+        steps=steps,
+        basin_sizes=basins,
+        global_minima=global_minima,
+    )

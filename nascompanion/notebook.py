@@ -1,0 +1,45 @@
+"""Small helpers the book's notebooks share: parameter checks, scales and glue."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence, TypeVar
+
+T = TypeVar("T")
+
+SCALES: tuple[str, ...] = ("smoke", "paper")
+"""``smoke`` runs a notebook in seconds (tests); ``paper`` is the published run."""
+
+
+def check_choice(name: str, value: T, allowed: Sequence[T]) -> T:
+    """Return ``value`` if it is one of ``allowed``, else raise a ``ValueError`` listing them."""
+    if value not in allowed:
+        raise ValueError(f"parameter {name}={value!r} is not allowed; choose one of: {', '.join(map(repr, allowed))}")
+    return value
+
+
+def check_range(name: str, value: float, low: float | None = None, high: float | None = None) -> float:
+    """Return ``value`` if ``low <= value <= high``, else raise a ``ValueError`` naming the range."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"parameter {name}={value!r} must be a number")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ValueError(f"parameter {name}={value!r} is outside [{low}, {high}]")
+    return value
+
+
+def by_scale(scale: str, smoke: T, paper: T) -> T:
+    """The setting for ``scale``: ``smoke`` or ``paper``."""
+    check_choice("scale", scale, SCALES)
+    return smoke if scale == "smoke" else paper
+
+
+def glue(name: str, value: Any, display: bool = False) -> Any:
+    """Record ``value`` for the book's ``{glue:text}`` roles and return it.
+
+    Outside a notebook build (no ``myst_nb``), the value is only returned.
+    """
+    try:
+        from myst_nb import glue as _glue
+    except ImportError:  # pragma: no cover - the book extras are not installed
+        return value
+    _glue(name, value, display=display)
+    return value
