@@ -32,14 +32,15 @@ def by_scale(scale: str, smoke: T, paper: T) -> T:
     return smoke if scale == "smoke" else paper
 
 
-def glue(name: str, value: Any, display: bool = False) -> Any:
-    """Record ``value`` for the book's ``{glue:text}`` roles and return it.
+def glue(name: str, value: Any, display: bool = False) -> None:
+    """Record ``value`` for the book's ``{glue:text}`` roles.
 
-    Outside a notebook build (no ``myst_nb``), the value is only returned.
+    Returns ``None`` on purpose: a cell ending in ``glue(...)`` then shows
+    nothing, with no trailing ``;`` (which nbval's re-execution does not honour).
+    Outside a notebook build (no ``myst_nb``), it does nothing.
     """
     try:
         from myst_nb import glue as _glue
     except ImportError:  # pragma: no cover - the book extras are not installed
-        return value
+        return
     _glue(name, value, display=display)
-    return value

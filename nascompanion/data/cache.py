@@ -19,9 +19,20 @@ from nascompanion.data.benchmark import METRICS, Benchmark, DatasetResults, Prov
 FORMAT_VERSION = 1
 
 
+def _importer_fingerprint() -> str:
+    """Digest of the importer code, so a changed importer never serves an old cache."""
+    folder = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in ("benchmark.py", "cache.py", "official.py", "seed_noise.py", "tables.py"):
+        path = folder / name
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def cache_key(kind: str, files: list[Path]) -> str:
-    """A key that changes when any source file is replaced, moved or edited."""
-    parts = [f"v{FORMAT_VERSION}", kind]
+    """A key that changes when any source file is replaced, moved or edited, or the importers change."""
+    parts = [f"v{FORMAT_VERSION}", kind, _importer_fingerprint()]
     for path in sorted(Path(f).resolve() for f in files):
         stat = path.stat()
         parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
