@@ -1,0 +1,262 @@
+"""Figures for the local-search and landscape chapters: search trees (Fig. 4.1), sweeps, traces.
+
+Everything is drawn with matplotlib alone (layouts are computed here), so the
+figures are deterministic and need no graph library.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.collections import LineCollection
+
+from nascompanion.noise_sweep import SweepResult
+
+SWEEP_LABELS: Mapping[str, str] = {
+    "local_minima": "number of local minima",
+    "reached_global_pct": "% of starts reaching the global minimum",
+    "iterations": "mean LS iterations",
+    "global_basin_size": "global-minimum basin size",
+    "reached_true_best_pct": "% of starts reaching the denoised optimum",
+}
+
+
+# --------------------------------------------------------------------------- search trees (Figure 4.1)
+
+
+def search_forest(ls_map: np.ndarray, roots: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The nodes whose local-search path passes through one of ``roots``.
+
+    Parameters
+    ----------
+    ls_map
+        ``LS`` of every node (:func:`nascompanion.landscape.ls_map`).
+    roots
+        The nodes whose full preimages ``LS^{-*}`` are wanted.
+
+    Returns
+    -------
+    members, tops
+        Boolean mask of the union of the full preimages (roots included), and
+        the roots that are not themselves inside another root's preimage (the
+        tops of the drawn trees), in the order given.
+
+    Examples
+    --------
+    >>> members, tops = search_forest(np.array([1, 2, 2, 2]), [1])
+    >>> members.tolist(), tops.tolist()
+    ([True, True, False, False], [1])
+    """
+    nxt = np.asarray(ls_map)
+    n = nxt.shape[0]
+    roots = np.asarray(roots, dtype=np.int64)
+    is_root = np.zeros(n, dtype=bool)
+    is_root[roots] = True
+    moving = nxt != np.arange(n)
+    members = is_root.copy()
+    while True:
+        grown = members | (moving & members[nxt])
+        if np.array_equal(grown, members):
+            break
+        members = grown
+    # a root is a top unless LS carries it into another member
+    tops = roots[~(moving[roots] & members[nxt[roots]])]
+    return members, tops
+
+
+def radial_layout(ls_map: np.ndarray, members: np.ndarray, top: int) -> dict[int, tuple[float, float]]:
+    """Positions of the tree of ``top`` (its members that flow into it): radius = LS steps to ``top``.
+
+    Each subtree gets an angular wedge proportional to its number of leaves;
+    children are ordered by index, so the layout is deterministic.
+    """
+    nxt = np.asarray(ls_map)
+    nodes = [top]
+    children: dict[int, list[int]] = {}
+    frontier = [top]
+    candidates = np.flatnonzero(members & (nxt != np.arange(nxt.shape[0])))
+    parent_of = nxt[candidates]
+    by_parent: dict[int, list[int]] = {}
+    for child, parent in zip(candidates.tolist(), parent_of.tolist()):
+        by_parent.setdefault(parent, []).append(child)
+    depth = {top: 0}
+    while frontier:
+        following = []
+        for v in frontier:
+            kids = sorted(by_parent.get(v, []))
+            children[v] = kids
+            for k in kids:
+                depth[k] = depth[v] + 1
+            following.extend(kids)
+        nodes.extend(following)
+        frontier = following
+    leaves = {}
+    for v in reversed(nodes):
+        leaves[v] = sum(leaves[k] for k in children[v]) or 1
+    wedge = {top: (0.0, 2 * np.pi)}
+    pos = {top: (0.0, 0.0)}
+    for v in nodes:
+        lo, hi = wedge[v]
+        start = lo
+        for k in children[v]:
+            span = (hi - lo) * leaves[k] / leaves[v]
+            wedge[k] = (start, start + span)
+            angle = start + span / 2
+            pos[k] = (depth[k] * np.cos(angle), depth[k] * np.sin(angle))
+            start += span
+    return pos
+
+
+def plot_search_trees(ax, losses: np.ndarray, ls_map: np.ndarray, roots: Sequence[int], title: str = "",
+                      basins: bool = True, cmap: str = "coolwarm", node_size: float | None = None) -> dict:
+    """Draw the local-search trees that hold ``roots`` (the paper's Figure 4.1 panels).
+
+    Nodes are coloured by the rank of their loss among the drawn nodes (warm =
+    low loss); every edge is one LS step, from a colder to a warmer node; the
+    ``roots`` are drawn red, larger, with a black rim. Trees are laid out side
+    by side, largest first.
+
+    Parameters
+    ----------
+    basins
+        True: draw the whole basin ``LS^{-*}(LS^*(r))`` of the local minimum
+        each root converges to (the tree a root lives in). False: draw only
+        each root's own full preimage ``LS^{-*}(r)``.
+
+    Returns
+    -------
+    dict
+        ``{"nodes": number drawn, "tops": tree tops, "sizes": nodes per tree}``.
+    """
+    from nascompanion.landscape import converge
+
+    losses = np.asarray(losses, dtype=float)
+    ls_map = np.asarray(ls_map)
+    roots = np.asarray(roots, dtype=np.int64)
+    tree_roots = roots
+    if basins:
+        star = converge(ls_map)[0][roots]
+        tree_roots = star[np.sort(np.unique(star, return_index=True)[1])]
+    members, tops = search_forest(ls_map, tree_roots)
+    layouts = [radial_layout(ls_map, members, int(t)) for t in tops]
+    order = sorted(range(len(tops)), key=lambda i: (-len(layouts[i]), int(tops[i])))
+    columns = int(np.ceil(np.sqrt(len(order))))
+    cell = 2 * max(max(np.hypot(*np.array(list(layouts[i].values())).T).max(), 0.5) for i in order) + 1.0
+    xy, ids = [], []
+    for slot, i in enumerate(order):
+        layout = layouts[i]
+        keys = np.array(sorted(layout))
+        pts = np.array([layout[k] for k in keys])
+        pts = pts + np.array([(slot % columns) * cell, -(slot // columns) * cell])
+        xy.append(pts)
+        ids.append(keys)
+    xy, ids = np.concatenate(xy), np.concatenate(ids)
+    if node_size is None:
+        node_size = float(np.clip(3000.0 / len(ids), 1.5, 25.0))
+    where = {int(v): j for j, v in enumerate(ids)}
+    segments = [(xy[j], xy[where[int(ls_map[v])]]) for j, v in enumerate(ids) if int(v) in where and ls_map[v] != v
+                and int(ls_map[v]) in where]
+    rank = np.argsort(np.argsort(-losses[ids], kind="stable"), kind="stable") / max(len(ids) - 1, 1)
+    ax.add_collection(LineCollection(segments, colors="0.75", linewidths=0.25, zorder=1))
+    ax.scatter(xy[:, 0], xy[:, 1], c=rank, cmap=cmap, vmin=0, vmax=1, s=node_size, linewidths=0, zorder=2)
+    is_root = np.isin(ids, np.asarray(roots))
+    ax.scatter(xy[is_root, 0], xy[is_root, 1], c="red", s=max(node_size * 6, 40.0), edgecolors="black", linewidths=0.8, zorder=3)
+    ax.set_aspect("equal")
+    ax.autoscale_view()
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for side in ax.spines.values():
+        side.set_visible(False)
+    ax.set_title(title)
+    return {"nodes": int(len(ids)), "tops": [int(tops[i]) for i in order], "sizes": [len(layouts[i]) for i in order]}
+
+
+def search_tree_figure(panels: Sequence[tuple[str, np.ndarray, np.ndarray, Sequence[int]]], width: float = 10.0,
+                       basins: bool = True):
+    """Figure 4.1: one panel per ``(title, losses, ls_map, roots)``, side by side (see :func:`plot_search_trees`).
+
+    Returns
+    -------
+    fig, info
+        The figure and the list of :func:`plot_search_trees` summaries.
+    """
+    fig, axes = plt.subplots(1, len(panels), figsize=(width, width / len(panels) * 0.9))
+    axes = np.atleast_1d(axes)
+    info = [plot_search_trees(ax, losses, nxt, roots, title, basins) for ax, (title, losses, nxt, roots) in zip(axes, panels)]
+    sm = plt.cm.ScalarMappable(cmap="coolwarm", norm=plt.Normalize(0, 1))
+    cbar = fig.colorbar(sm, ax=list(axes), orientation="horizontal", fraction=0.04, pad=0.02)
+    cbar.set_label("loss rank among drawn nodes (0 = worst, 1 = best)")
+    return fig, info
+
+
+# --------------------------------------------------------------------------- sweeps
+
+
+def plot_sweep(results: Mapping[str, SweepResult], statistics: Sequence[str] = (
+        "local_minima", "reached_global_pct", "iterations", "global_basin_size"), width: float = 10.0):
+    """Mean (line) and mean ± one standard deviation over draws (band) of each statistic against ``x``.
+
+    Parameters
+    ----------
+    results
+        ``{legend label: SweepResult}``, e.g. one per dataset.
+    statistics
+        Which statistics to draw, one panel each (2 columns).
+    """
+    rows = int(np.ceil(len(statistics) / 2))
+    fig, axes = plt.subplots(rows, 2, figsize=(width, 3.2 * rows), squeeze=False)
+    for ax, name in zip(axes.ravel(), statistics):
+        for label, res in results.items():
+            values = res.stats[name]
+            mean, sd = values.mean(axis=1), values.std(axis=1)
+            (line,) = ax.plot(res.xs, mean, marker="o", markersize=3, label=label)
+            ax.fill_between(res.xs, mean - sd, mean + sd, color=line.get_color(), alpha=0.2, linewidth=0)
+        ax.axvline(1.0, color="0.5", linestyle=":", linewidth=1)
+        ax.set_xlabel("noise multiplier x (loss = denoised + x·σ·z)")
+        ax.set_ylabel(SWEEP_LABELS.get(name, name))
+        if name in ("local_minima", "global_basin_size"):
+            ax.set_yscale("log")
+    for ax in axes.ravel()[len(statistics):]:
+        ax.set_visible(False)
+    axes.ravel()[0].legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------- a traced run
+
+
+def plot_trace(history, ax=None, title: str = ""):
+    """Every query of one local-search run (dots), the moves of the search (line) and the best so far.
+
+    Parameters
+    ----------
+    history
+        A :class:`nascompanion.search.History`.
+    """
+    from nascompanion.search.history import best_so_far
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(8, 3.6))
+    else:
+        fig = ax.figure
+    q = np.arange(1, len(history) + 1)
+    runs = history.run
+    colours = plt.cm.tab10(runs % 10)
+    ax.scatter(q, history.validation, s=8, c=colours, linewidths=0, label="a query (colour = run)")
+    ax.step(q, best_so_far(history, "validation"), where="post", color="black", linewidth=1.2,
+            label="best validation loss so far")
+    position = {int(a): i + 1 for i, a in enumerate(history.archs)}
+    moves = [(position[int(a)], history.validation[position[int(a)] - 1]) for _, a in history.path
+             if int(a) in position]
+    if moves:
+        mx, my = np.array(moves).T
+        ax.plot(mx, my, "o", mfc="none", mec="crimson", ms=7, mew=1.2, label="an architecture LS stood at")
+    ax.set_xlabel("query number")
+    ax.set_ylabel("validation loss (100 − accuracy, %)")
+    ax.set_yscale("log")
+    ax.set_title(title)
+    ax.legend(fontsize=8, loc="upper right")
+    return fig

@@ -1,0 +1,314 @@
+"""How noise reshapes the landscape: Table 1 and the noise sweep (paper, Sec. 4).
+
+The paper's claim: as evaluation noise grows, local minima multiply and the
+basin of the global minimum shrinks. Here the loss is
+``denoised + x * sigma * z`` with ``z ~ N(0, 1)`` per architecture (the
+``noise(x)`` objective of :mod:`nascompanion.objectives`), and the statistics of
+:func:`~nascompanion.landscape.landscape_stats` are computed for many draws of
+``z`` at once, by stacking the draws into one block-diagonal graph.
+
+Every draw ``z`` is shared across the values of ``x`` (common random numbers),
+so each draw traces a smooth curve in ``x`` and differences between ``x``
+values are not blurred by independent noise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from nascompanion.landscape import converge, landscape_stats, ls_map
+
+STATISTICS: tuple[str, ...] = (
+    "local_minima",
+    "reached_global_pct",
+    "iterations",
+    "global_basin_size",
+    "reached_true_best_pct",
+)
+"""Per-draw statistics a sweep records (see :func:`batched_stats`)."""
+
+PAPER_TABLE1: Mapping[str, Mapping[str, float]] = {
+    "denoised": {"iterations": 5.36, "local_minima": 21, "reached_global_pct": 47.4},
+    "standard": {"iterations": 4.97, "local_minima": 55, "reached_global_pct": 6.71},
+    "random": {"iterations": 2.56, "local_minima": 616, "reached_global_pct": 0.717},
+}
+"""Table 1 of the paper (CIFAR-10 on NAS-Bench-201), as printed: reference values only."""
+
+
+def batched_stats(losses: np.ndarray, neighbours: np.ndarray, true_best: np.ndarray | None = None) -> dict:
+    """Table 1 statistics of several landscapes on the same graph at once.
+
+    Parameters
+    ----------
+    losses
+        Shape ``(b, n)``: one loss vector per landscape.
+    neighbours
+        Neighbour table ``(n, s)`` shared by all landscapes.
+    true_best
+        Nodes counted as "the true best" for ``reached_true_best_pct``
+        (e.g. the denoised optimum); default: each landscape's own global minima.
+
+    Returns
+    -------
+    dict
+        Arrays of shape ``(b,)`` for every name in :data:`STATISTICS`; the same
+        numbers :func:`~nascompanion.landscape.landscape_stats` gives per landscape.
+
+    Examples
+    --------
+    >>> path = np.array([[1, 1], [0, 2], [1, 1]])
+    >>> batched_stats(np.array([[3.0, 2.0, 1.0], [1.0, 2.0, 1.0]]), path)["local_minima"].tolist()
+    [1, 2]
+    """
+    losses = np.atleast_2d(np.asarray(losses, dtype=float))
+    b, n = losses.shape
+    neighbours = np.asarray(neighbours)
+    if neighbours.shape[0] != n:
+        raise ValueError(f"losses have {n} nodes per landscape but the neighbour table has {neighbours.shape[0]} rows")
+    offsets = (np.arange(b, dtype=neighbours.dtype) * n)[:, None, None]
+    big = (neighbours[None] + offsets).reshape(b * n, -1)
+    flat = losses.ravel()
+    nxt = ls_map(flat, big)
+    star, steps = converge(nxt)
+    local = (star.reshape(b, n) % n)
+    is_min = (nxt == np.arange(b * n)).reshape(b, n)
+    row_min = losses.min(axis=1, keepdims=True)
+    reached = flat[star].reshape(b, n) == row_min
+    if true_best is None:
+        at_true_best = reached
+    else:
+        at_true_best = np.isin(local, np.asarray(true_best))
+    return {
+        "local_minima": is_min.sum(axis=1),
+        "reached_global_pct": 100.0 * reached.mean(axis=1),
+        "iterations": (steps.reshape(b, n) + 1).mean(axis=1),
+        "global_basin_size": reached.sum(axis=1),
+        "reached_true_best_pct": 100.0 * at_true_best.mean(axis=1),
+    }
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """Landscape statistics of ``denoised + x * sigma * z`` for every ``x`` and every draw ``z``.
+
+    Attributes
+    ----------
+    xs
+        Noise multipliers, shape ``(k,)``.
+    stats
+        ``{name: array (k, draws)}`` for every name in :data:`STATISTICS`.
+    sigma
+        The seed-noise standard deviation used (loss units).
+    label
+        What was swept (dataset, metric, where sigma came from), for captions.
+    """
+
+    xs: np.ndarray
+    stats: Mapping[str, np.ndarray]
+    sigma: float
+    label: str = ""
+
+    @property
+    def draws(self) -> int:
+        """Number of noise draws per ``x``."""
+        return int(next(iter(self.stats.values())).shape[1])
+
+    def summary(self) -> pd.DataFrame:
+        """One row per ``x``: mean and standard deviation over draws of every statistic."""
+        columns = {"x": self.xs}
+        for name in STATISTICS:
+            columns[f"{name}_mean"] = self.stats[name].mean(axis=1)
+            columns[f"{name}_sd"] = self.stats[name].std(axis=1, ddof=1) if self.draws > 1 else 0.0
+        return pd.DataFrame(columns)
+
+    def x_at(self, statistic: str, target: float) -> float:
+        """The smallest ``x`` at which the mean of ``statistic`` over draws crosses ``target``.
+
+        Linear interpolation between the two grid points around the first
+        crossing; NaN when the mean curve never reaches ``target`` on the grid.
+        """
+        mean = self.stats[statistic].mean(axis=1)
+        for i in range(mean.size - 1):
+            lo, hi = mean[i] - target, mean[i + 1] - target
+            if lo == 0:
+                return float(self.xs[i])
+            if lo * hi < 0 or hi == 0:
+                return float(self.xs[i] + (self.xs[i + 1] - self.xs[i]) * lo / (lo - hi))
+        return float(self.xs[-1]) if mean[-1] == target else float("nan")
+
+
+def noise_sweep(
+    base: np.ndarray,
+    sigma: float,
+    neighbours: np.ndarray,
+    xs,
+    draws: int,
+    rng: np.random.Generator,
+    batch: int = 8,
+    label: str = "",
+) -> SweepResult:
+    """Landscape statistics of ``base + x * sigma * z`` for every ``x`` in ``xs`` and ``draws`` draws of ``z``.
+
+    Parameters
+    ----------
+    base
+        Denoised loss of every node, shape ``(n,)``.
+    sigma
+        Standard deviation of one evaluation's noise (loss units), ``> 0``.
+    neighbours
+        Neighbour table ``(n, s)``.
+    xs
+        Noise multipliers (``>= 0``; 0 is the denoised landscape, 1 one seed).
+    draws
+        Number of independent noise vectors ``z`` (shared across ``xs``).
+    rng
+        Source of the draws.
+    batch
+        How many landscapes are stacked into one vectorised call.
+    label
+        Caption text stored in the result.
+
+    Returns
+    -------
+    SweepResult
+
+    Examples
+    --------
+    >>> path = np.array([[1, 1], [0, 2], [1, 3], [2, 2]])
+    >>> res = noise_sweep(np.arange(4.0), 1.0, path, [0.0], draws=2, rng=np.random.default_rng(0))
+    >>> res.stats["local_minima"].tolist()
+    [[1.0, 1.0]]
+    """
+    base = np.asarray(base, dtype=float)
+    xs = np.asarray(xs, dtype=float)
+    if xs.ndim != 1 or xs.size == 0 or (xs < 0).any() or not np.isfinite(xs).all():
+        raise ValueError(f"xs must be a non-empty list of finite noise multipliers >= 0, got {xs!r}")
+    if not (np.isfinite(sigma) and sigma > 0):
+        raise ValueError(f"sigma must be a positive number, got {sigma!r}")
+    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 1:
+        raise ValueError(f"draws must be a positive integer, got {draws!r}")
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError("rng must be a numpy.random.Generator, e.g. np.random.default_rng(0)")
+    true_best = np.flatnonzero(base == base.min())
+    z = rng.standard_normal((draws, base.shape[0]))
+    out = {name: np.zeros((xs.size, draws)) for name in STATISTICS}
+    for i, x in enumerate(xs):
+        for start in range(0, draws, batch):
+            chunk = base[None, :] + (x * sigma) * z[start : start + batch]
+            res = batched_stats(chunk, neighbours, true_best)
+            for name in STATISTICS:
+                out[name][i, start : start + batch] = res[name]
+    return SweepResult(xs=xs, stats=out, sigma=float(sigma), label=label)
+
+
+def random_draws(n: int, neighbours: np.ndarray, draws: int, rng: np.random.Generator, batch: int = 8) -> dict:
+    """Statistics of ``draws`` fully random landscapes (uniform [0, 1] losses): arrays ``(draws,)``."""
+    out = {name: np.zeros(draws) for name in STATISTICS}
+    for start in range(0, draws, batch):
+        size = min(batch, draws - start)
+        res = batched_stats(rng.uniform(0.0, 1.0, size=(size, n)), neighbours)
+        for name in STATISTICS:
+            out[name][start : start + size] = res[name]
+    return out
+
+
+def landscape_table(base: np.ndarray, sigma: float, neighbours: np.ndarray, draws: int,
+                    rng: np.random.Generator, x: float = 1.0, paper: Mapping | None = PAPER_TABLE1,
+                    include_random: bool = True) -> pd.DataFrame:
+    """Table 1: denoised, simulated standard (``noise(x)``), and random, beside the paper's values.
+
+    Parameters
+    ----------
+    base, sigma, neighbours
+        As in :func:`noise_sweep`.
+    draws
+        Draws for the random rows (mean and standard deviation over draws).
+    x
+        Noise multiplier that stands in for the paper's "standard" version.
+    paper
+        Reference values by version; ``None`` leaves the paper columns out.
+    include_random
+        False leaves out the random row (it depends only on the graph).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: (version, statistic); columns ``ours``, ``ours_sd`` (over draws;
+        0 for denoised), and with ``paper``: ``paper`` and ``difference`` (ours - paper).
+    """
+    rows = {}
+    denoised = landscape_stats(base, neighbours)
+    for name in ("iterations", "local_minima", "reached_global_pct"):
+        rows[("denoised", name)] = (float(denoised[name]), 0.0)
+    noisy = noise_sweep(base, sigma, neighbours, [x], draws, rng).stats
+    versions = [("standard", {k: v[0] for k, v in noisy.items()})]
+    if include_random:
+        versions.append(("random", random_draws(base.shape[0], neighbours, draws, rng)))
+    for version, stats in versions:
+        for name in ("iterations", "local_minima", "reached_global_pct"):
+            values = stats[name]
+            rows[(version, name)] = (float(values.mean()), float(values.std(ddof=1)) if draws > 1 else 0.0)
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=["ours", "ours_sd"])
+    table.index = pd.MultiIndex.from_tuples(table.index, names=["version", "statistic"])
+    if paper is not None:
+        table.insert(0, "paper", [paper[v][s] for v, s in table.index])
+        table["difference"] = table["ours"] - table["paper"]
+    return table
+
+
+@dataclass(frozen=True)
+class LandscapeInputs:
+    """What the landscape chapters need about one dataset, and what stands in for what.
+
+    Attributes
+    ----------
+    dataset, metric
+        The dataset and the metric its loss uses (``"validation"`` or, where
+        the data has none, ``"test"`` as a stand-in).
+    base
+        Denoised loss, ``100 - mean accuracy`` over seeds, shape ``(15625,)``.
+    test
+        Denoised test loss, shape ``(15625,)``.
+    sigma
+        Seed-to-seed standard deviation used for ``noise(x)``.
+    note
+        Where ``metric`` and ``sigma`` come from, in words.
+    """
+
+    dataset: str
+    metric: str
+    base: np.ndarray
+    test: np.ndarray
+    sigma: float
+    note: str
+
+
+def landscape_inputs(benchmark, dataset: str, fallback_sigma_from: str = "cifar10-valid") -> LandscapeInputs:
+    """Loss vectors and noise scale for ``dataset``, using stand-ins where the data lacks something.
+
+    The metric is validation where the benchmark has it, else test. Sigma is the
+    benchmark's seed-noise estimate for ``dataset``; a dataset without one
+    borrows ``fallback_sigma_from``'s (stated in ``note``).
+    """
+    from nascompanion import objectives
+
+    metric = "validation" if benchmark.has_metric(dataset, "validation") else "test"
+    notes = [f"{metric} accuracy" + ("" if metric == "validation" else " (stand-in: no validation accuracy here)")]
+    try:
+        noise = objectives.seed_noise(benchmark, dataset)
+        notes.append("sigma from this dataset")
+    except objectives.ObjectiveUnavailableError:
+        noise = objectives.seed_noise(benchmark, fallback_sigma_from)
+        notes.append(f"sigma borrowed from {fallback_sigma_from} (no estimate for {dataset})")
+    return LandscapeInputs(
+        dataset=dataset,
+        metric=metric,
+        base=objectives.accuracy_losses(benchmark, dataset, metric),
+        test=objectives.accuracy_losses(benchmark, dataset, "test"),
+        sigma=float(noise.sigma),
+        note="; ".join(notes),
+    )

@@ -1,0 +1,212 @@
+"""The vectorised landscape statistics (Sec. 3 notation, Table 1) against hand answers and a plain loop."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import nascompanion.config
+from nascompanion.landscape import converge, landscape_stats, ls_map, preimage_counts
+
+needs_data = pytest.mark.skipif(
+    nascompanion.config.data_location() is None,
+    reason="NAS-Bench-201 tables not found: set NASCOMPANION_DATA to a folder with them",
+)
+
+CYCLE = np.array([[1, 5], [0, 2], [1, 3], [2, 4], [3, 5], [4, 0]])
+CYCLE_LOSS = np.array([5.0, 3.0, 4.0, 1.0, 2.0, 0.0])
+
+
+# --------------------------------------------------------------------------- small graphs
+
+
+def cycle(n: int) -> np.ndarray:
+    i = np.arange(n)
+    return np.stack([(i + 1) % n, (i - 1) % n], axis=1)
+
+
+def clique(n: int) -> np.ndarray:
+    return np.array([[j for j in range(n) if j != i] for i in range(n)])
+
+
+def hamming(d: int, q: int) -> np.ndarray:
+    codes = list(itertools.product(range(q), repeat=d))
+    index = {c: i for i, c in enumerate(codes)}
+    return np.array(
+        [[index[c[:p] + (a,) + c[p + 1:]] for p in range(d) for a in range(q) if a != c[p]] for c in codes]
+    )
+
+
+GRAPHS = {"cycle7": cycle(7), "clique5": clique(5), "hamming3x3": hamming(3, 3), "hamming2x4": hamming(2, 4)}
+
+
+def plain_local_search(losses: np.ndarray, table: np.ndarray, start: int) -> tuple[int, int]:
+    """Algorithm 1 from one start, written as plainly as possible: (LS*, number of moves)."""
+    v, moves = start, 0
+    while True:
+        best = None
+        for u in table[v]:  # first best neighbour in row order
+            if best is None or losses[u] < losses[best]:
+                best = u
+        if losses[best] < losses[v]:
+            v, moves = int(best), moves + 1
+        else:
+            return v, moves
+
+
+# --------------------------------------------------------------------------- by hand
+
+
+def test_cycle_statistics_by_hand():
+    stats = landscape_stats(CYCLE_LOSS, CYCLE)
+    assert stats.ls_map.tolist() == [5, 1, 3, 3, 5, 5]
+    assert stats.ls_star.tolist() == [5, 1, 3, 3, 5, 5]
+    assert stats.steps.tolist() == [1, 0, 1, 0, 1, 0]
+    assert stats.minima.tolist() == [1, 3, 5]
+    assert stats.local_minima == 3
+    assert stats.basin_sizes.tolist() == [0, 1, 0, 2, 0, 3]
+    assert stats.iterations == pytest.approx(1.5)  # (2+1+2+1+2+1)/6 neighbourhood evaluations
+    assert stats.reached_global_pct == pytest.approx(50.0)
+    assert stats.global_minima.tolist() == [5]
+    assert stats.global_basin_size == 3
+
+
+def test_a_long_path_needs_pointer_jumping_to_the_end():
+    n = 37
+    path = np.stack([np.maximum(np.arange(n) - 1, 0), np.minimum(np.arange(n) + 1, n - 1)], axis=1)
+    star, steps = converge(ls_map(np.arange(n, dtype=float)[::-1], path))
+    assert (star == n - 1).all()
+    assert steps.tolist() == list(range(n - 1, -1, -1))
+
+
+def test_ties_go_to_the_first_best_neighbour_in_row_order():
+    loss = np.array([2.0, 1.0, 1.0])
+    assert ls_map(loss, np.array([[1, 2], [0, 0], [0, 0]]))[0] == 1
+    assert ls_map(loss, np.array([[2, 1], [0, 0], [0, 0]]))[0] == 2
+
+
+def test_a_plateau_is_all_local_minima_and_every_tie_is_global():
+    stats = landscape_stats(np.ones(7), cycle(7))
+    assert stats.local_minima == 7
+    assert stats.reached_global_pct == 100.0
+    assert stats.global_minima.tolist() == list(range(7))
+
+
+def test_preimage_counts_by_hand():
+    counts = preimage_counts(ls_map(CYCLE_LOSS, CYCLE), 2)
+    assert counts[0].tolist() == [1] * 6
+    assert counts[1].tolist() == [0, 0, 0, 1, 0, 2]  # LS^{-1}(3) = {2}, LS^{-1}(5) = {0, 4}
+    assert counts[2].tolist() == [0] * 6  # a local minimum does not reach itself "again"
+
+
+def test_nan_losses_are_refused():
+    with pytest.raises(ValueError, match="NaN"):
+        landscape_stats(np.array([1.0, np.nan, 2.0, 0, 0, 0]), CYCLE)
+
+
+# --------------------------------------------------------------------------- against a plain loop
+
+
+@settings(max_examples=60, deadline=None)
+@given(graph=st.sampled_from(sorted(GRAPHS)), data=st.data())
+def test_vectorised_landscape_matches_a_per_start_loop(graph, data):
+    table = GRAPHS[graph]
+    n = table.shape[0]
+    # small integers make ties frequent, which is where implementations disagree
+    losses = np.array(data.draw(st.lists(st.integers(0, 4), min_size=n, max_size=n)), dtype=float)
+    stats = landscape_stats(losses, table)
+    loop = [plain_local_search(losses, table, s) for s in range(n)]
+    assert stats.ls_star.tolist() == [v for v, _ in loop]
+    assert stats.steps.tolist() == [k for _, k in loop]
+    minima = {v for v in range(n) if plain_local_search(losses, table, v) == (v, 0)}
+    assert stats.local_minima == len(minima)
+    reached = np.mean([losses[v] == losses.min() for v, _ in loop]) * 100
+    assert stats.reached_global_pct == pytest.approx(reached)
+    assert stats.iterations == pytest.approx(np.mean([k + 1 for _, k in loop]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(graph=st.sampled_from(sorted(GRAPHS)), seed=st.integers(0, 2**32 - 1))
+def test_landscape_invariants_on_random_losses(graph, seed):
+    table = GRAPHS[graph]
+    n = table.shape[0]
+    losses = np.random.default_rng(seed).random(n)
+    stats = landscape_stats(losses, table)
+    check_invariants(stats, losses, table)
+    # preimages: summing |LS^{-k}(v)| over k gives the full preimage; at a minimum, its basin
+    counts = preimage_counts(stats.ls_map, n).sum(axis=0)
+    loop = [[plain_local_search(losses, table, u)[0] for u in range(n)]]
+    assert counts[stats.minima].tolist() == [loop[0].count(m) for m in stats.minima]
+
+
+def check_invariants(stats, losses, table) -> None:
+    n = losses.shape[0]
+    minima = stats.minima
+    # a local minimum has no strictly lower neighbour; a non-minimum has one
+    lowest_nb = losses[table].min(axis=1)
+    is_min = np.zeros(n, dtype=bool)
+    is_min[minima] = True
+    assert (lowest_nb[is_min] >= losses[is_min]).all()
+    assert (lowest_nb[~is_min] < losses[~is_min]).all()
+    # every start's LS* is a local minimum, and LS strictly lowers the loss
+    assert is_min[stats.ls_star].all()
+    moving = ~is_min
+    assert (losses[stats.ls_map[moving]] < losses[moving]).all()
+    assert np.isin(stats.ls_map[moving], table[moving]).all() if moving.any() else True
+    # basins partition the space
+    assert stats.basin_sizes.sum() == n
+    assert (stats.basin_sizes[~is_min] == 0).all() and (stats.basin_sizes[is_min] >= 1).all()
+    assert stats.local_minima == minima.size
+
+
+# --------------------------------------------------------------------------- NB201
+
+
+@pytest.fixture(scope="module")
+def bench():
+    from nascompanion.data import load_benchmark
+
+    return load_benchmark()
+
+
+@needs_data
+@pytest.mark.parametrize("version", ["denoised", "random", "noise"])
+def test_nb201_landscapes_satisfy_the_invariants(bench, version):
+    from nascompanion import objectives
+    from nascompanion.spaces import nb201
+
+    table = nb201.neighbour_table()
+    kw = {"x": 1.0} if version == "noise" else {}
+    rng = np.random.default_rng(0) if version != "denoised" else None
+    losses = objectives.losses(bench, "cifar10-valid", version, rng=rng, **kw)
+    stats = landscape_stats(losses, table)
+    check_invariants(stats, losses, table)
+
+
+@needs_data
+def test_nb201_denoised_global_minimum_is_the_best_validation_cell(bench):
+    from nascompanion import objectives
+    from nascompanion.spaces import nb201
+
+    losses = objectives.losses(bench, "cifar10-valid", "denoised")
+    stats = landscape_stats(losses, nb201.neighbour_table())
+    assert stats.global_minima.tolist() == [int(np.argmax(bench.validation_accuracy("cifar10-valid")[:, 0]))]
+    # the global minimum's basin is the share of starts that reach it
+    assert stats.global_basin_size == pytest.approx(stats.reached_global_pct / 100 * 15625)
+
+
+@needs_data
+def test_noise_makes_more_local_minima_than_denoised(bench):
+    from nascompanion import objectives
+    from nascompanion.spaces import nb201
+
+    table = nb201.neighbour_table()
+    rng = np.random.default_rng(1)
+    denoised = landscape_stats(objectives.losses(bench, "cifar10-valid", "denoised"), table)
+    random = landscape_stats(objectives.losses(bench, "cifar10-valid", "random", rng=rng), table)
+    assert denoised.local_minima < random.local_minima
+    assert denoised.iterations > random.iterations
