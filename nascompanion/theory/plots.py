@@ -1,0 +1,64 @@
+"""Figures of Sec. 5: theory vs Monte Carlo (Fig. 4.2 right), Eq. 5.3 fits (Fig. 5.1), pair densities (Fig. 5.2)."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def within_eps(ax, eps: np.ndarray, mean: np.ndarray, se: np.ndarray, theory: Mapping[str, np.ndarray], title: str = ""):
+    """Fraction of starts ending within ``eps``: simulation (with 2 SE band) and theory curves (Fig. 4.2, top right)."""
+    ax.fill_between(eps, mean - 2 * se, mean + 2 * se, color="0.8", label="simulation ± 2 SE")
+    ax.plot(eps, mean, color="k", lw=1.5, label="simulation")
+    for (name, curve), style in zip(theory.items(), ["--", ":", "-.", (0, (5, 1)), (0, (1, 3))]):
+        ax.plot(eps, curve, ls=style, lw=1.5, label=name)
+    ax.set(xlabel=r"$\epsilon$", ylabel=r"fraction with $\ell(LS^*(v)) - \ell(v^*) \leq \epsilon$", title=title)
+    ax.legend(fontsize=8, loc="lower right")
+    return ax
+
+
+def preimage_vs_loss(ax, centres: np.ndarray, mean: np.ndarray, se: np.ndarray, theory: Mapping[str, np.ndarray], grid: np.ndarray, title: str = ""):
+    """Mean full preimage size vs loss (log scale): simulation with error bars and theory (Fig. 4.2, bottom right)."""
+    ax.errorbar(centres, mean, yerr=2 * se, fmt="o", ms=3, color="k", label="simulation ± 2 SE")
+    for (name, curve), style in zip(theory.items(), ["--", ":", "-.", (0, (5, 1))]):
+        ax.plot(grid, curve, ls=style, lw=1.5, label=name)
+    ax.set(xlabel=r"loss $x$", ylabel=r"$|LS^{-*}(v)|$", yscale="log", title=title)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def histogram_fit(ax, data: np.ndarray, fits: Mapping[str, object], title: str = "", bins: int = 60):
+    """Histogram of normalised losses with fitted Eq. 5.3 densities (Fig. 5.1)."""
+    ax.hist(data, bins=bins, range=(0, 1), density=True, color="0.75", label="losses")
+    u = np.linspace(0, 1, 400)
+    for (name, fit), style in zip(fits.items(), ["-", "--", ":", "-."]):
+        ax.plot(u, fit.pdf(u), ls=style, lw=1.5, label=name)
+    ax.set(xlabel="normalised validation loss", ylabel="density", title=title)
+    ax.legend(fontsize=7)
+    return ax
+
+
+def pair_density(ax, x: np.ndarray, y: np.ndarray, title: str = "", bins: int = 80):
+    """2-d histogram of ``(l(v), l(u))`` over neighbouring pairs, log colour (Fig. 5.2)."""
+    counts, xe, ye = np.histogram2d(x, y, bins=bins, range=[[0, 1], [0, 1]])
+    ax.imshow(np.log1p(counts.T), origin="lower", extent=[0, 1, 0, 1], cmap="viridis", aspect="equal")
+    ax.set(xlabel=r"$\ell(v)$", ylabel=r"$\ell(u)$, $u \in N(v)$", title=title)
+    return ax
+
+
+def figure(ncols: int = 2, nrows: int = 1, width: float = 5.0, height: float = 4.0):
+    """A new figure with ``nrows x ncols`` axes."""
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False)
+    return fig, axes.ravel()
+
+
+def show(fig, path: str | None = None) -> None:
+    """Display ``fig`` once (works under the Agg backend too), optionally save it, and close it."""
+    from IPython.display import display
+
+    if path is not None:
+        fig.savefig(path, dpi=100, bbox_inches="tight")
+    display(fig)
+    plt.close(fig)
