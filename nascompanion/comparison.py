@@ -1,0 +1,158 @@
+"""NAS algorithms head to head on NAS-Bench-201 (paper, Sec. 4 and Appendix A).
+
+Every algorithm gets the same query budget and faces, in trial ``t``, the same
+landscape (common random numbers: one noise draw per trial, shared by all
+algorithms). The result of each (dataset, objective, algorithm) is the curve the
+paper plots — after every query, the test loss of the architecture with the best
+validation loss so far — for every trial. Results are cached on disk keyed by
+every parameter and the data's checksums, so a rebuild of the book reuses them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from typing import Callable
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from nascompanion.config import cache_dir
+from nascompanion.search.bananas import PredictorSettings, bananas_trials, nb201_path_encoding
+from nascompanion.search.bayesopt import bayesopt_trials
+from nascompanion.search.evolution import evolution_trials
+from nascompanion.search.history import curve_at
+from nascompanion.search.local_search import ArrayObjective, local_search
+from nascompanion.search.random_search import random_search_trials
+from nascompanion.search.trials import TrialLosses, trial_losses
+from nascompanion.spaces import nb201, nb201_space
+from nascompanion.spaces.base import TableSpace
+
+ALGORITHMS: tuple[str, ...] = ("local_search", "random_search", "evolution", "bo", "bananas")
+"""Algorithms compared, under the names used in tables and figures."""
+
+LABELS = {
+    "local_search": "local search",
+    "random_search": "random search",
+    "evolution": "regularized evolution",
+    "bo": "Bayesian optimization (GP)",
+    "bananas": "BANANAS",
+}
+
+CACHE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One cell of the comparison: which data, which objective, how many trials."""
+
+    dataset: str
+    version: str
+    x: float | None = None
+    metric: str = "validation"
+    trials: int = 200
+    budget: int = 300
+    seed: int = 0
+    local_search_variant: str = "continue_at_min"
+    bananas_epochs: int = 200
+
+    def label(self) -> str:
+        """Short description for figure titles."""
+        objective = f"noise(x={self.x:g})" if self.version == "noise" else self.version
+        return f"{self.dataset}, {objective}, {self.metric}"
+
+
+def _local_search_trials(space: TableSpace, losses: TrialLosses, budget: int, rng: np.random.Generator,
+                         variant: str) -> np.ndarray:
+    curves = np.empty((losses.trials, budget))
+    for t in range(losses.trials):
+        history = local_search(space, ArrayObjective(losses.validation[t], losses.test[t]), budget, rng, variant=variant)
+        curves[t] = curve_at(history, budget)
+    return curves
+
+
+def run_algorithm(algorithm: str, losses: TrialLosses, setting: Setting, rng: np.random.Generator,
+                  space: TableSpace | None = None) -> np.ndarray:
+    """Best-so-far test-loss curves, shape ``(trials, budget)``, of one algorithm on ``losses``."""
+    space = space or nb201_space()
+    budget = setting.budget
+    if algorithm == "local_search":
+        return _local_search_trials(space, losses, budget, rng, setting.local_search_variant)
+    runners: dict[str, Callable] = {
+        "random_search": lambda: random_search_trials(space, losses, budget, rng),
+        "evolution": lambda: evolution_trials(space, losses, budget, rng),
+        "bo": lambda: bayesopt_trials(space, losses, budget, rng, nb201.ops_matrix(), batch=10),
+        "bananas": lambda: bananas_trials(space, losses, budget, rng, nb201_path_encoding(),
+                                          settings=PredictorSettings(epochs=setting.bananas_epochs)),
+    }
+    if algorithm not in runners:
+        raise ValueError(f"unknown algorithm {algorithm!r}; allowed: {', '.join(ALGORITHMS)}")
+    return runners[algorithm]().best_so_far("test")
+
+
+def _key(setting: Setting, algorithm: str, checksums: dict) -> str:
+    payload = json.dumps({"v": CACHE_VERSION, "setting": asdict(setting), "algorithm": algorithm,
+                          "data": sorted(checksums.items())}, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:24]
+
+
+def compare(benchmark, setting: Setting, algorithms: tuple[str, ...] = ALGORITHMS, use_cache: bool = True,
+            progress: bool = True) -> dict[str, np.ndarray]:
+    """Run every algorithm in ``algorithms`` on one setting; return ``{algorithm: curves (trials, budget)}``.
+
+    The landscape of trial ``t`` is drawn once from ``setting.seed`` and shared by
+    all algorithms; each algorithm gets its own random stream. Cached results
+    are reused when every parameter and the data's checksums match.
+    """
+    unknown = [a for a in algorithms if a not in ALGORITHMS]
+    if unknown:
+        raise ValueError(f"unknown algorithm(s) {', '.join(unknown)}; allowed: {', '.join(ALGORITHMS)}")
+    streams = np.random.SeedSequence([setting.seed, _stable_int(setting.dataset), _stable_int(setting.version)])
+    landscape_seed, *algorithm_seeds = streams.spawn(1 + len(ALGORITHMS))
+    losses = None
+    results = {}
+    for algorithm in tqdm(algorithms, desc=setting.label(), disable=not progress, leave=False):
+        path = cache_dir() / "comparison" / f"{algorithm}-{_key(setting, algorithm, dict(benchmark.provenance.checksums))}.npy"
+        if use_cache and path.exists():
+            results[algorithm] = np.load(path)
+            continue
+        if losses is None:
+            losses = trial_losses(benchmark, setting.dataset, setting.version, setting.trials,
+                                  np.random.default_rng(landscape_seed), x=setting.x, metric=setting.metric)
+        rng = np.random.default_rng(algorithm_seeds[ALGORITHMS.index(algorithm)])
+        curves = run_algorithm(algorithm, losses, setting, rng)
+        if use_cache:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".part.npy")
+            np.save(tmp, curves)
+            tmp.replace(path)
+        results[algorithm] = curves
+    return results
+
+
+def summary_table(results: dict[str, np.ndarray], at: tuple[int, ...] = (100, 150, 300)):
+    """Mean ± standard error of the best-so-far test loss after ``at`` queries, one row per algorithm."""
+    import pandas as pd
+
+    rows = []
+    for algorithm, curves in results.items():
+        row = {"algorithm": LABELS[algorithm]}
+        for q in at:
+            if q <= curves.shape[1]:
+                values = curves[:, q - 1]
+                sem = values.std(ddof=1) / np.sqrt(values.size) if values.size > 1 else np.nan
+                row[f"{q} queries"] = f"{values.mean():.3f} ± {sem:.3f}"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def ranks_at(results: dict[str, np.ndarray], query: int) -> dict[str, int]:
+    """Rank of each algorithm (1 = lowest mean test loss) after ``query`` queries."""
+    means = {a: float(c[:, query - 1].mean()) for a, c in results.items()}
+    order = sorted(means, key=lambda a: (means[a], a))
+    return {a: order.index(a) + 1 for a in means}
+
+
+def _stable_int(text: str) -> int:
+    return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)

@@ -1,0 +1,185 @@
+"""BANANAS (White, Neiswanger & Savani, AAAI 2021) on NAS-Bench-201.
+
+A neural predictor — an ensemble of small feed-forward networks on the path
+encoding — is retrained every ``batch`` queries; candidates are unqueried
+neighbours of the best architectures so far, and the next ``batch`` queries are
+chosen by independent Thompson sampling: one draw per candidate from a normal
+with the ensemble's mean and standard deviation, lowest draws first.
+
+Every trial's ensemble (``trials x members`` networks) is trained as ONE batched
+model: stacked weight tensors and batched matrix products, so training all of
+them costs about as much as training one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import torch
+
+from nascompanion.search.history import History
+from nascompanion.search.random_search import _check, single_trial
+from nascompanion.search.trials import LockstepRecorder, TrialLosses, distinct_random
+from nascompanion.spaces import nb201
+from nascompanion.spaces.base import TableSpace
+
+NB201_PATHS: tuple[tuple[int, ...], ...] = ((3,), (0, 4), (1, 5), (0, 2, 5))
+"""The four input-to-output paths of the NB201 cell, as edge positions in ``nb201.EDGES`` order:
+0->3, 0->1->3, 0->2->3 and 0->1->2->3."""
+
+
+@lru_cache(maxsize=1)
+def nb201_path_encoding() -> np.ndarray:
+    """Binary path encoding of every NB201 cell, shape ``(15625, 84)``.
+
+    Feature ``f`` is on when some input-to-output path carries the operation
+    sequence ``f`` (paths through a ``none`` edge carry nothing). Sequences of
+    length 1, 2, 3 over the four non-``none`` ops give 4 + 16 + 64 = 84 features.
+    """
+    ops = nb201.ops_matrix().astype(np.int64)
+    features = np.zeros((ops.shape[0], 84), dtype=bool)
+    offsets = {1: 0, 2: 4, 3: 20}
+    rows = np.arange(ops.shape[0])
+    for path in NB201_PATHS:
+        seq = ops[:, path]                     # op codes along the path
+        alive = (seq != 0).all(axis=1)
+        code = np.zeros(ops.shape[0], dtype=np.int64)
+        for column in range(seq.shape[1]):
+            code = code * 4 + (seq[:, column] - 1).clip(min=0)
+        features[rows[alive], offsets[len(path)] + code[alive]] = True
+    features.setflags(write=False)
+    return features
+
+
+@dataclass(frozen=True)
+class PredictorSettings:
+    """The ensemble and its training (fixed for every trial)."""
+
+    members: int = 5
+    hidden: int = 20
+    layers: int = 3
+    epochs: int = 200
+    learning_rate: float = 0.01
+
+
+class BatchedEnsemble(torch.nn.Module):
+    """``models`` independent MLPs ``in -> hidden (x layers) -> 1`` evaluated with batched matmuls."""
+
+    def __init__(self, models: int, inputs: int, settings: PredictorSettings, generator: torch.Generator) -> None:
+        super().__init__()
+        sizes = [inputs] + [settings.hidden] * settings.layers + [1]
+        self.weights = torch.nn.ParameterList()
+        self.biases = torch.nn.ParameterList()
+        for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+            bound = 1.0 / np.sqrt(fan_in)
+            w = (torch.rand(models, fan_in, fan_out, generator=generator) * 2 - 1) * bound
+            b = (torch.rand(models, 1, fan_out, generator=generator) * 2 - 1) * bound
+            self.weights.append(torch.nn.Parameter(w))
+            self.biases.append(torch.nn.Parameter(b))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """``x``: (models, points, inputs) -> (models, points)."""
+        for i, (w, b) in enumerate(zip(self.weights, self.biases)):
+            x = torch.baddbmm(b, x, w)
+            if i < len(self.weights) - 1:
+                x = torch.relu(x)
+        return x[..., 0]
+
+
+def fit_ensembles(x: torch.Tensor, y: torch.Tensor, settings: PredictorSettings, generator: torch.Generator) -> BatchedEnsemble:
+    """Train ``members`` predictors per trial on (x, y) of shape (T, m, p) and (T, m), all at once.
+
+    Full-batch Adam on the mean absolute error, targets standardised per trial.
+    Subnormal floats are flushed to zero while training (they appear as weights
+    shrink and make CPU arithmetic several times slower; results change by less
+    than float32 resolution).
+    """
+    flushed = torch.set_flush_denormal(True)
+    try:
+        return _fit(x, y, settings, generator)
+    finally:
+        if flushed:
+            torch.set_flush_denormal(False)
+
+
+def _fit(x: torch.Tensor, y: torch.Tensor, settings: PredictorSettings, generator: torch.Generator) -> BatchedEnsemble:
+    trials = x.shape[0]
+    model = BatchedEnsemble(trials * settings.members, x.shape[2], settings, generator)
+    xs = x.repeat_interleave(settings.members, dim=0)
+    ys = y.repeat_interleave(settings.members, dim=0)
+    optimiser = torch.optim.Adam(model.parameters(), lr=settings.learning_rate, fused=True)
+    for _ in range(settings.epochs):
+        optimiser.zero_grad()
+        loss = (model(xs) - ys).abs().mean(dim=1).sum()
+        loss.backward()
+        optimiser.step()
+    return model
+
+
+def bananas_trials(
+    space: TableSpace,
+    losses: TrialLosses,
+    budget: int,
+    rng: np.random.Generator,
+    encoding: np.ndarray,
+    n_init: int = 10,
+    batch: int = 10,
+    parents: int = 10,
+    per_parent: int = 10,
+    settings: PredictorSettings = PredictorSettings(),
+) -> LockstepRecorder:
+    """BANANAS in every trial of ``losses`` at once.
+
+    Parameters
+    ----------
+    space, losses, budget, rng
+        As in :func:`~nascompanion.search.random_search.random_search_trials`.
+    encoding
+        Shape ``(n, p)``: predictor input for every architecture (NB201:
+        :func:`nb201_path_encoding`).
+    n_init
+        Random architectures before the predictor is used.
+    batch
+        Queries chosen per retraining.
+    parents, per_parent
+        Candidates: ``per_parent`` random neighbours of each of the ``parents``
+        best architectures so far.
+    settings
+        The predictor ensemble.
+    """
+    _check(space, losses, budget)
+    recorder = LockstepRecorder(losses, budget)
+    rows = np.arange(losses.trials)
+    enc = torch.as_tensor(np.asarray(encoding, dtype=np.float32))
+    generator = torch.Generator().manual_seed(int(rng.integers(2**62)))
+    start = min(n_init, budget)
+    for archs in distinct_random(rng, recorder.queried, start).T:
+        recorder.record(archs)
+    step = start
+    while step < budget:
+        raw = torch.as_tensor(recorder.val[:, :step], dtype=torch.float32)
+        y = (raw - raw.mean(1, keepdim=True)) / raw.std(1, keepdim=True).clamp_min(1e-6)
+        model = fit_ensembles(enc[torch.as_tensor(recorder.archs[:, :step])], y, settings, generator)
+        order = np.argsort(recorder.val[:, :step], axis=1, kind="stable")[:, :parents]
+        best = np.take_along_axis(recorder.archs[:, :step], order, axis=1)
+        cand = space.table[best[..., None], rng.integers(space.degree, size=best.shape + (per_parent,))].reshape(best.shape[0], -1)
+        with torch.no_grad():
+            pred = model(enc[torch.as_tensor(cand)].repeat_interleave(settings.members, dim=0))
+        pred = pred.reshape(losses.trials, settings.members, -1).numpy()
+        draw = pred.mean(1) + pred.std(1) * rng.standard_normal(cand.shape)     # independent Thompson sampling
+        for _ in range(min(batch, budget - step)):
+            draw[recorder.queried[rows[:, None], cand]] = np.inf
+            choice = cand[rows, np.argmin(draw, axis=1)]
+            none_left = ~np.isfinite(draw.min(axis=1))
+            if none_left.any():
+                choice[none_left] = distinct_random(rng, recorder.queried[none_left], 1)[:, 0]
+            recorder.record(choice)
+            step += 1
+    return recorder
+
+
+def bananas(space: TableSpace, objective, budget: int, rng: np.random.Generator, encoding: np.ndarray, **settings) -> History:
+    """One run of BANANAS; see :func:`bananas_trials`."""
+    return bananas_trials(space, single_trial(objective, space), budget, rng, encoding, **settings).histories("bananas")[0]

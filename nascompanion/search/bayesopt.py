@@ -1,0 +1,140 @@
+"""Bayesian optimisation with a Gaussian process over an architecture distance.
+
+The kernel is :math:`k(a, b) = \\exp(-d(a, b) / \\ell)` with ``d`` the number of
+edges whose operations differ (a product of per-edge kernels, so positive
+definite). Losses are standardised per trial; the length-scale ``ell`` and the
+noise variance are chosen by marginal likelihood on a small grid every
+``refit_every`` queries. Candidates are unqueried neighbours of the best
+architectures so far; the next query maximises expected improvement.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+from nascompanion.search.history import History
+from nascompanion.search.random_search import _check, single_trial
+from nascompanion.search.trials import LockstepRecorder, TrialLosses, distinct_random
+from nascompanion.spaces.base import TableSpace
+
+LENGTH_SCALES = (0.5, 1.0, 2.0, 4.0, 8.0)
+NOISE_VARIANCES = (1e-3, 1e-2, 1e-1)
+
+
+def one_hot(features: np.ndarray) -> torch.Tensor:
+    """One-hot rows of categorical ``features`` (n, e): Hamming distance = e - dot product."""
+    features = np.asarray(features, dtype=np.int64)
+    codes = [np.unique(features[:, j], return_inverse=True)[1] for j in range(features.shape[1])]
+    blocks = [np.eye(int(c.max()) + 1)[c] for c in codes]
+    return torch.as_tensor(np.concatenate(blocks, axis=1), dtype=torch.float64)
+
+
+def _distance(onehot: torch.Tensor, a: torch.Tensor, b: torch.Tensor, edges: int) -> torch.Tensor:
+    """Hamming distance between architectures ``a`` (T, p) and ``b`` (T, q) -> (T, p, q)."""
+    return edges - onehot[a] @ onehot[b].transpose(1, 2)
+
+
+def _fit(dist: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Best (length-scale, noise) per trial by log marginal likelihood on the grid."""
+    m = y.shape[1]
+    eye = torch.eye(m, dtype=torch.float64)
+    best_ll = torch.full((y.shape[0],), -math.inf, dtype=torch.float64)
+    best = (torch.zeros_like(best_ll), torch.zeros_like(best_ll))
+    for ell in LENGTH_SCALES:
+        base = torch.exp(-dist / ell)
+        for noise in NOISE_VARIANCES:
+            chol = torch.linalg.cholesky(base + noise * eye)
+            alpha = torch.cholesky_solve(y[..., None], chol)[..., 0]
+            ll = -0.5 * (y * alpha).sum(1) - torch.log(torch.diagonal(chol, dim1=1, dim2=2)).sum(1)
+            better = ll > best_ll
+            best_ll = torch.where(better, ll, best_ll)
+            best = (torch.where(better, ell, best[0]), torch.where(better, noise, best[1]))
+    return best
+
+
+def _candidates(space: TableSpace, archs: np.ndarray, val: np.ndarray, queried: np.ndarray,
+                rng: np.random.Generator, parents: int, per_parent: int) -> np.ndarray:
+    """Unqueried-or-not neighbours of each trial's best ``parents`` archs: shape (T, parents * per_parent)."""
+    order = np.argsort(val, axis=1, kind="stable")[:, :parents]
+    best = np.take_along_axis(archs, order, axis=1)                      # (T, P)
+    pick = rng.integers(space.degree, size=best.shape + (per_parent,))
+    return space.table[best[..., None], pick].reshape(best.shape[0], -1)
+
+
+def bayesopt_trials(
+    space: TableSpace,
+    losses: TrialLosses,
+    budget: int,
+    rng: np.random.Generator,
+    features: np.ndarray,
+    n_init: int = 10,
+    refit_every: int = 10,
+    parents: int = 10,
+    per_parent: int = 10,
+    batch: int = 1,
+) -> LockstepRecorder:
+    """GP-EI Bayesian optimisation in every trial of ``losses`` at once.
+
+    Parameters
+    ----------
+    space, losses, budget, rng
+        As in :func:`~nascompanion.search.random_search.random_search_trials`.
+    features
+        Shape ``(n, e)``: categorical description of each architecture (NB201:
+        its six op codes); the kernel distance counts differing entries.
+    n_init
+        Random architectures before the model is used.
+    refit_every
+        Queries between choices of length-scale and noise.
+    parents, per_parent
+        Candidates are ``per_parent`` random neighbours of each of the ``parents``
+        best architectures queried so far.
+    batch
+        Queries per model fit: the ``batch`` candidates of highest expected
+        improvement (1 = fully sequential BO).
+    """
+    _check(space, losses, budget)
+    recorder = LockstepRecorder(losses, budget)
+    trials, rows = losses.trials, np.arange(losses.trials)
+    feats = one_hot(features)
+    edges = int(np.asarray(features).shape[1])
+    start = min(n_init, budget)
+    for archs in distinct_random(rng, recorder.queried, start).T:
+        recorder.record(archs)
+    ell = noise = None
+    step = start
+    while step < budget:
+        observed = torch.as_tensor(recorder.archs[:, :step])
+        raw = torch.as_tensor(recorder.val[:, :step])
+        y = (raw - raw.mean(1, keepdim=True)) / raw.std(1, keepdim=True).clamp_min(1e-9)
+        dist = _distance(feats, observed, observed, edges)
+        if ell is None or (step - start) // refit_every != (step - start - batch) // refit_every:
+            ell, noise = _fit(dist, y)
+        eye = torch.eye(step, dtype=torch.float64)
+        chol = torch.linalg.cholesky(torch.exp(-dist / ell[:, None, None]) + noise[:, None, None] * eye)
+        cand = _candidates(space, recorder.archs[:, :step], recorder.val[:, :step], recorder.queried, rng, parents, per_parent)
+        k_cand = torch.exp(-_distance(feats, torch.as_tensor(cand), observed, edges) / ell[:, None, None])  # (T, C, m)
+        alpha = torch.cholesky_solve(y[..., None], chol)                                            # (T, m, 1)
+        mean = (k_cand @ alpha)[..., 0]
+        v = torch.linalg.solve_triangular(chol, k_cand.transpose(1, 2), upper=False)                 # (T, m, C)
+        sd = (1.0 - (v * v).sum(1)).clamp_min(1e-12).sqrt()
+        z = (y.min(1, keepdim=True).values - mean) / sd
+        ei = (sd * (z * 0.5 * torch.erfc(-z / math.sqrt(2.0)) + torch.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi))).numpy()
+        for _ in range(min(batch, budget - step)):
+            ei[recorder.queried[rows[:, None], cand]] = -np.inf
+            choice = cand[rows, np.argmax(ei, axis=1)]
+            none_left = ~np.isfinite(ei.max(axis=1))
+            if none_left.any():
+                choice[none_left] = distinct_random(rng, recorder.queried[none_left], 1)[:, 0]
+            recorder.record(choice)
+            step += 1
+    return recorder
+
+
+def bayesian_optimization(space: TableSpace, objective, budget: int, rng: np.random.Generator,
+                          features: np.ndarray, **settings) -> History:
+    """One run of GP-EI Bayesian optimisation; see :func:`bayesopt_trials`."""
+    return bayesopt_trials(space, single_trial(objective, space), budget, rng, features, **settings).histories("bo")[0]

@@ -1,0 +1,93 @@
+"""Regularized evolution (Real et al., 2019), with every query a distinct architecture."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nascompanion.search.history import History
+from nascompanion.search.random_search import _check, single_trial
+from nascompanion.search.trials import LockstepRecorder, TrialLosses, distinct_random
+from nascompanion.spaces.base import TableSpace
+
+
+def _fresh_mutants(space: TableSpace, parents: np.ndarray, queried: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """One unqueried neighbour of each parent, uniformly among its unqueried neighbours.
+
+    A trial whose parent has no unqueried neighbour gets a random unqueried architecture.
+    """
+    rows = np.arange(parents.shape[0])
+    neighbours = space.table[parents]                                 # (T, s)
+    open_ = ~queried[rows[:, None], neighbours]
+    keys = np.where(open_, rng.random(neighbours.shape), np.inf)
+    choice = np.argmin(keys, axis=1)
+    child = neighbours[rows, choice]
+    stuck = ~open_.any(axis=1)
+    if stuck.any():
+        child[stuck] = distinct_random(rng, queried[stuck], 1)[:, 0]
+    return child
+
+
+def evolution_trials(
+    space: TableSpace,
+    losses: TrialLosses,
+    budget: int,
+    rng: np.random.Generator,
+    population: int = 30,
+    tournament: int = 10,
+    n_init: int = 10,
+) -> LockstepRecorder:
+    """Regularized evolution in every trial of ``losses`` at once.
+
+    Parameters
+    ----------
+    space, losses, budget, rng
+        As in :func:`~nascompanion.search.random_search.random_search_trials`.
+    population
+        Largest population; beyond it the oldest member dies.
+    tournament
+        Members drawn (without replacement) for each tournament; the best is the parent.
+    n_init
+        Random architectures that start the population.
+
+    Notes
+    -----
+    The child is a uniformly random *unqueried* neighbour of the parent (one
+    operation changed), so every query is a distinct architecture and the run
+    makes exactly ``budget`` queries. The authors' code instead re-queries
+    duplicates (they cost budget but add no information) and overshoots the
+    budget by one.
+    """
+    _check(space, losses, budget)
+    if not 1 <= tournament <= population or not 1 <= n_init:
+        raise ValueError(f"need 1 <= tournament <= population and n_init >= 1; got {tournament}, {population}, {n_init}")
+    recorder = LockstepRecorder(losses, budget)
+    trials = losses.trials
+    rows = np.arange(trials)
+    members = np.full((trials, population), -1, dtype=np.int64)
+    fitness = np.full((trials, population), np.inf)
+    start = min(n_init, budget)
+    for i, archs in enumerate(distinct_random(rng, recorder.queried, start).T):
+        members[:, i % population], fitness[:, i % population] = archs, recorder.record(archs)
+    for step in range(start, budget):
+        size = min(step, population)
+        drawn = np.argsort(rng.random((trials, size)), axis=1)[:, :tournament]   # without replacement
+        winner = drawn[rows, np.argmin(fitness[rows[:, None], drawn], axis=1)]
+        child = _fresh_mutants(space, members[rows, winner], recorder.queried, rng)
+        slot = step % population  # members are stored in birth order: this slot holds the oldest
+        members[:, slot], fitness[:, slot] = child, recorder.record(child)
+    return recorder
+
+
+def regularized_evolution(space: TableSpace, objective, budget: int, rng: np.random.Generator, **settings) -> History:
+    """One run of regularized evolution; see :func:`evolution_trials` for the settings.
+
+    Examples
+    --------
+    >>> from nascompanion.spaces import nb201_space
+    >>> import numpy as np
+    >>> losses = np.random.default_rng(0).random(15625)
+    >>> h = regularized_evolution(nb201_space(), losses, 100, np.random.default_rng(1))
+    >>> len(h), len(set(h.archs.tolist()))
+    (100, 100)
+    """
+    return evolution_trials(space, single_trial(objective, space), budget, rng, **settings).histories("evolution")[0]

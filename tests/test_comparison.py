@@ -1,0 +1,68 @@
+import numpy as np
+import pytest
+
+from nascompanion.comparison import Setting, compare, ranks_at, summary_table
+from nascompanion.data import Benchmark, DatasetResults, Provenance, SeedNoise
+from nascompanion.search.trials import trial_losses
+
+
+def toy_benchmark(per_seed: bool) -> Benchmark:
+    rng = np.random.default_rng(0)
+    truth = rng.uniform(60, 95, size=15625)
+    values = truth[:, None] + (0.5 * rng.standard_normal((15625, 3)) if per_seed else 0.0)
+    results = {"toy": DatasetResults("toy", values, values - 1.0, "v", "t", per_seed,
+                                     None if per_seed else SeedNoise(0.5, "given", 1))}
+    return Benchmark(results=results, provenance=Provenance("fake", (), {"toy.csv": "md5:0"}))
+
+
+def test_standard_trials_draw_one_seed_and_report_that_seeds_test_loss():
+    bench = toy_benchmark(per_seed=True)
+    losses = trial_losses(bench, "toy", "standard", 4, np.random.default_rng(1))
+    acc = bench.validation_accuracy("toy")
+    match = np.isclose(100 - acc[None, :, :], losses.validation[:, :, None])
+    assert match.any(axis=2).all()
+    np.testing.assert_allclose(losses.test, losses.validation + 1.0)
+    assert not np.array_equal(losses.validation[0], losses.validation[1])
+
+
+def test_denoised_trials_all_see_the_mean():
+    bench = toy_benchmark(per_seed=False)
+    losses = trial_losses(bench, "toy", "denoised", 3, np.random.default_rng(0))
+    assert (losses.validation == losses.validation[0]).all()
+
+
+def test_comparison_is_cached_and_reused(tmp_path, monkeypatch):
+    monkeypatch.setenv("NASCOMPANION_CACHE", str(tmp_path))
+    bench = toy_benchmark(per_seed=False)
+    setting = Setting("toy", "noise", x=1.0, trials=3, budget=20)
+    first = compare(bench, setting, algorithms=("random_search", "evolution"), progress=False)
+    files = sorted(p.name for p in (tmp_path / "comparison").iterdir())
+    assert len(files) == 2
+    again = compare(bench, setting, algorithms=("random_search", "evolution"), progress=False)
+    for name in first:
+        np.testing.assert_array_equal(first[name], again[name])
+    other = compare(bench, Setting("toy", "noise", x=1.0, trials=3, budget=20, seed=1),
+                    algorithms=("random_search",), progress=False)
+    assert not np.array_equal(other["random_search"], first["random_search"])
+
+
+def test_all_algorithms_face_the_same_landscape_per_trial(tmp_path, monkeypatch):
+    monkeypatch.setenv("NASCOMPANION_CACHE", str(tmp_path))
+    bench = toy_benchmark(per_seed=False)
+    setting = Setting("toy", "noise", x=2.0, trials=2, budget=15625)
+    results = compare(bench, setting, algorithms=("random_search",), progress=False, use_cache=False)
+    # with the whole space queried, the incumbent is the trial's noisy optimum: same for any algorithm
+    ls = compare(bench, setting, algorithms=("evolution",), progress=False, use_cache=False)
+    np.testing.assert_array_equal(results["random_search"][:, -1], ls["evolution"][:, -1])
+
+
+def test_unknown_algorithm_is_named():
+    with pytest.raises(ValueError, match="unknown algorithm\\(s\\) hillclimb; allowed: local_search"):
+        compare(toy_benchmark(False), Setting("toy", "denoised", trials=1, budget=5), algorithms=("hillclimb",))
+
+
+def test_summary_and_ranks():
+    results = {"random_search": np.array([[3.0, 2.0], [3.0, 1.0]]), "evolution": np.array([[1.0, 1.0], [1.0, 1.0]])}
+    table = summary_table(results, at=(1, 2))
+    assert table.loc[0, "2 queries"] == "1.500 ± 0.500"
+    assert ranks_at(results, 2) == {"evolution": 1, "random_search": 2}
