@@ -24,6 +24,7 @@ CHAPTERS: tuple[str, ...] = (
     "noise_and_local_minima",
     "theory",
     "theory_meets_data",
+    "nas_comparison",
 )
 """Chapter notebooks in book order (names of files in ``notebooks/``)."""
 

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from typing import Callable
 
 import numpy as np
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from nascompanion.config import cache_dir
 from nascompanion.search.bananas import PredictorSettings, bananas_trials, nb201_path_encoding
@@ -91,9 +91,20 @@ def run_algorithm(algorithm: str, losses: TrialLosses, setting: Setting, rng: np
     return runners[algorithm]().best_so_far("test")
 
 
+def _code_digest() -> str:
+    """Digest of the search code, so results of changed algorithms are never reused."""
+    from pathlib import Path
+
+    folder = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted((folder / "search").glob("*.py")) + [Path(__file__)]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _key(setting: Setting, algorithm: str, checksums: dict) -> str:
-    payload = json.dumps({"v": CACHE_VERSION, "setting": asdict(setting), "algorithm": algorithm,
-                          "data": sorted(checksums.items())}, sort_keys=True)
+    payload = json.dumps({"v": CACHE_VERSION, "code": _code_digest(), "setting": asdict(setting),
+                          "algorithm": algorithm, "data": sorted(checksums.items())}, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 

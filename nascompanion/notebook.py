@@ -37,8 +37,12 @@ def glue(name: str, value: Any, display: bool = False) -> None:
 
     Returns ``None`` on purpose: a cell ending in ``glue(...)`` then shows
     nothing, with no trailing ``;`` (which nbval's re-execution does not honour).
-    Outside a notebook build (no ``myst_nb``), it does nothing.
+    NumPy scalars are stored as Python numbers, so format specs such as
+    ``{glue:text}`name:.2f``` work on them. Outside a notebook build (no
+    ``myst_nb``), it does nothing.
     """
+    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
+        value = value.item()
     try:
         from myst_nb import glue as _glue
     except ImportError:  # pragma: no cover - the book extras are not installed

@@ -55,3 +55,19 @@ def test_data_check_reports_mean_only_data_and_refuses_standard(benchmark, capsy
 def test_data_check_without_data_says_where_it_looked(tmp_path, capsys):
     assert cli.main(["data", "check", "--source", str(tmp_path / "missing")]) == 1
     assert "NASCOMPANION_DATA" in capsys.readouterr().out
+
+
+def test_glue_stores_numpy_scalars_as_python_numbers(monkeypatch):
+    import sys
+    import types
+
+    import numpy as np
+
+    from nascompanion import notebook
+
+    stored = {}
+    fake = types.SimpleNamespace(glue=lambda name, value, display: stored.update({name: value}))
+    monkeypatch.setitem(sys.modules, "myst_nb", fake)
+    notebook.glue("x", np.float64(0.25))
+    notebook.glue("n", np.int64(3))
+    assert type(stored["x"]) is float and type(stored["n"]) is int

@@ -1,0 +1,76 @@
+"""Figures and verdicts for the chapter "Local search vs the state of the art"."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from nascompanion.comparison import LABELS
+
+COLOURS = {
+    "local_search": "tab:red",
+    "random_search": "tab:gray",
+    "evolution": "tab:green",
+    "bo": "tab:blue",
+    "bananas": "tab:orange",
+}
+
+
+def curves_figure(panels: dict[str, dict[str, np.ndarray]], ncols: int = 2, start: int = 10) -> plt.Figure:
+    """Mean best-so-far test error vs queries, with standard-error bands; one panel per setting."""
+    nrows = int(np.ceil(len(panels) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 3.4 * nrows), squeeze=False, constrained_layout=True)
+    for ax, (title, results) in zip(axes.ravel(), panels.items()):
+        lows, highs = [], []
+        for algorithm, curves in results.items():
+            q = np.arange(1, curves.shape[1] + 1)
+            mean = curves.mean(axis=0)
+            sem = curves.std(axis=0, ddof=1) / np.sqrt(curves.shape[0]) if curves.shape[0] > 1 else 0 * mean
+            ax.plot(q[start:], mean[start:], color=COLOURS[algorithm], label=f"{LABELS[algorithm]} ({curves.shape[0]})")
+            ax.fill_between(q[start:], (mean - sem)[start:], (mean + sem)[start:], color=COLOURS[algorithm], alpha=0.2)
+            lows.append(mean[-1] - 3 * sem[-1] if np.ndim(sem) else mean[-1])
+            highs.append(mean[min(start + 40, mean.size - 1)])
+        ax.set_ylim(min(lows), max(highs))
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("queries")
+        ax.set_ylabel("test error of best-by-validation (%)")
+    for ax in axes.ravel()[len(panels):]:
+        ax.axis("off")
+    axes.ravel()[0].legend(fontsize=8, title="algorithm (trials)", title_fontsize=8)
+    return fig
+
+
+def sweep_figure(final: pd.DataFrame) -> plt.Figure:
+    """Final test error (mean ± sem) of every algorithm against the noise multiplier x, per dataset."""
+    datasets = list(dict.fromkeys(final["dataset"]))
+    fig, axes = plt.subplots(1, len(datasets), figsize=(4.6 * len(datasets), 3.4), squeeze=False, constrained_layout=True)
+    for ax, dataset in zip(axes[0], datasets):
+        part = final[final["dataset"] == dataset]
+        for algorithm, rows in part.groupby("algorithm", sort=False):
+            ax.errorbar(rows["x"], rows["mean"], yerr=rows["sem"], color=COLOURS[algorithm], marker="o", ms=3,
+                        capsize=2, label=LABELS[algorithm])
+        ax.set_title(dataset, fontsize=10)
+        ax.set_xlabel("noise multiplier x")
+        ax.set_ylabel("final test error (%)")
+    axes[0, 0].legend(fontsize=8)
+    return fig
+
+
+def matches_or_beats(results: dict[str, np.ndarray], algorithm: str, query: int, z: float = 2.0) -> bool:
+    """Whether ``algorithm``'s mean loss after ``query`` queries is within ``z`` standard errors of the best other."""
+    def stats(curves):
+        values = curves[:, query - 1]
+        return values.mean(), values.std(ddof=1) / np.sqrt(values.size)
+
+    mine, my_sem = stats(results[algorithm])
+    others = [stats(c) for a, c in results.items() if a != algorithm]
+    best, best_sem = min(others)
+    return bool(mine <= best + z * np.hypot(my_sem, best_sem))
+
+
+def verdict(holds: bool | None) -> str:
+    """The chapter's wording for a checked claim."""
+    if holds is None:
+        return "cannot be checked with this data"
+    return "holds" if holds else "does not hold"
