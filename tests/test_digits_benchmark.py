@@ -1,0 +1,96 @@
+"""The digits benchmark importer and the shipped benchmark."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from nascompanion.data.benchmark import BenchmarkDataError
+from nascompanion.data.digits import DATASETS, load_digits_benchmark, shipped_path
+from nascompanion.spaces import nb201
+from nascompanion.train.batched import discriminativeness
+from nascompanion.train.grid import write_atomic
+
+N = nb201.N_ARCHS
+
+
+def _arrays(rng: np.random.Generator) -> dict[str, np.ndarray]:
+    arrays = {"seeds": np.arange(3), "n_val": np.int64(400), "n_test": np.int64(397)}
+    for p in ("noisy", "denoised"):
+        for m, n in (("val", 400), ("test", 397)):
+            arrays[f"{p}_{m}_correct"] = rng.integers(0, n + 1, size=(N, 3)).astype(np.int16)
+    return arrays
+
+
+def test_a_generated_file_loads_per_seed_with_missing_seeds_as_nan(tmp_path):
+    arrays = _arrays(np.random.default_rng(0))
+    arrays["denoised_val_correct"][5, 2] = -1
+    write_atomic(tmp_path / "digits201.npz", arrays)
+    bench = load_digits_benchmark(tmp_path / "digits201.npz")
+    assert set(bench.datasets) == set(DATASETS)
+    val = bench.validation_accuracy("digits-denoised")
+    assert val.shape == (N, 3) and bench.is_per_seed("digits-denoised")
+    assert np.isnan(val[5, 2]) and val[0, 0] == pytest.approx(100 * arrays["denoised_val_correct"][0, 0] / 400)
+
+
+def test_truncated_file_is_rejected_naming_the_file(tmp_path):
+    path = tmp_path / "digits201.npz"
+    write_atomic(path, _arrays(np.random.default_rng(1)))
+    path.write_bytes(path.read_bytes()[:5000])
+    with pytest.raises(BenchmarkDataError, match="digits201.npz.*(corrupt|truncated)"):
+        load_digits_benchmark(path)
+
+
+def test_file_missing_arrays_is_rejected(tmp_path):
+    arrays = _arrays(np.random.default_rng(2))
+    del arrays["noisy_test_correct"]
+    write_atomic(tmp_path / "x.npz", arrays)
+    with pytest.raises(BenchmarkDataError, match="noisy_test_correct"):
+        load_digits_benchmark(tmp_path / "x.npz")
+
+
+def test_checksum_mismatch_with_manifest_is_rejected(tmp_path):
+    write_atomic(tmp_path / "digits201.npz", _arrays(np.random.default_rng(3)))
+    (tmp_path / "manifest.json").write_text(json.dumps({"checksums": {"digits201.npz": "md5:0"}}))
+    with pytest.raises(BenchmarkDataError, match="checksum"):
+        load_digits_benchmark(tmp_path / "digits201.npz")
+
+
+needs_shipped = pytest.mark.skipif(not shipped_path().is_file(),
+                                   reason="the digits benchmark has not been generated yet (python -m nascompanion.train.grid)")
+
+
+@needs_shipped
+def test_shipped_benchmark_loads_with_three_seeds_per_cell():
+    bench = load_digits_benchmark()
+    for name in DATASETS:
+        assert bench.is_per_seed(name)
+        for metric in ("validation", "test"):
+            values = bench.accuracy(name, metric)
+            assert values.shape == (N, 3) and not np.isnan(values).any()
+    no_path = ~nb201.has_input_output_path()
+    assert np.nanmean(bench.validation_accuracy("digits-denoised")[no_path]) < 15  # chance is 10%
+
+
+@needs_shipped
+def test_shipped_manifest_reports_the_discriminativeness_of_the_data():
+    manifest = json.loads(shipped_path().with_name("manifest.json").read_text())
+    bench = load_digits_benchmark()
+    keep = nb201.has_input_output_path()
+    for p in ("noisy", "denoised"):
+        ratio = discriminativeness(bench.validation_accuracy(f"digits-{p}"), keep)
+        assert ratio == pytest.approx(manifest["discriminativeness_iqr_over_median_seed_sd"][p], abs=1e-3)
+
+
+def test_load_benchmark_reads_the_shipped_digits_benchmark_by_name():
+    from nascompanion.data import load_benchmark
+    from nascompanion.data.digits import shipped_path
+
+    if not shipped_path().exists():
+        pytest.skip("the digits201 benchmark has not been generated")
+    bench = load_benchmark("digits201")
+    assert set(bench.datasets) == {"digits-noisy", "digits-denoised"}
+    assert bench.is_per_seed("digits-denoised")
+    assert bench.validation_accuracy("digits-denoised").shape == (15625, 3)

@@ -1,0 +1,218 @@
+"""The NB201 cell and network in torch, the batched trainer and the resumable grid (CPU, tiny)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from nascompanion.spaces import nb201
+from nascompanion.train import grid
+from nascompanion.train.batched import (
+    BatchedNetworks,
+    discriminativeness,
+    initial_params,
+    train_batched,
+    train_single,
+)
+from nascompanion.train.cell import Cell
+from nascompanion.train.digits_data import DigitsData, Split, load_split, split_indices
+from nascompanion.train.network import Network, NetworkSpec, init_params
+from nascompanion.train.pipelines import Pipeline, get_pipeline, init_seed
+
+SPEC = NetworkSpec(width=2)
+TINY = Pipeline("tiny", epochs=2, batch_size=16, lr=0.1, weight_decay=5e-4, schedule="cosine",
+                label_smoothing=0.1, shift=1, noise_std=0.1)
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def data64() -> DigitsData:
+    data = load_split(Split(48, 30, 30))
+    cast = [t.double() if t.is_floating_point() else t for t in
+            (data.x_train, data.y_train, data.x_val, data.y_val, data.x_test, data.y_test)]
+    return DigitsData(data.split, *cast)
+
+
+@pytest.fixture(scope="module")
+def data32() -> DigitsData:
+    return load_split(Split(48, 30, 30))
+
+
+def test_cell_without_input_output_path_outputs_zero():
+    ops = (3, 2, 1, 0, 0, 0)  # nodes 1 and 2 live, but every edge into node 3 is none
+    assert not nb201.has_input_output_path(np.array(ops))[0]
+    cell = Cell(ops, channels=3)
+    out = cell(torch.randn(4, 3, 5, 5))
+    assert torch.count_nonzero(out) == 0
+
+
+def test_batched_network_without_path_has_zero_cell_output():
+    ops = (3, 2, 1, 0, 0, 0)
+    arch = nb201.ops_to_index(ops)
+    net = BatchedNetworks([arch], SPEC, initial_params([arch], SPEC, 0))
+    x = torch.randn(2, 1, SPEC.width, 8, 8)
+    assert torch.count_nonzero(net._cell(x, 0)) == 0
+
+
+@pytest.mark.parametrize("ops", [(1, 0, 0, 0, 1, 0), (0, 0, 0, 1, 0, 0), (0, 1, 0, 0, 0, 1)])
+def test_skip_only_cell_is_the_identity(ops):
+    x = torch.randn(3, 4, 6, 6)
+    assert torch.equal(Cell(ops, channels=4)(x), x)
+
+
+def test_all_skip_cell_sums_paths():
+    x = torch.randn(2, 3, 4, 4)
+    assert torch.allclose(Cell((1,) * 6, channels=3)(x), 4 * x)  # node1 = x, node2 = 2x, node3 = x + x + 2x
+
+
+def test_avg_pool_does_not_count_padding():
+    x = torch.ones(1, 1, 4, 4)
+    assert torch.equal(Cell((0, 0, 0, 4, 0, 0), channels=1)(x), x)
+
+
+def test_batched_forward_matches_each_network_alone():
+    torch.manual_seed(0)
+    archs = [0, 7, 4321, nb201.ops_to_index((3, 3, 3, 3, 3, 3)), nb201.ops_to_index((2, 4, 0, 1, 3, 0))]
+    net = BatchedNetworks(archs, SPEC, initial_params(archs, SPEC, 5))
+    x = torch.randn(6, 1, 8, 8)
+    out = net(x)
+    for i, arch in enumerate(archs):
+        generator = torch.Generator().manual_seed(init_seed(5, arch))
+        alone = Network(nb201.index_to_ops(arch), SPEC, init_params(SPEC, generator))
+        assert torch.allclose(out[:, i], alone(x), atol=1e-5)
+
+
+def test_einsum_convolutions_compute_the_same_as_grouped():
+    torch.manual_seed(1)
+    archs = [3, 77, 900, nb201.ops_to_index((3, 2, 3, 2, 3, 2))]
+    params = initial_params(archs, SPEC, 0)
+    x = torch.randn(5, 1, 8, 8)
+    grouped = BatchedNetworks(archs, SPEC, params)(x)
+    einsum = BatchedNetworks(archs, SPEC, params, conv="einsum")(x)
+    assert torch.allclose(grouped, einsum, atol=1e-5)
+
+
+def test_batched_training_matches_training_each_alone(data64):
+    torch.set_default_dtype(torch.float64)
+    try:
+        archs = [0, 99, nb201.ops_to_index((3, 2, 1, 0, 0, 0)), nb201.ops_to_index((3, 3, 3, 3, 3, 3))]
+        together = train_batched(archs, 1, TINY, SPEC, data64)
+        for i, arch in enumerate(archs):
+            alone = train_single(arch, 1, TINY, SPEC, data64)
+            assert together.val_correct[i] == alone.val_correct[0]
+            assert together.test_correct[i] == alone.test_correct[0]
+            assert together.train_loss[i] == pytest.approx(alone.train_loss[0], rel=1e-6)
+    finally:
+        torch.set_default_dtype(torch.float32)
+
+
+def test_a_network_result_does_not_depend_on_its_batch(data32):
+    a = train_batched([5, 17, 300], 2, TINY, SPEC, data32)
+    b = train_batched([300, 5], 2, TINY, SPEC, data32)
+    assert a.train_loss[2] == pytest.approx(b.train_loss[0], rel=1e-5)
+    assert a.train_loss[0] == pytest.approx(b.train_loss[1], rel=1e-5)
+
+
+def test_seed_fixes_training_and_another_seed_changes_it(data32):
+    first = train_batched([11, 12], 0, TINY, SPEC, data32)
+    again = train_batched([11, 12], 0, TINY, SPEC, data32)
+    other = train_batched([11, 12], 1, TINY, SPEC, data32)
+    assert np.array_equal(first.train_loss, again.train_loss)
+    assert not np.allclose(first.train_loss, other.train_loss)
+
+
+def test_split_is_fixed_and_disjoint():
+    parts = split_indices(Split(1000, 400, 397))
+    assert [len(p) for p in parts] == [1000, 400, 397]
+    assert len(np.unique(np.concatenate(parts))) == 1797
+    assert all(np.array_equal(a, b) for a, b in zip(parts, split_indices(Split(1000, 400, 397))))
+
+
+def test_unknown_pipeline_is_rejected_with_the_choices():
+    with pytest.raises(ValueError, match="noisy, denoised"):
+        get_pipeline("clean")
+
+
+# --------------------------------------------------------------------------- discriminativeness
+
+
+def test_discriminativeness_is_iqr_over_median_seed_sd():
+    rng = np.random.default_rng(0)
+    means = np.linspace(50, 90, 401)
+    offsets = np.array([-1.0, 0.0, 1.0])  # SD 1 for every architecture
+    acc = means[:, None] + offsets[None, :]
+    assert discriminativeness(acc) == pytest.approx(20.0)
+    noisy = means[:, None] + 10 * rng.standard_normal((401, 3))
+    assert discriminativeness(noisy) < 5 < discriminativeness(acc)
+
+
+def test_discriminativeness_respects_the_mask_and_missing_seeds():
+    acc = np.array([[10.0, 10.0, np.nan], [50.0, 52.0, 54.0], [60.0, 62.0, 64.0], [70.0, 72.0, 74.0]])
+    keep = np.array([False, True, True, True])
+    assert discriminativeness(acc, keep) == pytest.approx(10.0 / 2.0)
+    with pytest.raises(ValueError, match="n_seeds >= 2"):
+        discriminativeness(acc[:, :1])
+
+
+# --------------------------------------------------------------------------- resumable grid
+
+
+def _fake_train(calls: list, fail_at: int | None = None):
+    def train(chunk: grid.Chunk) -> dict[str, np.ndarray]:
+        if fail_at is not None and len(calls) == fail_at:
+            raise KeyboardInterrupt("killed")
+        calls.append(chunk)
+        archs = np.arange(chunk.start, chunk.stop)
+        return {"archs": archs, "val_correct": (archs % 7).astype(np.int16), "test_correct": (archs % 5).astype(np.int16),
+                "n_val": np.int64(10), "n_test": np.int64(10), "seconds": np.float64(0.1)}
+    return train
+
+
+def test_killed_run_resumes_without_redoing_finished_chunks(tmp_path):
+    chunks = grid.plan(["noisy", "denoised"], [0], chunk=4, start=0, stop=12)
+    first: list = []
+    with pytest.raises(KeyboardInterrupt):
+        grid.run_grid(tmp_path, chunks, _fake_train(first, fail_at=2), log=lambda s: None)
+    assert len(first) == 2
+    (tmp_path / chunks[3].file_name).write_bytes(b"PK\x03\x04 truncated")  # a half-written file from elsewhere
+    second: list = []
+    grid.run_grid(tmp_path, chunks, _fake_train(second), log=lambda s: None)
+    assert second == chunks[2:]
+    arrays = grid.gather(tmp_path, seeds=[0])
+    assert np.array_equal(arrays["noisy_val_correct"][:12, 0], np.arange(12) % 7)
+
+
+def test_time_limit_stops_before_starting_a_chunk(tmp_path):
+    chunks = grid.plan(["noisy"], [0, 1], chunk=6, start=0, stop=12)
+    calls: list = []
+    grid.run_grid(tmp_path, chunks, _fake_train(calls), time_limit=0.0, log=lambda s: None)
+    assert calls == [] and not list(tmp_path.glob("*.npz"))
+
+
+def test_results_are_written_atomically(tmp_path):
+    path = tmp_path / "chunk.npz"
+    grid.write_atomic(path, {"a": np.arange(3)})
+
+    class Boom:
+        def __array__(self, *args, **kwargs):
+            raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        grid.write_atomic(path, {"a": np.arange(1000), "b": Boom()})
+    with np.load(path) as z:
+        assert z["a"].tolist() == [0, 1, 2]
+    assert [p.name for p in tmp_path.iterdir()] == ["chunk.npz"]
+
+
+def test_plan_runs_every_cell_of_a_seed_before_the_next_seed():
+    chunks = grid.plan(chunk=8000)
+    assert [c.seed for c in chunks] == [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2]
+    assert chunks[1].stop == nb201.N_ARCHS
