@@ -36,6 +36,8 @@ def data_check(source: str | None) -> int:
                 counts = bench.seed_counts(dataset, metric)
                 if not bench.is_per_seed(dataset):
                     columns = "one column: a mean of seeds"
+                elif counts.min() == counts.max():
+                    columns = f"{counts.min()} seeds per cell"
                 else:
                     columns = f"{counts.min()} to {counts.max()} seeds per cell"
                 print(f"  {metric:10s} {bench.metric_name(dataset, metric)}; {columns}")

@@ -35,7 +35,15 @@ class DataNotFoundError(FileNotFoundError):
     """No benchmark data at the given or configured location."""
 
 
+DIGITS_SOURCE = "digits201"
+"""Name of the benchmark that ships with the package (NB201 cells trained on digits)."""
+
+
 def _resolve(source: str | Path | None) -> Path:
+    if source == DIGITS_SOURCE:
+        from nascompanion.data.digits import shipped_path
+
+        return shipped_path()
     if source is None:
         found = data_location()
         if found is None:
@@ -54,14 +62,18 @@ def find_source(source: str | Path | None = None) -> tuple[str, Path]:
     Returns
     -------
     tuple
-        ``("nb201-official", file)`` or ``("nb201-tables", folder)``.
+        ``("nb201-official", file)``, ``("nb201-tables", folder)`` or
+        ``("digits201", file)``.
     """
     path = _resolve(source)
     if path.is_file():
         if path.suffix == ".pth":
             return "nb201-official", path
+        if path.suffix == ".npz":
+            return "digits201", path
         raise BenchmarkDataError(
-            f"{path}: not a benchmark source; give an official NB201 .pth file or a folder with {', '.join(REQUIRED_FILES)}"
+            f"{path}: not a benchmark source; give an official NB201 .pth file, a digits201 .npz file, "
+            f"'{DIGITS_SOURCE}', or a folder with {', '.join(REQUIRED_FILES)}"
         )
     for name in OFFICIAL_FILES:
         if (path / name).is_file():
@@ -77,8 +89,10 @@ def load_benchmark(source: str | Path | None = None, use_cache: bool = True) -> 
     Parameters
     ----------
     source
-        An official ``NAS-Bench-201-v1_*.pth`` file, a folder holding one, or a
-        folder with the mean-of-seeds CSV tables. ``None`` uses
+        An official ``NAS-Bench-201-v1_*.pth`` file, a folder holding one, a
+        folder with the mean-of-seeds CSV tables, or ``"digits201"`` (the
+        per-seed benchmark of NB201 cells trained on digits that ships with
+        the package, datasets ``digits-noisy`` and ``digits-denoised``). ``None`` uses
         ``$NASCOMPANION_DATA`` or ``shared/data/nb201`` beside the repository.
     use_cache
         Read and write the compact ``.npz`` cache (the first import of an
@@ -92,6 +106,10 @@ def load_benchmark(source: str | Path | None = None, use_cache: bool = True) -> 
         If the data is truncated, corrupt or not NAS-Bench-201.
     """
     kind, path = find_source(source)
+    if kind == "digits201":
+        from nascompanion.data.digits import load_digits_benchmark
+
+        return load_digits_benchmark(path)
     if kind == "nb201-official":
         from nascompanion.data.official import load_official
 
