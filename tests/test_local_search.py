@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pytest
 
-import nascompanion.config
 from nascompanion.landscape import landscape_stats
 from nascompanion.search import (
     VARIANTS,
@@ -22,10 +21,7 @@ from nascompanion.search import (
 )
 from nascompanion.spaces.base import TableSpace, nb201_space
 
-needs_data = pytest.mark.skipif(
-    nascompanion.config.data_location() is None,
-    reason="NAS-Bench-201 tables not found: set NASCOMPANION_DATA to a folder with them",
-)
+from conftest import needs_data
 
 # A 6-cycle 0-1-2-3-4-5-0. Losses worked out by hand:
 #   LS(0)=5, LS(1)=1 (min), LS(2)=3, LS(3)=3 (min), LS(4)=5, LS(5)=5 (global min).

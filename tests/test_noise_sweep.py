@@ -7,7 +7,6 @@ import itertools
 import numpy as np
 import pytest
 
-import nascompanion.config
 from nascompanion.landscape import landscape_stats
 from nascompanion.noise_sweep import (
     PAPER_TABLE1,
@@ -19,10 +18,7 @@ from nascompanion.noise_sweep import (
     random_draws,
 )
 
-needs_data = pytest.mark.skipif(
-    nascompanion.config.data_location() is None,
-    reason="NAS-Bench-201 tables not found: set NASCOMPANION_DATA to a folder with them",
-)
+from conftest import needs_data
 
 
 def hamming(d: int, q: int) -> np.ndarray:

@@ -21,7 +21,13 @@ import torch
 
 from nascompanion.search.history import History
 from nascompanion.search.random_search import _check, single_trial
-from nascompanion.search.trials import LockstepRecorder, TrialLosses, distinct_random
+from nascompanion.search.trials import (
+    LockstepRecorder,
+    TrialLosses,
+    distinct_random,
+    neighbours_of_best,
+    record_best_candidates,
+)
 from nascompanion.spaces import nb201
 from nascompanion.spaces.base import TableSpace
 
@@ -151,7 +157,6 @@ def bananas_trials(
     """
     _check(space, losses, budget)
     recorder = LockstepRecorder(losses, budget)
-    rows = np.arange(losses.trials)
     enc = torch.as_tensor(np.asarray(encoding, dtype=np.float32))
     generator = torch.Generator().manual_seed(int(rng.integers(2**62)))
     start = min(n_init, budget)
@@ -162,21 +167,12 @@ def bananas_trials(
         raw = torch.as_tensor(recorder.val[:, :step], dtype=torch.float32)
         y = (raw - raw.mean(1, keepdim=True)) / raw.std(1, keepdim=True).clamp_min(1e-6)
         model = fit_ensembles(enc[torch.as_tensor(recorder.archs[:, :step])], y, settings, generator)
-        order = np.argsort(recorder.val[:, :step], axis=1, kind="stable")[:, :parents]
-        best = np.take_along_axis(recorder.archs[:, :step], order, axis=1)
-        cand = space.table[best[..., None], rng.integers(space.degree, size=best.shape + (per_parent,))].reshape(best.shape[0], -1)
+        cand = neighbours_of_best(space.table, recorder.archs[:, :step], recorder.val[:, :step], rng, parents, per_parent)
         with torch.no_grad():
             pred = model(enc[torch.as_tensor(cand)].repeat_interleave(settings.members, dim=0))
         pred = pred.reshape(losses.trials, settings.members, -1).numpy()
         draw = pred.mean(1) + pred.std(1) * rng.standard_normal(cand.shape)     # independent Thompson sampling
-        for _ in range(min(batch, budget - step)):
-            draw[recorder.queried[rows[:, None], cand]] = np.inf
-            choice = cand[rows, np.argmin(draw, axis=1)]
-            none_left = ~np.isfinite(draw.min(axis=1))
-            if none_left.any():
-                choice[none_left] = distinct_random(rng, recorder.queried[none_left], 1)[:, 0]
-            recorder.record(choice)
-            step += 1
+        step += record_best_candidates(recorder, cand, draw, batch, rng)
     return recorder
 
 

@@ -17,7 +17,13 @@ import torch
 
 from nascompanion.search.history import History
 from nascompanion.search.random_search import _check, single_trial
-from nascompanion.search.trials import LockstepRecorder, TrialLosses, distinct_random
+from nascompanion.search.trials import (
+    LockstepRecorder,
+    TrialLosses,
+    distinct_random,
+    neighbours_of_best,
+    record_best_candidates,
+)
 from nascompanion.spaces.base import TableSpace
 
 LENGTH_SCALES = (0.5, 1.0, 2.0, 4.0, 8.0)
@@ -55,15 +61,6 @@ def _fit(dist: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tenso
     return best
 
 
-def _candidates(space: TableSpace, archs: np.ndarray, val: np.ndarray, queried: np.ndarray,
-                rng: np.random.Generator, parents: int, per_parent: int) -> np.ndarray:
-    """Unqueried-or-not neighbours of each trial's best ``parents`` archs: shape (T, parents * per_parent)."""
-    order = np.argsort(val, axis=1, kind="stable")[:, :parents]
-    best = np.take_along_axis(archs, order, axis=1)                      # (T, P)
-    pick = rng.integers(space.degree, size=best.shape + (per_parent,))
-    return space.table[best[..., None], pick].reshape(best.shape[0], -1)
-
-
 def bayesopt_trials(
     space: TableSpace,
     losses: TrialLosses,
@@ -98,7 +95,6 @@ def bayesopt_trials(
     """
     _check(space, losses, budget)
     recorder = LockstepRecorder(losses, budget)
-    trials, rows = losses.trials, np.arange(losses.trials)
     feats = one_hot(features)
     edges = int(np.asarray(features).shape[1])
     start = min(n_init, budget)
@@ -115,7 +111,7 @@ def bayesopt_trials(
             ell, noise = _fit(dist, y)
         eye = torch.eye(step, dtype=torch.float64)
         chol = torch.linalg.cholesky(torch.exp(-dist / ell[:, None, None]) + noise[:, None, None] * eye)
-        cand = _candidates(space, recorder.archs[:, :step], recorder.val[:, :step], recorder.queried, rng, parents, per_parent)
+        cand = neighbours_of_best(space.table, recorder.archs[:, :step], recorder.val[:, :step], rng, parents, per_parent)
         k_cand = torch.exp(-_distance(feats, torch.as_tensor(cand), observed, edges) / ell[:, None, None])  # (T, C, m)
         alpha = torch.cholesky_solve(y[..., None], chol)                                            # (T, m, 1)
         mean = (k_cand @ alpha)[..., 0]
@@ -123,14 +119,7 @@ def bayesopt_trials(
         sd = (1.0 - (v * v).sum(1)).clamp_min(1e-12).sqrt()
         z = (y.min(1, keepdim=True).values - mean) / sd
         ei = (sd * (z * 0.5 * torch.erfc(-z / math.sqrt(2.0)) + torch.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi))).numpy()
-        for _ in range(min(batch, budget - step)):
-            ei[recorder.queried[rows[:, None], cand]] = -np.inf
-            choice = cand[rows, np.argmax(ei, axis=1)]
-            none_left = ~np.isfinite(ei.max(axis=1))
-            if none_left.any():
-                choice[none_left] = distinct_random(rng, recorder.queried[none_left], 1)[:, 0]
-            recorder.record(choice)
-            step += 1
+        step += record_best_candidates(recorder, cand, -ei, batch, rng)
     return recorder
 
 

@@ -186,3 +186,47 @@ def distinct_random(rng: np.random.Generator, queried: np.ndarray, count: int) -
         taken[rows, draw] = True
         out[:, slot] = draw
     return out
+
+
+def neighbours_of_best(table: np.ndarray, archs: np.ndarray, val: np.ndarray, rng: np.random.Generator,
+                       parents: int, per_parent: int) -> np.ndarray:
+    """Candidates for model-based search: random neighbours of each trial's best queries.
+
+    Parameters
+    ----------
+    table
+        Neighbour table of the space, shape ``(n, s)``.
+    archs, val
+        Queries so far and their validation losses, shape ``(trials, m)``.
+    parents, per_parent
+        ``per_parent`` uniformly random neighbours (with repetition) of each of the
+        ``parents`` best queries.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(trials, parents * per_parent)``; may hold queried architectures.
+    """
+    order = np.argsort(val, axis=1, kind="stable")[:, :parents]
+    best = np.take_along_axis(archs, order, axis=1)
+    pick = rng.integers(table.shape[1], size=best.shape + (per_parent,))
+    return table[best[..., None], pick].reshape(best.shape[0], -1)
+
+
+def record_best_candidates(recorder: LockstepRecorder, candidates: np.ndarray, score: np.ndarray, count: int,
+                           rng: np.random.Generator) -> int:
+    """Query, in every trial, its ``count`` unqueried candidates of lowest ``score``, one at a time.
+
+    A trial with no unqueried candidate left queries a random unqueried
+    architecture instead. ``score`` is modified. Returns the number of steps made.
+    """
+    rows = np.arange(candidates.shape[0])
+    steps = min(count, recorder.budget - recorder.count)
+    for _ in range(steps):
+        score[recorder.queried[rows[:, None], candidates]] = np.inf
+        choice = candidates[rows, np.argmin(score, axis=1)]
+        none_left = ~np.isfinite(score.min(axis=1))
+        if none_left.any():
+            choice[none_left] = distinct_random(rng, recorder.queried[none_left], 1)[:, 0]
+        recorder.record(choice)
+    return steps
