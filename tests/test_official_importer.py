@@ -1,8 +1,8 @@
 """Tests of the importer for official NAS-Bench-201 ``.pth`` files.
 
-The official files cannot be downloaded here, so ``official_fixture`` writes
-files of the same layout with ``nas_201_api``'s own classes. The full-size file
-is written once per session (15-40 s, depending on machine load) in pytest's temporary folder.
+The official files are 2-5 GB, so ``official_fixture`` writes files of the same
+layout with ``nas_201_api``'s own classes. The full-size fixture is written once per
+test run (15-40 s, depending on machine load) in pytest's temporary folder.
 """
 
 from __future__ import annotations
