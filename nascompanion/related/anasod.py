@@ -1,0 +1,613 @@
+"""ANASOD: search over the operation distribution of a cell (Wan et al., 2021).
+
+An NB201 cell has ``N = 6`` edges, each carrying one of ``k = 5`` operations.
+Its ANASOD encoding forgets the wiring and keeps only how many edges carry each
+operation: a count vector ``p`` with ``sum(p) = N`` (the normalised encoding is
+``p / N``, a point of the probability simplex). The ``C(N + k - 1, k - 1) = C(10, 4) = 210``
+count vectors form a regular grid on the simplex; two grid points are neighbours
+when one unit moves from one operation to another.
+
+This module holds the encoding (:func:`encoding_grid`, :func:`cell_encodings`),
+the rounding of a simplex point to the grid (:func:`round_to_grid`, the paper's
+Eq. 1), the grid neighbourhood (:func:`grid_neighbours`), sampling a cell from
+an encoding (:func:`sample_cell`), the statistics of the paper's Table 1
+(:func:`encoding_sd_stats`) and four searches: ANASOD-RS, biased ANASOD-RS
+(Eq. 3), ANASOD-LS (Appendix B, Algorithm 3) and ANASOD-BO (Algorithm 2).
+Every search gets a budget of distinct architecture queries, like the package's
+own algorithms, so their curves sit beside :func:`nascompanion.comparison.compare`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import combinations
+from math import comb
+from typing import Callable
+
+import numpy as np
+
+from nascompanion.search.trials import TrialLosses
+from nascompanion.spaces import nb201
+
+N_EDGES = nb201.N_EDGES
+N_OPS = nb201.N_OPS
+METHODS: tuple[str, ...] = ("anasod_rs", "anasod_biased_rs", "anasod_ls", "anasod_bo")
+"""The ANASOD searches, under the names used in tables and figures."""
+
+LABELS = {
+    "anasod_rs": "ANASOD-RS",
+    "anasod_biased_rs": "ANASOD-biasedRS",
+    "anasod_ls": "ANASOD-LS",
+    "anasod_bo": "ANASOD-BO",
+}
+
+
+def n_encodings(n: int = N_EDGES, k: int = N_OPS) -> int:
+    """Number of ANASOD encodings, ``C(n + k - 1, k - 1)`` (paper, Sec. 3.1).
+
+    Examples
+    --------
+    >>> n_encodings(), n_encodings(14, 8)
+    (210, 116280)
+    """
+    return comb(n + k - 1, k - 1)
+
+
+@lru_cache(maxsize=8)
+def encoding_grid(n: int = N_EDGES, k: int = N_OPS) -> np.ndarray:
+    """All count vectors of ``k`` non-negative integers summing to ``n``.
+
+    Parameters
+    ----------
+    n
+        Number of operation blocks (edges) in a cell.
+    k
+        Number of candidate operations.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(C(n + k - 1, k - 1), k)``, rows in lexicographic order; row
+        ``e`` is encoding ``e`` throughout this module.
+
+    Examples
+    --------
+    >>> encoding_grid(2, 3).tolist()
+    [[0, 0, 2], [0, 1, 1], [0, 2, 0], [1, 0, 1], [1, 1, 0], [2, 0, 0]]
+    """
+    if n < 0 or k < 1:
+        raise ValueError(f"need n >= 0 and k >= 1, got n={n}, k={k}")
+    rows = []
+    for bars in combinations(range(n + k - 1), k - 1):  # stars and bars
+        edges = (-1, *bars, n + k - 1)
+        rows.append([edges[i + 1] - edges[i] - 1 for i in range(k)])
+    grid = np.array(sorted(rows), dtype=np.int64).reshape(-1, k)
+    grid.setflags(write=False)
+    return grid
+
+
+def grid_index(counts: np.ndarray, n: int = N_EDGES, k: int = N_OPS) -> np.ndarray | int:
+    """Row of :func:`encoding_grid` of each count vector.
+
+    Raises
+    ------
+    ValueError
+        If a row is not ``k`` non-negative integers summing to ``n``.
+    """
+    counts = np.asarray(counts)
+    rows = np.atleast_2d(counts)
+    if rows.shape[-1] != k or (rows < 0).any() or (rows.sum(axis=1) != n).any():
+        raise ValueError(f"count vectors must have {k} non-negative entries summing to {n}, got {counts.tolist()}")
+    lookup = _lookup(n, k)
+    out = lookup[rows @ (n + 1) ** np.arange(k - 1, -1, -1)]
+    return int(out[0]) if counts.ndim == 1 else out
+
+
+@lru_cache(maxsize=8)
+def _lookup(n: int, k: int) -> np.ndarray:
+    grid = encoding_grid(n, k)
+    table = np.full((n + 1) ** k, -1, dtype=np.int64)
+    table[grid @ (n + 1) ** np.arange(k - 1, -1, -1)] = np.arange(grid.shape[0])
+    return table
+
+
+def op_counts(ops: np.ndarray, k: int = N_OPS) -> np.ndarray:
+    """Unnormalised ANASOD encoding ``p`` (operation counts) of op-code rows.
+
+    Examples
+    --------
+    >>> op_counts(np.array([[3, 3, 3, 3, 2, 2]])).tolist()
+    [[0, 0, 2, 4, 0]]
+    """
+    ops = np.atleast_2d(np.asarray(ops))
+    return (ops[:, :, None] == np.arange(k)).sum(axis=1)
+
+
+@lru_cache(maxsize=1)
+def cell_encodings() -> np.ndarray:
+    """Encoding (row of :func:`encoding_grid`) of every NB201 cell, in benchmark index order."""
+    out = grid_index(op_counts(nb201.ops_matrix()))
+    out.setflags(write=False)
+    return out
+
+
+@lru_cache(maxsize=1)
+def encoding_members() -> tuple[np.ndarray, ...]:
+    """Benchmark indices of the cells of each encoding (a partition of the 15,625 cells)."""
+    codes = cell_encodings()
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(n_encodings() + 1))
+    return tuple(order[bounds[e]:bounds[e + 1]] for e in range(n_encodings()))
+
+
+def round_to_grid(p: np.ndarray, n: int = N_EDGES) -> np.ndarray:
+    """Snap points of the probability simplex to the nearest valid counts (paper, Eq. 1).
+
+    With ``m = n * p``, floors are kept and the ``g(m) = n - sum(floor(m))``
+    entries with the largest fractional parts are rounded up (ties go to the
+    lower operation index). Bomze et al. (2014) prove this is the closest grid
+    point to ``m`` in every ``l_p`` norm, ``p >= 1``.
+
+    Parameters
+    ----------
+    p
+        Shape ``(k,)`` or ``(m, k)``: non-negative rows summing to 1.
+    n
+        Grid resolution (edges of a cell).
+
+    Returns
+    -------
+    numpy.ndarray
+        Integer counts of the same shape, each row summing to ``n``.
+
+    Raises
+    ------
+    ValueError
+        If a row is negative or does not sum to 1 (to 1e-8).
+
+    Examples
+    --------
+    >>> round_to_grid(np.array([0.5, 0.3, 0.2, 0.0, 0.0])).tolist()
+    [3, 2, 1, 0, 0]
+    """
+    p = np.asarray(p, dtype=float)
+    rows = np.atleast_2d(p)
+    if (rows < -1e-12).any() or not np.allclose(rows.sum(axis=1), 1.0, atol=1e-8, rtol=0):
+        raise ValueError("round_to_grid needs points of the probability simplex (non-negative, summing to 1)")
+    m = np.clip(rows, 0.0, None) * n
+    floor = np.floor(m)
+    frac = m - floor
+    g = (n - floor.sum(axis=1)).round().astype(np.int64)
+    order = np.argsort(-frac, axis=1, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(rows.shape[1])[None, :].repeat(rows.shape[0], 0), axis=1)
+    out = (floor + (rank < g[:, None])).astype(np.int64)
+    return out[0] if p.ndim == 1 else out
+
+
+def grid_neighbours(counts: np.ndarray) -> np.ndarray:
+    """Grid points one unit away: one block moves from operation ``i`` to operation ``j``.
+
+    Examples
+    --------
+    The paper's example (App. A.1), ``N = 5``, ``k = 3``:
+
+    >>> sorted(grid_neighbours(np.array([1, 1, 3])).tolist())
+    [[0, 1, 4], [0, 2, 3], [1, 0, 4], [1, 2, 2], [2, 0, 3], [2, 1, 2]]
+    """
+    counts = np.asarray(counts, dtype=np.int64)
+    out = []
+    for i in range(counts.size):
+        if counts[i] == 0:
+            continue
+        for j in range(counts.size):
+            if j != i:
+                moved = counts.copy()
+                moved[i] -= 1
+                moved[j] += 1
+                out.append(moved)
+    return np.array(out, dtype=np.int64).reshape(-1, counts.size)
+
+
+@lru_cache(maxsize=8)
+def grid_neighbour_table(n: int = N_EDGES, k: int = N_OPS) -> np.ndarray:
+    """Neighbours of every encoding as a table padded with the encoding itself.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(C(n + k - 1, k - 1), k * (k - 1))``. Padding with the row's own
+        index is harmless for local search, which moves only on a strict
+        improvement, so the table can go straight to
+        :func:`nascompanion.landscape.landscape_stats`.
+    """
+    grid = encoding_grid(n, k)
+    width = k * (k - 1)
+    table = np.repeat(np.arange(grid.shape[0])[:, None], width, axis=1)
+    for e, counts in enumerate(grid):
+        nbrs = grid_index(grid_neighbours(counts), n, k)
+        table[e, :nbrs.size] = nbrs
+    table.setflags(write=False)
+    return table
+
+
+def sample_cell(counts: np.ndarray, rng: np.random.Generator) -> int:
+    """A uniformly random NB201 cell with the given operation counts.
+
+    The multiset of operations is shuffled over the six edges; every cell of
+    the encoding is equally likely (the paper's first decoding, Sec. 3.1).
+
+    Examples
+    --------
+    >>> cell = sample_cell(np.array([0, 0, 2, 4, 0]), np.random.default_rng(0))
+    >>> op_counts(nb201.ops_matrix()[cell]).tolist()
+    [[0, 0, 2, 4, 0]]
+    """
+    counts = np.asarray(counts, dtype=np.int64)
+    if counts.shape != (N_OPS,) or (counts < 0).any() or counts.sum() != N_EDGES:
+        raise ValueError(f"an NB201 encoding is {N_OPS} counts summing to {N_EDGES}, got {counts.tolist()}")
+    ops = rng.permutation(np.repeat(np.arange(N_OPS), counts))
+    return nb201.ops_to_index(ops)
+
+
+def encoding_losses(losses: np.ndarray, reduce: Callable = np.mean) -> np.ndarray:
+    """Loss of every encoding: ``reduce`` over the losses of its cells (default: the mean)."""
+    losses = np.asarray(losses, dtype=float)
+    return np.array([reduce(losses[m]) for m in encoding_members()])
+
+
+# --------------------------------------------------------------------------- Table 1
+
+
+@dataclass(frozen=True)
+class EncodingSD:
+    """The paper's Table 1 statistics (all in % error).
+
+    Attributes
+    ----------
+    overall
+        SD of the error over all sampled cells.
+    median_all
+        Median over encodings of the SD of the cells sampled from one encoding.
+    median_top
+        The same, over the better half of encodings (by mean error).
+    median_seeds
+        Median over cells of the SD over training seeds (NaN with one seed).
+    means, sds
+        Mean and SD of each sampled encoding (for the Figure 2 plot).
+    """
+
+    overall: float
+    median_all: float
+    median_top: float
+    median_seeds: float
+    means: np.ndarray
+    sds: np.ndarray
+
+
+def encoding_sd_stats(errors: np.ndarray, rng: np.random.Generator | None = None, n_encodings_: int = 200,
+                      per_encoding: int = 5) -> EncodingSD:
+    """How much of the error an encoding determines (paper, Table 1 and Figure 2).
+
+    Parameters
+    ----------
+    errors
+        Shape ``(15625,)`` or ``(15625, seeds)``: % error of every cell (per seed).
+        Encoding statistics use the mean over seeds; NaN seeds are ignored.
+    rng
+        ``None``: use every cell and every encoding (the exact population
+        values). Else draw ``n_encodings_`` encodings by uniform Dirichlet and
+        rounding (redrawing encodings with fewer than ``per_encoding`` cells)
+        and ``per_encoding`` distinct cells from each, as the paper does.
+    n_encodings_, per_encoding
+        Sample sizes (paper: 200 and 5).
+
+    Returns
+    -------
+    EncodingSD
+    """
+    errors = np.asarray(errors, dtype=float)
+    per_seed = errors if errors.ndim == 2 else errors[:, None]
+    mean = np.nanmean(per_seed, axis=1)
+    members = encoding_members()
+    if rng is None:
+        groups = list(members)
+    else:
+        big = np.array([m.size >= per_encoding for m in members])
+        groups = []
+        while len(groups) < n_encodings_:
+            e = grid_index(round_to_grid(rng.dirichlet(np.ones(N_OPS))))
+            if big[e]:
+                groups.append(rng.choice(members[e], size=per_encoding, replace=False))
+    sampled = np.concatenate(groups)
+    means = np.array([mean[g].mean() for g in groups])
+    sds = np.array([mean[g].std(ddof=1) if g.size > 1 else 0.0 for g in groups])
+    top = means <= np.median(means)
+    counts = (~np.isnan(per_seed[sampled])).sum(axis=1)
+    seed_sd = np.nanstd(per_seed[sampled][counts > 1], axis=1, ddof=1) if per_seed.shape[1] > 1 else np.array([np.nan])
+    return EncodingSD(overall=float(mean[sampled].std(ddof=1)), median_all=float(np.median(sds)),
+                      median_top=float(np.median(sds[top])), median_seeds=float(np.median(seed_sd)),
+                      means=means, sds=sds)
+
+
+# --------------------------------------------------------------------------- searches
+
+
+class _Queries:
+    """Distinct-architecture budget bookkeeping for one trial."""
+
+    def __init__(self, validation: np.ndarray, budget: int, rng: np.random.Generator) -> None:
+        self.val = validation
+        self.budget = budget
+        self.rng = rng
+        self.queried = np.zeros(validation.size, dtype=bool)
+        self.archs: list[int] = []
+        self.best = -1
+
+    @property
+    def done(self) -> bool:
+        return len(self.archs) >= self.budget
+
+    def ask(self, arch: int) -> float:
+        if self.queried[arch]:
+            raise ValueError(f"architecture {arch} queried twice")
+        self.queried[arch] = True
+        self.archs.append(int(arch))
+        if self.best < 0 or self.val[arch] < self.val[self.best]:
+            self.best = int(arch)
+        return float(self.val[arch])
+
+    def fresh_member(self, encoding: int) -> int | None:
+        """A uniformly random not-yet-queried cell of ``encoding`` (``None`` if exhausted)."""
+        cells = encoding_members()[encoding]
+        cells = cells[~self.queried[cells]]
+        return int(self.rng.choice(cells)) if cells.size else None
+
+    def best_encoding(self) -> int:
+        return int(cell_encodings()[self.best])
+
+
+def _dirichlet_encoding(rng: np.random.Generator, centre: np.ndarray | None, beta: float) -> int:
+    """Round a draw of ``Dir(k * beta * centre + 1)`` (Eq. 3; ``beta = 0`` is uniform) to the grid."""
+    alpha = np.ones(N_OPS) if centre is None else N_OPS * beta * centre + 1.0
+    return grid_index(round_to_grid(rng.dirichlet(alpha)))
+
+
+def anasod_random_search(validation: np.ndarray, budget: int, rng: np.random.Generator,
+                         beta_max: float = 0.0) -> np.ndarray:
+    """ANASOD-RS (``beta_max = 0``) or biased ANASOD-RS (paper, Sec. 3.2, Eq. 3).
+
+    Each query draws an encoding from ``Dir(k * beta_t * p* + 1)``, rounds it to
+    the grid and queries a not-yet-queried cell of it; ``p*`` is the normalised
+    encoding of the best cell so far and ``beta_t = t * beta_max / T`` rises
+    linearly over the budget ``T`` (App. A.1; the paper uses ``beta_max = 2``).
+
+    Returns
+    -------
+    numpy.ndarray
+        The ``budget`` queried benchmark indices, in query order.
+    """
+    state = _Queries(np.asarray(validation, dtype=float), budget, rng)
+    grid = encoding_grid()
+    while not state.done:
+        t = len(state.archs)
+        centre = None if state.best < 0 or beta_max == 0 else grid[state.best_encoding()] / N_EDGES
+        arch = state.fresh_member(_dirichlet_encoding(rng, centre, t * beta_max / budget))
+        if arch is not None:
+            state.ask(arch)
+    return np.array(state.archs)
+
+
+def anasod_local_search(validation: np.ndarray, budget: int, rng: np.random.Generator,
+                        n_init: int = 10) -> np.ndarray:
+    """ANASOD-LS (paper, App. B): local search on the encoding grid, then on cells.
+
+    ``n_init`` random encodings (uniform Dirichlet, one cell each) start it.
+    Phase 1 repeatedly takes the encoding of the best cell so far and queries
+    one fresh cell of each of its grid neighbours; when no neighbour improves
+    the best loss, phase 2 runs local search on the cell graph from the best
+    cell: query all unqueried neighbours, move to the best if it improves,
+    else continue from the best queried cell not yet expanded (the
+    ``continue_at_min`` rule the package's local search uses on NB201).
+
+    Returns
+    -------
+    numpy.ndarray
+        The ``budget`` queried benchmark indices, in query order.
+    """
+    state = _Queries(np.asarray(validation, dtype=float), budget, rng)
+    while len(state.archs) < min(n_init, budget):
+        arch = state.fresh_member(_dirichlet_encoding(rng, None, 0.0))
+        if arch is not None:
+            state.ask(arch)
+    table = grid_neighbour_table()
+    expanded_enc = np.zeros(n_encodings(), dtype=bool)
+    while not state.done:  # phase 1: the encoding grid
+        before = state.val[state.best]
+        e = state.best_encoding()
+        expanded_enc[e] = True
+        for nbr in rng.permutation(np.unique(table[e][table[e] != e])):
+            if state.done:
+                break
+            arch = state.fresh_member(int(nbr))
+            if arch is not None:
+                state.ask(arch)
+        if not state.val[state.best] < before:
+            break
+    cells = nb201.neighbour_table()
+    expanded = np.zeros(state.val.size, dtype=bool)
+    current = state.best
+    while not state.done:  # phase 2: the cell graph
+        expanded[current] = True
+        for nbr in rng.permutation(cells[current]):
+            if state.done:
+                break
+            if not state.queried[nbr]:
+                state.ask(int(nbr))
+        nbrs = cells[current]
+        best_nbr = int(nbrs[np.argmin(state.val[nbrs])])
+        if state.queried[best_nbr] and state.val[best_nbr] < state.val[current] and not expanded[best_nbr]:
+            current = best_nbr
+            continue
+        seen = np.array(state.archs)
+        open_ = seen[~expanded[seen]]
+        if open_.size == 0:
+            fresh = np.flatnonzero(~state.queried)
+            current = int(rng.choice(fresh))
+            state.ask(current)
+        else:
+            current = int(open_[np.argmin(state.val[open_])])
+    return np.array(state.archs)
+
+
+def _matern52(x: np.ndarray, y: np.ndarray, lengthscale: float) -> np.ndarray:
+    d = np.sqrt(np.maximum(((x[:, None, :] - y[None, :, :]) ** 2).sum(-1), 0.0)) / lengthscale
+    return (1.0 + np.sqrt(5) * d + 5.0 / 3.0 * d**2) * np.exp(-np.sqrt(5) * d)
+
+
+def _gp_fit(x: np.ndarray, y: np.ndarray):
+    """Matérn-5/2 GP by marginal likelihood over a grid (App. A.1 bounds); returns a predictor."""
+    best = None
+    n = y.size
+    for ls in (0.05, 0.1, 0.2, 0.3, 0.5):
+        base = _matern52(x, x, ls)
+        for noise in (1e-4, 1e-2, 1e-1):
+            # for a fixed lengthscale and noise/outputscale ratio the best outputscale is y'K^-1y / n
+            k = base + noise * np.eye(n)
+            chol = np.linalg.cholesky(k + 1e-9 * np.eye(n))
+            alpha = np.linalg.solve(chol.T, np.linalg.solve(chol, y))
+            scale = float(np.clip(y @ alpha / n, 0.5, 5.0))
+            nll = 0.5 * (y @ alpha) / scale + np.log(np.diag(chol)).sum() + 0.5 * n * np.log(scale)
+            if best is None or nll < best[0]:
+                best = (nll, ls, scale, chol, alpha)
+    _, ls, scale, chol, alpha = best
+
+    def predict(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        kz = _matern52(z, x, ls)
+        mean = kz @ alpha
+        v = np.linalg.solve(chol, kz.T)
+        var = np.maximum(1.0 - (v**2).sum(0), 1e-12) * scale
+        return mean, np.sqrt(var)
+
+    return predict
+
+
+def _expected_improvement(mean: np.ndarray, sd: np.ndarray, best: float) -> np.ndarray:
+    from scipy.special import ndtr
+
+    z = (best - mean) / sd
+    return (best - mean) * ndtr(z) + sd * np.exp(-0.5 * z**2) / np.sqrt(2 * np.pi)
+
+
+def anasod_bo(validation: np.ndarray, budget: int, rng: np.random.Generator, n_init: int = 10,
+              pool: int = 200, beta_max: float = 8.0) -> np.ndarray:
+    """ANASOD-BO (paper, Algorithm 2): GP-BO on the encoding with a Dirichlet trust region.
+
+    A GP with a Matérn-5/2 kernel models the standardised log error of a cell
+    as a function of its normalised encoding ``p / N`` in ``[0, 1]^k``; the
+    lengthscale (in [0.05, 0.5]), outputscale ([0.5, 5]) and noise are chosen
+    by marginal likelihood over a small grid. Each step draws ``pool``
+    candidate encodings from ``Dir(k * beta * p* + 1)``, rounds them to the grid
+    and queries a fresh cell of the one with the largest expected improvement.
+    The trust region follows Sec. 3.2: ``beta`` halves after an improvement
+    (towards the uniform Dirichlet) and doubles after a failure, up to
+    ``beta_max`` (our choice: start at 1, floor 0.25).
+
+    Returns
+    -------
+    numpy.ndarray
+        The ``budget`` queried benchmark indices, in query order.
+    """
+    from threadpoolctl import threadpool_limits  # installed with scikit-learn
+
+    with threadpool_limits(1):  # small matrices: threaded BLAS only adds contention
+        return _anasod_bo(validation, budget, rng, n_init, pool, beta_max)
+
+
+def _anasod_bo(validation, budget, rng, n_init, pool, beta_max) -> np.ndarray:
+    state = _Queries(np.asarray(validation, dtype=float), budget, rng)
+    grid = encoding_grid() / N_EDGES
+    while len(state.archs) < min(n_init, budget):
+        arch = state.fresh_member(_dirichlet_encoding(rng, None, 0.0))
+        if arch is not None:
+            state.ask(arch)
+    beta = 1.0
+    codes = cell_encodings()
+    while not state.done:
+        archs = np.array(state.archs)
+        y = np.log(np.maximum(state.val[archs], 1e-9))
+        y = (y - y.mean()) / (y.std() or 1.0)
+        predict = _gp_fit(grid[codes[archs]], y)
+        centre = grid[state.best_encoding()]
+        alpha = N_OPS * beta * centre + 1.0
+        candidates = np.unique(grid_index(round_to_grid(rng.dirichlet(alpha, size=pool))))
+        mean, sd = predict(grid[candidates])
+        ei = _expected_improvement(mean, sd, float(y.min()))
+        before = state.val[state.best]
+        for e in candidates[np.argsort(-ei, kind="stable")]:
+            arch = state.fresh_member(int(e))
+            if arch is not None:
+                state.ask(arch)
+                break
+        else:
+            state.ask(int(rng.choice(np.flatnonzero(~state.queried))))
+        beta = beta / 2 if state.val[state.best] < before else beta * 2
+        beta = float(np.clip(beta, 0.25, beta_max))
+    return np.array(state.archs)
+
+
+RUNNERS: dict[str, Callable] = {
+    "anasod_rs": lambda val, budget, rng: anasod_random_search(val, budget, rng, beta_max=0.0),
+    "anasod_biased_rs": lambda val, budget, rng: anasod_random_search(val, budget, rng, beta_max=2.0),
+    "anasod_ls": anasod_local_search,
+    "anasod_bo": anasod_bo,
+}
+
+
+def best_so_far_curve(archs: np.ndarray, validation: np.ndarray, test: np.ndarray) -> np.ndarray:
+    """After each query, the test loss of the queried cell with the lowest validation loss so far.
+
+    Examples
+    --------
+    >>> best_so_far_curve(np.array([0, 1, 2]), np.array([3.0, 1.0, 2.0]), np.array([30.0, 10.0, 20.0])).tolist()
+    [30.0, 10.0, 10.0]
+    """
+    val = np.asarray(validation, dtype=float)[archs]
+    position = np.zeros(val.size, dtype=np.int64)
+    for i in range(1, val.size):
+        position[i] = i if val[i] < val[position[i - 1]] else position[i - 1]
+    return np.asarray(test, dtype=float)[archs][position]
+
+
+def run_trials(method: str, losses: TrialLosses, budget: int, rng: np.random.Generator,
+               trials: int | None = None) -> np.ndarray:
+    """Best-so-far test-loss curves of one ANASOD search, shape ``(trials, budget)``.
+
+    Parameters
+    ----------
+    method
+        One of :data:`METHODS`.
+    losses
+        What each trial observes (as built by
+        :func:`nascompanion.search.trials.trial_losses`).
+    budget
+        Distinct queries per trial.
+    rng
+        Source of randomness (trials use consecutive draws from it).
+    trials
+        Run only the first ``trials`` trials (default: all).
+
+    Raises
+    ------
+    ValueError
+        For an unknown method.
+    """
+    if method not in RUNNERS:
+        raise ValueError(f"unknown ANASOD method {method!r}; allowed: {', '.join(METHODS)}")
+    count = losses.trials if trials is None else min(trials, losses.trials)
+    curves = np.empty((count, budget))
+    for t in range(count):
+        archs = RUNNERS[method](losses.validation[t], budget, rng)
+        curves[t] = best_so_far_curve(archs, losses.validation[t], losses.test[t])
+    return curves

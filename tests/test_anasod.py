@@ -1,0 +1,188 @@
+"""ANASOD encoding, rounding, grid neighbourhood and searches (Wan et al., 2021)."""
+
+from __future__ import annotations
+
+from math import comb
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nascompanion.landscape import landscape_stats
+from nascompanion.related import anasod
+from nascompanion.search.trials import TrialLosses
+from nascompanion.spaces import nb201
+
+simplex_points = st.lists(st.floats(0.0, 1.0, allow_nan=False), min_size=5, max_size=5).filter(
+    lambda v: sum(v) > 1e-3).map(lambda v: np.array(v) / np.sum(v))
+
+
+def toy_losses(seed: int = 0) -> np.ndarray:
+    """A landscape that depends on the operation counts plus a little wiring noise."""
+    counts = anasod.op_counts(nb201.ops_matrix())
+    rng = np.random.default_rng(seed)
+    return 10.0 + (counts * np.array([3.0, 1.0, 0.5, -1.0, 0.8])).sum(axis=1) + 0.1 * rng.random(nb201.N_ARCHS)
+
+
+class TestEncoding:
+    def test_grid_has_one_row_per_count_vector_summing_to_six(self):
+        grid = anasod.encoding_grid()
+        assert grid.shape == (comb(10, 4), 5) == (210, 5)
+        assert (grid.sum(axis=1) == 6).all() and (grid >= 0).all()
+        assert len({tuple(r) for r in grid.tolist()}) == grid.shape[0]
+
+    def test_every_cell_maps_to_the_grid_row_of_its_op_counts(self):
+        codes = anasod.cell_encodings()
+        counts = anasod.op_counts(nb201.ops_matrix())
+        np.testing.assert_array_equal(anasod.encoding_grid()[codes], counts)
+
+    def test_members_partition_the_space_with_multinomial_sizes(self):
+        members = anasod.encoding_members()
+        sizes = np.array([m.size for m in members])
+        assert sizes.sum() == nb201.N_ARCHS
+        fact = np.array([1, 1, 2, 6, 24, 120, 720])
+        expected = 720 // np.prod(fact[anasod.encoding_grid()], axis=1)
+        np.testing.assert_array_equal(sizes, expected)
+
+    def test_grid_index_rejects_counts_that_do_not_sum_to_six(self):
+        with pytest.raises(ValueError, match="summing to 6"):
+            anasod.grid_index(np.array([1, 1, 1, 1, 1]))
+
+
+class TestRounding:
+    def test_rounding_keeps_a_grid_point_fixed(self):
+        grid = anasod.encoding_grid()
+        np.testing.assert_array_equal(anasod.round_to_grid(grid / 6.0), grid)
+
+    def test_rounding_rejects_points_off_the_simplex(self):
+        with pytest.raises(ValueError, match="simplex"):
+            anasod.round_to_grid(np.array([0.5, 0.5, 0.5, 0.0, 0.0]))
+
+    @given(simplex_points)
+    @settings(max_examples=200, deadline=None)
+    def test_rounding_gives_counts_that_sum_to_six_within_one_of_six_p(self, p):
+        counts = anasod.round_to_grid(p)
+        assert counts.sum() == 6 and (counts >= 0).all()
+        assert (np.abs(counts - 6 * p) < 1.0 + 1e-9).all()
+
+    @given(simplex_points)
+    @settings(max_examples=100, deadline=None)
+    def test_rounding_gives_the_closest_grid_point_in_l1_and_l2(self, p):
+        grid = anasod.encoding_grid()
+        counts = anasod.round_to_grid(p)
+        for order in (1, 2):
+            best = np.linalg.norm(grid - 6 * p, ord=order, axis=1).min()
+            assert np.linalg.norm(counts - 6 * p, ord=order) <= best + 1e-9
+
+
+class TestNeighbours:
+    def test_grid_neighbours_move_one_unit_between_two_ops(self):
+        for counts in anasod.encoding_grid():
+            diff = anasod.grid_neighbours(counts) - counts
+            assert (np.sort(diff, axis=1) == [-1, 0, 0, 0, 1]).all()
+
+    def test_interior_points_have_twenty_neighbours_and_vertices_four(self):
+        assert anasod.grid_neighbours(np.array([2, 1, 1, 1, 1])).shape == (20, 5)
+        assert anasod.grid_neighbours(np.array([6, 0, 0, 0, 0])).shape == (4, 5)
+
+    def test_padded_table_is_symmetric_and_padded_with_self(self):
+        table = anasod.grid_neighbour_table()
+        for e, row in enumerate(table):
+            for f in row:
+                assert e in table[f]
+
+    def test_grid_landscape_of_a_linear_loss_has_one_local_minimum(self):
+        grid = anasod.encoding_grid()
+        stats = landscape_stats(grid @ np.array([3.0, 1.0, 0.5, -1.0, 0.8]), anasod.grid_neighbour_table())
+        assert stats["local_minima"] == 1 and stats["reached_global_pct"] == 100.0
+
+
+class TestSampling:
+    @given(st.integers(0, 209), st.integers(0, 2**31))
+    @settings(max_examples=50, deadline=None)
+    def test_sampled_cell_has_the_encoded_op_counts(self, e, seed):
+        counts = anasod.encoding_grid()[e]
+        cell = anasod.sample_cell(counts, np.random.default_rng(seed))
+        np.testing.assert_array_equal(anasod.op_counts(nb201.ops_matrix()[cell])[0], counts)
+
+    def test_sampling_covers_all_cells_of_an_encoding(self):
+        counts = np.array([0, 0, 2, 4, 0])
+        rng = np.random.default_rng(0)
+        seen = {anasod.sample_cell(counts, rng) for _ in range(400)}
+        assert seen == set(anasod.encoding_members()[anasod.grid_index(counts)].tolist())
+
+
+class TestTableOne:
+    def test_sd_within_encodings_is_zero_when_loss_depends_only_on_counts(self):
+        counts = anasod.op_counts(nb201.ops_matrix())
+        loss = counts @ np.array([3.0, 1.0, 0.5, -1.0, 0.8])
+        stats = anasod.encoding_sd_stats(loss, np.random.default_rng(0), 50)
+        assert stats.median_all == 0.0 and stats.overall > 1.0
+
+    def test_seed_sd_is_the_median_over_cells_of_the_seed_spread(self):
+        errors = np.stack([np.zeros(nb201.N_ARCHS), np.full(nb201.N_ARCHS, 2.0)], axis=1)
+        stats = anasod.encoding_sd_stats(errors)
+        assert stats.median_seeds == pytest.approx(np.sqrt(2.0))
+
+
+class SearchContract:
+    """Every ANASOD search: distinct queries, exact budget, reproducible, finds good cells."""
+
+    method = "anasod_rs"
+    budget = 120
+
+    def run(self, seed: int, budget: int | None = None, loss=None):
+        loss = toy_losses() if loss is None else loss
+        return anasod.RUNNERS[self.method](loss, budget or self.budget, np.random.default_rng(seed))
+
+    def test_queries_are_distinct_and_use_the_whole_budget(self):
+        archs = self.run(0)
+        assert archs.size == self.budget and np.unique(archs).size == self.budget
+
+    def test_same_seed_gives_the_same_queries(self):
+        np.testing.assert_array_equal(self.run(3), self.run(3))
+
+    def test_beats_the_median_cell_of_a_count_driven_landscape(self):
+        loss = toy_losses()
+        assert loss[self.run(1)].min() < np.quantile(loss, 0.05)
+
+    def test_curves_are_non_increasing_and_shaped_trials_by_budget(self):
+        loss = toy_losses()
+        curves = anasod.run_trials(self.method, TrialLosses(np.stack([loss, loss]), loss), 40,
+                                   np.random.default_rng(0))
+        assert curves.shape == (2, 40) and (np.diff(curves, axis=1) <= 0).all()
+
+
+class TestRandomSearch(SearchContract):
+    method = "anasod_rs"
+
+
+class TestBiasedRandomSearch(SearchContract):
+    method = "anasod_biased_rs"
+
+    def test_bias_concentrates_late_queries_near_the_best_encoding(self):
+        loss = toy_losses()
+        late = {}
+        for beta in (0.0, 2.0):
+            archs = anasod.anasod_random_search(loss, 300, np.random.default_rng(5), beta_max=beta)
+            late[beta] = np.median(loss[archs[-100:]])
+        assert late[2.0] < late[0.0]
+
+
+class TestLocalSearch(SearchContract):
+    method = "anasod_ls"
+
+    def test_finds_the_global_minimum_of_a_count_driven_landscape(self):
+        loss = toy_losses()
+        assert loss[self.run(0, budget=300)].min() == loss.min()
+
+
+class TestBayesOpt(SearchContract):
+    method = "anasod_bo"
+    budget = 40
+
+
+def test_unknown_method_is_refused_with_the_allowed_names():
+    with pytest.raises(ValueError, match="anasod_rs"):
+        anasod.run_trials("anasod_ga", TrialLosses(np.zeros((1, 4)), np.zeros(4)), 2, np.random.default_rng(0))
