@@ -25,6 +25,7 @@ CHAPTERS: tuple[str, ...] = (
     "theory",
     "theory_meets_data",
     "nas_comparison",
+    "related_approaches",
     "denoising_pipeline",
 )
 """Chapter notebooks in book order (names of files in ``notebooks/``)."""
