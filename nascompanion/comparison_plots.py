@@ -74,3 +74,14 @@ def verdict(holds: bool | None) -> str:
     if holds is None:
         return "cannot be checked with this data"
     return "holds" if holds else "does not hold"
+
+
+def verdict_by_dataset(flags: dict[str, bool]) -> str:
+    """A verdict that says where a claim holds, e.g. ``"holds on cifar100; not on cifar10-valid"``."""
+    held = [d for d, ok in flags.items() if ok]
+    failed = [d for d, ok in flags.items() if not ok]
+    if not failed:
+        return "holds on every dataset"
+    if not held:
+        return "does not hold on any dataset"
+    return f"holds on {', '.join(held)}; does not hold on {', '.join(failed)}"

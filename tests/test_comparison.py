@@ -66,3 +66,11 @@ def test_summary_and_ranks():
     table = summary_table(results, at=(1, 2))
     assert table.loc[0, "2 queries"] == "1.500 ± 0.500"
     assert ranks_at(results, 2) == {"evolution": 1, "random_search": 2}
+
+
+def test_verdict_by_dataset_names_where_a_claim_fails():
+    from nascompanion.comparison_plots import verdict_by_dataset
+
+    assert verdict_by_dataset({"a": True, "b": True}) == "holds on every dataset"
+    assert verdict_by_dataset({"a": False}) == "does not hold on any dataset"
+    assert verdict_by_dataset({"a": True, "b": False}) == "holds on a; does not hold on b"
