@@ -115,7 +115,21 @@ def run_chapter(
         )
     finally:
         staged.unlink(missing_ok=True)
-    return ChapterRun(name, output, time.perf_counter() - start)
+    seconds = time.perf_counter() - start
+    record_source_paths(output, name)
+    return ChapterRun(name, output, seconds)
+
+
+def record_source_paths(notebook_path: Path, name: str) -> None:
+    """Record papermill's input and output as repository paths, not this machine's absolute paths."""
+    import nbformat
+
+    notebook = nbformat.read(notebook_path, as_version=4)
+    meta = notebook.metadata.get("papermill", {})
+    path = Path(notebook_path).resolve()
+    meta["input_path"] = f"notebooks/{name}.md"
+    meta["output_path"] = str(path.relative_to(REPO_ROOT)) if path.is_relative_to(REPO_ROOT) else path.name
+    nbformat.write(notebook, notebook_path)
 
 
 def _declared_parameters(notebook: Any) -> set[str]:

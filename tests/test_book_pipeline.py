@@ -1,5 +1,6 @@
 import pytest
 
+from conftest import needs_data
 from nascompanion import book, cli
 from nascompanion.notebook import by_scale, check_choice, check_range
 
@@ -71,3 +72,15 @@ def test_glue_stores_numpy_scalars_as_python_numbers(monkeypatch):
     notebook.glue("x", np.float64(0.25))
     notebook.glue("n", np.int64(3))
     assert type(stored["x"]) is float and type(stored["n"]) is int
+
+
+@needs_data
+def test_executed_chapter_records_repository_paths_only(tmp_path):
+    import nbformat
+
+    out = tmp_path / "search_space.ipynb"
+    book.run_chapter("search_space", {"scale": "smoke"}, output=out, progress=False)
+    meta = nbformat.read(out, as_version=4).metadata["papermill"]
+    assert meta["input_path"] == "notebooks/search_space.md"
+    assert meta["output_path"] == "search_space.ipynb"
+    assert meta["parameters"] == {"scale": "smoke"}
