@@ -151,7 +151,10 @@ def run_report(runs: list[ChapterRun], scale: str) -> str:
     lines = [f"Scale: `{scale}`.", "", "| chapter | seconds |", "| --- | ---: |"]
     lines += [f"| {run.name} | {run.seconds:.1f} |" for run in runs]
     lines += ["", "| package | version |", "| --- | --- |"]
-    for package in ("nascompanion", "numpy", "scipy", "sympy", "matplotlib", "pandas", "torch", "papermill", "jupyter-book"):
+    import nascompanion
+
+    lines.append(f"| nascompanion | {nascompanion.__version__} |")
+    for package in ("numpy", "scipy", "sympy", "matplotlib", "pandas", "torch", "papermill", "jupyter-book"):
         try:
             lines.append(f"| {package} | {version(package)} |")
         except PackageNotFoundError:
