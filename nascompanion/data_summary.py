@@ -7,13 +7,8 @@ import numpy as np
 import pandas as pd
 
 from nascompanion.data.benchmark import Benchmark
-from nascompanion.objectives import ObjectiveUnavailableError, seed_noise
+from nascompanion.objectives import ObjectiveUnavailableError, searched_metric, seed_noise
 from nascompanion.spaces import nb201
-
-
-def objective_metric(benchmark: Benchmark, dataset: str) -> str:
-    """The metric the book searches on for ``dataset``: validation if present, else test."""
-    return "validation" if benchmark.has_metric(dataset, "validation") else "test"
 
 
 def provenance_table(benchmark: Benchmark) -> pd.DataFrame:
@@ -48,7 +43,7 @@ def error_histograms(benchmark: Benchmark, bins: int = 60) -> plt.Figure:
     datasets = [d for d in ("cifar10-valid", "cifar100", "ImageNet16-120") if d in benchmark.datasets]
     fig, axes = plt.subplots(1, len(datasets), figsize=(4.2 * len(datasets), 3.2), constrained_layout=True)
     for ax, dataset in zip(np.atleast_1d(axes), datasets):
-        metric = objective_metric(benchmark, dataset)
+        metric = searched_metric(benchmark, dataset)
         error = 100.0 - np.nanmean(benchmark.accuracy(dataset, metric), axis=1)
         ax.hist(error, bins=bins, color="tab:blue", alpha=0.85)
         ax.set_title(f"{dataset} ({metric})")
@@ -60,7 +55,7 @@ def error_histograms(benchmark: Benchmark, bins: int = 60) -> plt.Figure:
 
 def best_cells(benchmark: Benchmark, dataset: str, k: int = 5) -> pd.DataFrame:
     """The ``k`` cells with the lowest mean error on the searched metric, with their test error."""
-    metric = objective_metric(benchmark, dataset)
+    metric = searched_metric(benchmark, dataset)
     error = 100.0 - np.nanmean(benchmark.accuracy(dataset, metric), axis=1)
     test = 100.0 - np.nanmean(benchmark.accuracy(dataset, "test"), axis=1)
     order = np.lexsort((np.arange(error.size), error))[:k]
@@ -103,7 +98,7 @@ def class_spread(benchmark: Benchmark, dataset: str, min_error: float | None = N
     median_sd, classes
         Median within-class SD (accuracy points) and the number of classes used.
     """
-    metric = objective_metric(benchmark, dataset)
+    metric = searched_metric(benchmark, dataset)
     acc = np.nanmean(benchmark.accuracy(dataset, metric), axis=1)
     labels = nb201.isomorphism_classes()
     frame = pd.DataFrame({"label": labels, "acc": acc}).groupby("label")["acc"].agg(["std", "count", "mean"])

@@ -296,7 +296,7 @@ def landscape_inputs(benchmark, dataset: str, fallback_sigma_from: str = "cifar1
     """
     from nascompanion import objectives
 
-    metric = "validation" if benchmark.has_metric(dataset, "validation") else "test"
+    metric = objectives.searched_metric(benchmark, dataset)
     notes = [f"{metric} accuracy" + ("" if metric == "validation" else " (stand-in: no validation accuracy here)")]
     try:
         noise = objectives.seed_noise(benchmark, dataset)

@@ -59,6 +59,28 @@ def seed_noise(benchmark: Benchmark, dataset: str) -> SeedNoise:
     )
 
 
+def searched_metric(benchmark: Benchmark, dataset: str) -> str:
+    """The metric the book searches on: ``"validation"`` where the data has it, else ``"test"`` (a stand-in)."""
+    return "validation" if benchmark.has_metric(dataset, "validation") else "test"
+
+
+def present_seeds(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of per-seed ``values`` (NaN = missing): how many seeds are present, and the
+    column order that lists the present seeds first."""
+    present = ~np.isnan(values)
+    return present.sum(axis=1), np.argsort(~present, axis=1, kind="stable")
+
+
+def seed_columns(counts: np.ndarray, order: np.ndarray, rows: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+    """Column of one present seed per entry of ``rows``, chosen uniformly by ``uniforms`` in [0, 1).
+
+    ``counts`` and ``order`` come from :func:`present_seeds`; ``uniforms`` may add
+    leading dimensions (e.g. one row of draws per trial).
+    """
+    pick = (uniforms * counts[rows]).astype(np.int64)
+    return order[rows, pick]
+
+
 def accuracy_losses(benchmark: Benchmark, dataset: str, metric: str = "validation") -> np.ndarray:
     """``100 - mean accuracy over seeds`` for every cell (the denoised loss)."""
     return 100.0 - np.nanmean(benchmark.accuracy(dataset, metric), axis=1)
@@ -130,13 +152,9 @@ def losses(
                 "(denoised plus seed noise of the estimated size), or load an official NB201 file"
             )
         rng = _need_rng(rng, version)
-        present = ~np.isnan(accuracy)
-        counts = present.sum(axis=1)
-        pick = np.floor(rng.random(accuracy.shape[0]) * counts).astype(int)
-        # column of the pick-th present seed in each row
-        order = np.argsort(~present, axis=1, kind="stable")
-        column = order[np.arange(accuracy.shape[0]), pick]
-        return 100.0 - accuracy[np.arange(accuracy.shape[0]), column]
+        rows = np.arange(accuracy.shape[0])
+        column = seed_columns(*present_seeds(accuracy), rows, rng.random(rows.size))
+        return 100.0 - accuracy[rows, column]
     # noise
     if x is None or not np.isfinite(x) or x < 0:
         raise ValueError(f"version 'noise' needs a noise multiplier x >= 0, got x={x!r}")

@@ -18,6 +18,7 @@ from typing import Callable, Protocol, runtime_checkable
 
 import numpy as np
 
+from nascompanion.objectives import present_seeds, seed_columns
 from nascompanion.search.history import History, Recorder
 from nascompanion.spaces.base import TableSpace
 
@@ -104,19 +105,17 @@ class SeedObjective:
         test = np.array(self.test, dtype=float, copy=True)
         if validation.ndim != 2 or test.shape != validation.shape:
             raise ValueError(f"validation and test must be (n, n_seeds) arrays of one shape; got {validation.shape} and {test.shape}")
-        present = ~np.isnan(validation)
-        if not present.any(axis=1).all():
+        counts, order = present_seeds(validation)
+        if not (counts > 0).all():
             raise ValueError("every architecture needs at least one seed")
-        # column of the j-th present seed of each row comes first: order[:, :count]
         object.__setattr__(self, "validation", validation)
         object.__setattr__(self, "test", test)
-        object.__setattr__(self, "_counts", present.sum(axis=1))
-        object.__setattr__(self, "_order", np.argsort(~present, axis=1, kind="stable"))
+        object.__setattr__(self, "_counts", counts)
+        object.__setattr__(self, "_order", order)
 
     def query(self, archs: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         archs = np.asarray(archs)
-        pick = (rng.random(archs.shape[0]) * self._counts[archs]).astype(np.int64)
-        column = self._order[archs, pick]
+        column = seed_columns(self._counts, self._order, archs, rng.random(archs.shape[0]))
         return self.validation[archs, column], self.test[archs, column]
 
 

@@ -96,12 +96,8 @@ def trial_losses(
         objectives.losses(benchmark, dataset, "standard", rng=rng, metric=metric)  # refuses mean-only data
         val_seeds = 100.0 - benchmark.accuracy(dataset, metric)
         test_seeds = 100.0 - benchmark.accuracy(dataset, "test")
-        present = ~np.isnan(val_seeds)
-        counts = present.sum(axis=1)
-        order = np.argsort(~present, axis=1, kind="stable")
         rows = np.arange(val_seeds.shape[0])
-        pick = (rng.random((trials, rows.size)) * counts).astype(np.int64)
-        column = order[rows, pick]
+        column = objectives.seed_columns(*objectives.present_seeds(val_seeds), rows, rng.random((trials, rows.size)))
         return TrialLosses(val_seeds[rows, column], test_seeds[rows, column])
     rows = [objectives.losses(benchmark, dataset, version, rng=rng, x=x, metric=metric) for _ in range(trials)]
     val = np.stack(rows)

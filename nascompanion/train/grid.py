@@ -20,7 +20,6 @@ random sample of cells, to pick a discriminative one (see the chapter
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import platform
@@ -34,6 +33,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
+from nascompanion.data.tables import md5
 from nascompanion.spaces import nb201
 from nascompanion.train.pipelines import BENCHMARK_SETTING, PIPELINES, Pipeline, Setting
 
@@ -173,9 +173,6 @@ def run_grid(out: Path, chunks: Iterable[Chunk], train: TrainFn, time_limit: flo
     return done
 
 
-def md5(path: Path) -> str:
-    """``"md5:<hex>"`` of a file."""
-    return "md5:" + hashlib.md5(Path(path).read_bytes()).hexdigest()
 
 
 def gather(out: Path, pipelines: Sequence[str] = tuple(PIPELINES), seeds: Sequence[int] = SEEDS) -> dict[str, np.ndarray]:
