@@ -97,7 +97,7 @@ class Cell(nn.Module):
 
     Examples
     --------
-    >>> cell = Cell((1, 0, 0, 0, 0, 1), channels=2)   # input -> 1 -> 3 by skips
+    >>> cell = Cell((1, 0, 0, 0, 1, 0), channels=2)   # input -> 1 -> 3 by skips
     >>> x = torch.randn(1, 2, 3, 3)
     >>> bool(torch.equal(cell(x), x))
     True
