@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import torch
@@ -16,9 +18,17 @@ from nascompanion.train.batched import (
     train_single,
 )
 from nascompanion.train.cell import Cell
-from nascompanion.train.digits_data import DigitsData, Split, load_split, split_indices
+from nascompanion.train.digits_data import (
+    DigitsData,
+    Distortion,
+    Split,
+    distort,
+    load_digit_arrays,
+    load_split,
+    split_indices,
+)
 from nascompanion.train.network import Network, NetworkSpec, init_params
-from nascompanion.train.pipelines import Pipeline, get_pipeline, init_seed
+from nascompanion.train.pipelines import SETTINGS, Pipeline, get_pipeline, init_seed
 
 SPEC = NetworkSpec(width=2)
 TINY = Pipeline("tiny", epochs=2, batch_size=16, lr=0.1, weight_decay=5e-4, schedule="cosine",
@@ -216,3 +226,71 @@ def test_plan_runs_every_cell_of_a_seed_before_the_next_seed():
     chunks = grid.plan(chunk=8000)
     assert [c.seed for c in chunks] == [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2]
     assert chunks[1].stop == nb201.N_ARCHS
+
+
+# --------------------------------------------------------------------------- distorted digits and settings
+
+
+def test_identity_distortion_leaves_the_split_as_it_was():
+    plain, same = load_split(Split(40, 20, 20)), load_split(Split(40, 20, 20), distortion=Distortion())
+    for name in ("x_train", "y_train", "x_val", "y_val", "x_test", "y_test"):
+        assert torch.equal(getattr(plain, name), getattr(same, name))
+
+
+def test_distorted_split_has_adjacent_copies_of_each_held_out_digit():
+    data = load_split(Split(40, 20, 10), distortion=Distortion(rotation=20.0, shift=1.0, eval_copies=3))
+    assert data.x_train.shape == (40, 1, 8, 8) and data.x_val.shape == (60, 1, 8, 8) and data.x_test.shape[0] == 30
+    _, val, _ = split_indices(Split(40, 20, 10))
+    images, labels = load_digit_arrays()
+    assert torch.equal(data.y_val, torch.from_numpy(np.repeat(labels[val], 3)))
+    copies = data.x_val.view(20, 3, 64)
+    assert not torch.equal(copies[:, 0], copies[:, 1])  # each copy is distorted on its own
+
+
+def test_zero_distortion_copies_each_image_exactly():
+    images, _ = load_digit_arrays()
+    out = distort(images[:5], 2, Distortion(eval_copies=2), stream=0)
+    assert np.allclose(out, np.repeat(images[:5], 2, axis=0), atol=1e-6)
+
+
+def test_distortion_is_fixed_by_its_seed_and_another_seed_changes_it():
+    images, _ = load_digit_arrays()
+    d = Distortion(rotation=30.0, shift=1.0, scale=0.15, noise=0.2)
+    assert np.array_equal(distort(images[:8], 1, d, 1), distort(images[:8], 1, d, 1))
+    assert not np.allclose(distort(images[:8], 1, d, 1), distort(images[:8], 1, replace(d, seed=1), 1))
+    assert not np.allclose(distort(images[:8], 1, d, 1), distort(images[:8], 1, d, 2))  # parts draw apart
+
+
+@pytest.mark.parametrize("bad, field", [({"rotation": -1.0}, "rotation"), ({"scale": 1.0}, "scale"),
+                                        ({"eval_copies": 0}, "eval_copies"), ({"noise": float("nan")}, "noise")])
+def test_bad_distortion_is_rejected_naming_the_field(bad, field):
+    with pytest.raises(ValueError, match=f"Distortion.{field}"):
+        Distortion(**bad)
+
+
+def test_setting_epochs_override_both_pipelines():
+    pipes = SETTINGS["distorted"].pipelines()
+    assert {p.epochs for p in pipes.values()} == {SETTINGS["distorted"].epochs}
+    assert SETTINGS["plain"].pipelines()["noisy"] == get_pipeline("noisy")
+    with pytest.raises(ValueError, match="Setting.epochs"):
+        replace(SETTINGS["plain"], epochs=0)
+
+
+def test_candidate_text_becomes_a_setting_and_bad_text_says_the_format():
+    setting = grid.parse_candidate("16,8,900,30,1,0.15,0.2,4")
+    assert setting.network.width == 16 and setting.epochs == 8 and setting.split.n_train == 900
+    assert setting.distortion == Distortion(30.0, 1.0, 0.15, 0.2, 4)
+    with pytest.raises(ValueError, match="width, epochs, n_train"):
+        grid.parse_candidate("16,8")
+    with pytest.raises(ValueError, match="not numbers"):
+        grid.parse_candidate("16,eight,900")
+
+
+def test_chunks_of_another_setting_are_refused(tmp_path):
+    small = replace(SETTINGS["plain"], network=NetworkSpec(width=2), split=Split(32, 16, 16), epochs=1)
+    train = grid.train_chunk_fn(small)
+    chunk = grid.plan(["noisy"], [0], chunk=3, start=0, stop=3)
+    grid.run_grid(tmp_path, chunk, train, log=lambda s: None)
+    grid.check_settings(tmp_path, small)  # the same setting passes
+    with pytest.raises(ValueError, match="noisy_s0_00000_00003.npz: trained in setting"):
+        grid.check_settings(tmp_path, replace(small, epochs=2))

@@ -14,18 +14,33 @@ from nascompanion.train.batched import (
     train_single,
 )
 from nascompanion.train.cell import Cell, make_op
-from nascompanion.train.digits_data import DigitsData, Split, load_split
+from nascompanion.train.digits_data import DigitsData, Distortion, Split, distort, load_split
 from nascompanion.train.network import Network, NetworkSpec, init_params
-from nascompanion.train.pipelines import BENCHMARK_SETTING, DENOISED, NOISY, PIPELINES, Pipeline, Setting, get_pipeline
+from nascompanion.train.pipelines import (
+    BENCHMARK_SETTING,
+    DENOISED,
+    DISTORTED,
+    NOISY,
+    PIPELINES,
+    PLAIN,
+    SETTINGS,
+    Pipeline,
+    Setting,
+    get_pipeline,
+)
 
 __all__ = [
     "BENCHMARK_SETTING",
     "DENOISED",
+    "DISTORTED",
     "NOISY",
     "PIPELINES",
+    "PLAIN",
+    "SETTINGS",
     "BatchedNetworks",
     "Cell",
     "DigitsData",
+    "Distortion",
     "Network",
     "NetworkSpec",
     "Pipeline",
@@ -33,6 +48,7 @@ __all__ = [
     "Split",
     "TrainResult",
     "discriminativeness",
+    "distort",
     "get_pipeline",
     "init_params",
     "initial_params",

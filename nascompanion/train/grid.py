@@ -35,7 +35,7 @@ import numpy as np
 
 from nascompanion.data.tables import md5
 from nascompanion.spaces import nb201
-from nascompanion.train.pipelines import BENCHMARK_SETTING, PIPELINES, Pipeline, Setting
+from nascompanion.train.pipelines import BENCHMARK_SETTING, DEFAULT_SETTING, PIPELINES, SETTINGS, Pipeline, Setting
 
 SEEDS = (0, 1, 2)
 CHUNK = 2048
@@ -103,14 +103,17 @@ TrainFn = Callable[[Chunk], dict[str, np.ndarray]]
 def train_chunk_fn(setting: Setting, device: str = "cpu", autocast: bool = False,
                    pipelines: dict[str, Pipeline] | None = None, conv: str = "grouped",
                    cudnn_deterministic: bool = True) -> TrainFn:
-    """A function that trains one chunk on ``device`` and returns its arrays (with the setting it used)."""
+    """A function that trains one chunk on ``device`` and returns its arrays (with the setting it used).
+
+    ``pipelines`` defaults to ``setting.pipelines()``.
+    """
     import torch
 
     from nascompanion.train.batched import train_batched
     from nascompanion.train.digits_data import load_split
 
-    pipelines = dict(PIPELINES if pipelines is None else pipelines)
-    data = load_split(setting.split, device=device)
+    pipelines = dict(setting.pipelines() if pipelines is None else pipelines)
+    data = load_split(setting.split, device=device, distortion=setting.distortion)
 
     def train(chunk: Chunk) -> dict[str, np.ndarray]:
         t0 = time.perf_counter()
@@ -130,9 +133,32 @@ def train_chunk_fn(setting: Setting, device: str = "cpu", autocast: bool = False
             "epochs": np.int64(pipelines[chunk.pipeline].epochs),
             "width": np.int64(setting.network.width),
             "n_train": np.int64(setting.split.n_train),
+            "setting": np.array(json.dumps(setting_record(setting), sort_keys=True)),
         }
 
     return train
+
+
+def chunk_setting(arrays: dict[str, np.ndarray]) -> dict | None:
+    """The setting a chunk was trained in (``None`` for chunks written before chunks recorded it)."""
+    return json.loads(str(arrays["setting"])) if "setting" in arrays else None
+
+
+def check_settings(out: Path, setting: Setting) -> None:
+    """Refuse to mix settings: every finished chunk in ``out`` that records a setting must be ``setting``.
+
+    Raises
+    ------
+    ValueError
+        Naming the first chunk file trained in another setting.
+    """
+    want = json.loads(json.dumps(setting_record(setting)))
+    for path in sorted(Path(out).glob("*.npz")):
+        arrays = None if path.name.startswith(".tmp-") else read_chunk(path)
+        got = None if arrays is None else chunk_setting(arrays)
+        if got is not None and got != want:
+            raise ValueError(f"{path}: trained in setting {got.get('name') or got}, not {want['name'] or want}; "
+                             "use another --out folder for another setting")
 
 
 def run_grid(out: Path, chunks: Iterable[Chunk], train: TrainFn, time_limit: float | None = None,
@@ -222,6 +248,13 @@ def _hardware() -> str:
     return f"CPU only ({platform.processor() or platform.machine()}, {os.cpu_count()} cores)"
 
 
+def setting_record(setting: Setting) -> dict:
+    """``setting`` as plain JSON-ready values (its name too, if it is one of :data:`SETTINGS`)."""
+    names = [name for name, known in SETTINGS.items() if known == setting]
+    return {"name": names[0] if names else None, "network": asdict(setting.network), "split": asdict(setting.split),
+            "distortion": asdict(setting.distortion), "epochs": setting.epochs}
+
+
 def consolidate(out: Path, dest: Path, setting: Setting = BENCHMARK_SETTING, command: str = "",
                 extra: dict | None = None) -> dict:
     """Write the shipped ``digits201.npz`` and ``manifest.json`` in ``dest`` from the chunks in ``out``."""
@@ -247,8 +280,8 @@ def consolidate(out: Path, dest: Path, setting: Setting = BENCHMARK_SETTING, com
         "versions": _versions(),
         "hardware": _hardware(),
         "train_seconds_total": round(float(arrays["train_seconds"]), 1),
-        "setting": {"network": asdict(setting.network), "split": asdict(setting.split)},
-        "pipelines": {name: asdict(p) for name, p in PIPELINES.items()},
+        "setting": setting_record(setting),
+        "pipelines": {name: asdict(p) for name, p in setting.pipelines().items()},
         "seeds": [int(s) for s in arrays["seeds"]],
         "counts": counts,
         "discriminativeness_iqr_over_median_seed_sd": ratios,
@@ -266,39 +299,41 @@ def consolidate(out: Path, dest: Path, setting: Setting = BENCHMARK_SETTING, com
     return manifest
 
 
-def sweep(candidates: Sequence[dict], n_archs: int, device: str, seeds: Sequence[int] = SEEDS,
+def sweep(candidates: Sequence[Setting], n_archs: int, device: str, seeds: Sequence[int] = SEEDS,
           time_limit: float = 150.0, log: Callable[[str], None] = print, conv: str = "grouped",
-          autocast: bool = False, pipelines: Sequence[str] = tuple(PIPELINES)) -> list[dict]:
+          autocast: bool = False, pipelines: Sequence[str] = tuple(PIPELINES), sample_seed: int = 2021) -> list[dict]:
     """Measure candidate settings on ``n_archs`` random cells (with an input-output path) x ``seeds``.
 
-    Each candidate is a dict with ``width``, ``epochs`` and ``n_train`` (the
-    validation and test parts keep their sizes). Returns one record per
-    candidate and pipeline with the discriminativeness ratio, the IQR, the
-    median seed SD and the mean accuracy.
+    Every candidate trains the same cells (drawn from ``sample_seed``).
+    Returns one record per candidate and pipeline: the setting's sizes and
+    distortion, the discriminativeness ratio, the IQR, the median seed SD, the
+    mean accuracy and the seconds it took. Stops (returning what it has) once
+    ``time_limit`` seconds have passed.
     """
     from nascompanion.train.batched import discriminativeness, train_batched
     from nascompanion.train.digits_data import load_split
 
-    rng = np.random.default_rng(2021)
+    rng = np.random.default_rng(sample_seed)
     pool = np.flatnonzero(nb201.has_input_output_path())
     archs = np.sort(rng.choice(pool, n_archs, replace=False))
     records, t0 = [], time.perf_counter()
-    for cand in candidates:
-        setting = Setting(replace(BENCHMARK_SETTING.network, width=cand["width"]),
-                          replace(BENCHMARK_SETTING.split, n_train=cand["n_train"]))
-        data = load_split(setting.split, device=device)
+    for setting in candidates:
+        data = load_split(setting.split, device=device, distortion=setting.distortion)
+        pipes = setting.pipelines()
         for name in pipelines:
-            pipe = PIPELINES[name]
             if time.perf_counter() - t0 > time_limit:
                 log("sweep: time limit reached")
                 return records
-            pipe = replace(pipe, epochs=cand["epochs"])
+            pipe = pipes[name]
             t = time.perf_counter()
             acc = np.stack([train_batched(archs, s, pipe, setting.network, data, autocast=autocast,
                                           conv=conv).val_accuracy for s in seeds], 1)
             mean = acc.mean(1)
             q75, q25 = np.percentile(mean, [75, 25])
-            records.append({**cand, "pipeline": name, "n_archs": int(n_archs),
+            d = setting.distortion
+            records.append({"width": setting.network.width, "epochs": pipe.epochs, "n_train": setting.split.n_train,
+                            "rotation": d.rotation, "shift": d.shift, "scale": d.scale, "noise": d.noise,
+                            "n_val": int(len(data.y_val)), "pipeline": name, "n_archs": int(n_archs),
                             "ratio": round(discriminativeness(acc), 3), "iqr": round(float(q75 - q25), 3),
                             "median_seed_sd": round(float(np.median(acc.std(1, ddof=1))), 3),
                             "mean_accuracy": round(float(mean.mean()), 3),
@@ -307,16 +342,44 @@ def sweep(candidates: Sequence[dict], n_archs: int, device: str, seeds: Sequence
     return records
 
 
-def override(epochs: int | None = None, width: int | None = None,
-             n_train: int | None = None) -> tuple[Setting, dict[str, Pipeline]]:
-    """The benchmark setting and pipelines with some sizes replaced (``None`` keeps them)."""
-    setting = BENCHMARK_SETTING
+CANDIDATE_FIELDS = ("width", "epochs", "n_train", "rotation", "shift", "scale", "noise", "eval_copies")
+"""Fields of a ``sweep --candidates`` entry, in order; the first three are required."""
+
+
+def parse_candidate(text: str, base: Setting = BENCHMARK_SETTING) -> Setting:
+    """A setting from ``"width,epochs,n_train[,rotation,shift,scale,noise,eval_copies]"`` (rest from ``base``).
+
+    Examples
+    --------
+    >>> parse_candidate("16,8,1000,30,1,0.15,0.2,4").distortion.rotation
+    30.0
+    """
+    parts = [p.strip() for p in text.split(",")]
+    if not 3 <= len(parts) <= len(CANDIDATE_FIELDS):
+        raise ValueError(f"candidate {text!r}: give {', '.join(CANDIDATE_FIELDS[:3])} and optionally "
+                         f"{', '.join(CANDIDATE_FIELDS[3:])}, separated by commas")
+    try:
+        values = dict(zip(CANDIDATE_FIELDS, parts))
+        ints = {k: int(values[k]) for k in ("width", "epochs", "n_train", "eval_copies") if k in values}
+        floats = {k: float(values[k]) for k in ("rotation", "shift", "scale", "noise") if k in values}
+    except ValueError:
+        raise ValueError(f"candidate {text!r}: not numbers in the order {', '.join(CANDIDATE_FIELDS)}") from None
+    distortion = replace(base.distortion, **floats,
+                         **({"eval_copies": ints["eval_copies"]} if "eval_copies" in ints else {}))
+    return Setting(replace(base.network, width=ints["width"]), replace(base.split, n_train=ints["n_train"]),
+                   distortion, ints["epochs"])
+
+
+def override(setting: Setting, epochs: int | None = None, width: int | None = None,
+             n_train: int | None = None) -> Setting:
+    """``setting`` with some sizes replaced (``None`` keeps them)."""
     if width is not None:
         setting = replace(setting, network=replace(setting.network, width=width))
     if n_train is not None:
         setting = replace(setting, split=replace(setting.split, n_train=n_train))
-    pipes = {k: (p if epochs is None else replace(p, epochs=epochs)) for k, p in PIPELINES.items()}
-    return setting, pipes
+    if epochs is not None:
+        setting = replace(setting, epochs=epochs)
+    return setting
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -325,6 +388,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="verb", required=True)
     run = sub.add_parser("run", help="train every chunk without a finished file (resumable)")
     run.add_argument("--out", type=Path, required=True)
+    run.add_argument("--setting", default=DEFAULT_SETTING, choices=tuple(SETTINGS),
+                     help=f"network, split, distortion and epochs (default {DEFAULT_SETTING})")
     run.add_argument("--device", default="cpu")
     run.add_argument("--pipelines", nargs="+", default=list(PIPELINES))
     run.add_argument("--seeds", nargs="+", type=int, default=list(SEEDS))
@@ -341,11 +406,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     cons = sub.add_parser("consolidate", help="write the shipped npz and manifest from the chunks")
     cons.add_argument("--out", type=Path, required=True)
     cons.add_argument("--dest", type=Path, required=True)
+    cons.add_argument("--setting", default=DEFAULT_SETTING, choices=tuple(SETTINGS))
     cons.add_argument("--command", default="")
     sw = sub.add_parser("sweep", help="measure candidate settings on random cells")
     sw.add_argument("--device", default="cpu")
     sw.add_argument("--n-archs", type=int, default=128)
-    sw.add_argument("--candidates", default="8,8,1000", help="width,epochs,n_train;... ")
+    sw.add_argument("--candidates", default="8,8,1000",
+                    help=f"{','.join(CANDIDATE_FIELDS)} (the last five optional); candidates separated by ';'")
     sw.add_argument("--time-limit", type=float, default=150.0)
     sw.add_argument("--json", type=Path, default=None)
     sw.add_argument("--conv", default="grouped", choices=("grouped", "einsum"))
@@ -354,17 +421,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.verb == "run":
         chunks = plan(args.pipelines, args.seeds, args.chunk, args.start, args.stop)
-        setting, pipes = override(args.epochs, args.width, args.n_train)
-        train = train_chunk_fn(setting, args.device, args.autocast, pipes, args.conv, not args.nondeterministic)
+        setting = override(SETTINGS[args.setting], args.epochs, args.width, args.n_train)
+        if args.out.is_dir():
+            check_settings(args.out, setting)
+        train = train_chunk_fn(setting, args.device, args.autocast, None, args.conv, not args.nondeterministic)
         t0 = time.perf_counter()
         done = run_grid(args.out, chunks, train, args.time_limit)
         left = sum(read_chunk(args.out / c.file_name) is None for c in chunks)
         print(f"trained {len(done)} chunks in {time.perf_counter() - t0:.0f} s; {left} of {len(chunks)} left")
     elif args.verb == "consolidate":
-        manifest = consolidate(args.out, args.dest, command=args.command or " ".join(sys.argv))
+        setting = SETTINGS[args.setting]
+        check_settings(args.out, setting)
+        manifest = consolidate(args.out, args.dest, setting, command=args.command or " ".join(sys.argv))
         print(json.dumps({k: manifest[k] for k in ("counts", "discriminativeness_iqr_over_median_seed_sd")}))
     else:
-        cands = [dict(zip(("width", "epochs", "n_train"), map(int, c.split(",")))) for c in args.candidates.split(";")]
+        cands = [parse_candidate(c) for c in args.candidates.split(";")]
         records = sweep(cands, args.n_archs, args.device, time_limit=args.time_limit, conv=args.conv,
                         autocast=args.autocast, pipelines=args.pipelines)
         if args.json:
