@@ -94,3 +94,24 @@ def test_load_benchmark_reads_the_shipped_digits_benchmark_by_name():
     assert set(bench.datasets) == {"digits-noisy", "digits-denoised"}
     assert bench.is_per_seed("digits-denoised")
     assert bench.validation_accuracy("digits-denoised").shape == (15625, 3)
+
+
+@needs_shipped
+def test_shipped_manifest_names_the_setting_it_was_trained_in():
+    from nascompanion.train.grid import setting_record
+    from nascompanion.train.pipelines import BENCHMARK_SETTING, SETTINGS
+
+    manifest = json.loads(shipped_path().with_name("manifest.json").read_text())
+    assert manifest["setting"] == setting_record(SETTINGS[manifest["setting"]["name"]])
+    assert SETTINGS[manifest["setting"]["name"]] == BENCHMARK_SETTING
+
+
+@needs_shipped
+def test_sweep_records_with_per_cell_accuracy_reproduce_their_ratio():
+    manifest = json.loads(shipped_path().with_name("manifest.json").read_text())
+    with_cells = [r for r in manifest["setting_sweep"] if "accuracy" in r]
+    for r in with_cells:
+        acc = np.asarray(r["accuracy"])
+        assert acc.shape == (r["n_archs"], 3) and len(set(r["archs"])) == r["n_archs"]
+        assert nb201.has_input_output_path()[r["archs"]].all()
+        assert discriminativeness(acc) == pytest.approx(r["ratio"], abs=1e-3)

@@ -13,6 +13,7 @@ from nascompanion.train import grid
 from nascompanion.train.batched import (
     BatchedNetworks,
     discriminativeness,
+    discriminativeness_interval,
     initial_params,
     train_batched,
     train_single,
@@ -294,3 +295,22 @@ def test_chunks_of_another_setting_are_refused(tmp_path):
     grid.check_settings(tmp_path, small)  # the same setting passes
     with pytest.raises(ValueError, match="noisy_s0_00000_00003.npz: trained in setting"):
         grid.check_settings(tmp_path, replace(small, epochs=2))
+
+
+def test_discriminativeness_interval_brackets_the_estimate_and_repeats_with_its_seed():
+    rng = np.random.default_rng(0)
+    acc = rng.normal(80, 5, size=(40, 1)) + rng.normal(0, 1, size=(40, 3))
+    point = discriminativeness(acc)
+    low, high = discriminativeness_interval(acc, np.random.default_rng(1), draws=300)
+    assert low < point < high
+    assert (low, high) == discriminativeness_interval(acc, np.random.default_rng(1), draws=300)
+    with pytest.raises(ValueError, match="level"):
+        discriminativeness_interval(acc, np.random.default_rng(1), level=1.0)
+
+
+def test_chunks_that_record_no_setting_are_refused(tmp_path):
+    grid.write_atomic(tmp_path / "noisy_s0_00000_00003.npz", {
+        "archs": np.arange(3), "val_correct": np.zeros(3, np.int16), "test_correct": np.zeros(3, np.int16),
+        "n_val": np.int64(4), "n_test": np.int64(4), "seconds": np.float64(0.0)})
+    with pytest.raises(ValueError, match="records no setting"):
+        grid.check_settings(tmp_path, SETTINGS["plain"])

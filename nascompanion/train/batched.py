@@ -482,3 +482,36 @@ def discriminativeness(accuracy: np.ndarray, keep: np.ndarray | None = None) -> 
     q75, q25 = np.percentile(mean, [75, 25])
     sd = float(np.median(np.nanstd(accuracy, axis=1, ddof=1)))
     return math.inf if sd == 0 else float((q75 - q25) / sd)
+
+
+def discriminativeness_interval(accuracy: np.ndarray, rng: np.random.Generator, draws: int = 2000,
+                                level: float = 0.9) -> tuple[float, float]:
+    """Bootstrap interval of :func:`discriminativeness` over architectures (percentile method).
+
+    Architectures (rows) are resampled with replacement; seeds stay with their
+    architecture. Useful when the ratio was measured on a sample of cells.
+
+    Parameters
+    ----------
+    accuracy
+        Per-seed accuracy, shape ``(n_archs, n_seeds)``.
+    rng
+        Source of the resamples.
+    draws
+        Bootstrap resamples.
+    level
+        Coverage of the interval, in (0, 1).
+
+    Returns
+    -------
+    tuple of float
+        Lower and upper end.
+    """
+    if not 0 < level < 1 or draws < 2:
+        raise ValueError(f"need 0 < level < 1 and draws >= 2, got level={level!r}, draws={draws!r}")
+    accuracy = np.asarray(accuracy, dtype=float)
+    discriminativeness(accuracy)  # validates the shape
+    rows = rng.integers(0, accuracy.shape[0], size=(draws, accuracy.shape[0]))
+    ratios = np.array([discriminativeness(accuracy[r]) for r in rows])
+    low, high = np.quantile(ratios, [(1 - level) / 2, (1 + level) / 2])
+    return float(low), float(high)

@@ -6,15 +6,20 @@ then renamed), so a run that is killed loses at most the chunks in progress,
 and a rerun trains only what has no file yet. ``consolidate`` gathers the
 chunks into the compact file shipped in ``nascompanion/data/digits201``.
 
-The one command that generates the shipped benchmark (on a machine with a GPU)::
+Each run trains one named setting (:data:`~nascompanion.train.pipelines.SETTINGS`):
+``plain`` is the setting of the benchmark shipped now, ``distorted`` (the default) the
+discriminative one chosen by ``sweep``. Every chunk records its setting, and a
+folder holding chunks of another setting is refused. On a machine with a GPU::
 
-    PYTHONPATH=. python -m nascompanion.train.grid run --out .gpu/grid --device cuda --conv einsum --autocast
-    PYTHONPATH=. python -m nascompanion.train.grid consolidate --out .gpu/grid \\
+    PYTHONPATH=. python -m nascompanion.train.grid run --setting distorted --out .gpu/grid \\
+        --device cuda --conv einsum --autocast
+    PYTHONPATH=. python -m nascompanion.train.grid consolidate --setting distorted --out .gpu/grid \\
         --dest nascompanion/data/digits201
 
-``sweep`` measures candidate settings (width, epochs, training images) on a
-random sample of cells, to pick a discriminative one (see the chapter
-"Denoising the training pipeline").
+``run`` is resumable (rerun it after a kill or a ``--time-limit`` stop).
+``sweep`` measures candidate settings (width, epochs, training images,
+distortion) on a random sample of cells, to pick a discriminative one (see the
+chapter "Denoising the training pipeline").
 """
 
 from __future__ import annotations
@@ -145,18 +150,23 @@ def chunk_setting(arrays: dict[str, np.ndarray]) -> dict | None:
 
 
 def check_settings(out: Path, setting: Setting) -> None:
-    """Refuse to mix settings: every finished chunk in ``out`` that records a setting must be ``setting``.
+    """Refuse to mix settings: every finished chunk in ``out`` must have been trained in ``setting``.
 
     Raises
     ------
     ValueError
-        Naming the first chunk file trained in another setting.
+        Naming the first chunk file trained in another setting, or recording none.
     """
     want = json.loads(json.dumps(setting_record(setting)))
     for path in sorted(Path(out).glob("*.npz")):
         arrays = None if path.name.startswith(".tmp-") else read_chunk(path)
-        got = None if arrays is None else chunk_setting(arrays)
-        if got is not None and got != want:
+        if arrays is None:
+            continue  # unreadable: it will be trained again
+        got = chunk_setting(arrays)
+        if got is None:
+            raise ValueError(f"{path}: records no setting (written before chunks recorded theirs); "
+                             "use another --out folder")
+        if got != want:
             raise ValueError(f"{path}: trained in setting {got.get('name') or got}, not {want['name'] or want}; "
                              "use another --out folder for another setting")
 
@@ -307,7 +317,8 @@ def sweep(candidates: Sequence[Setting], n_archs: int, device: str, seeds: Seque
     Every candidate trains the same cells (drawn from ``sample_seed``).
     Returns one record per candidate and pipeline: the setting's sizes and
     distortion, the discriminativeness ratio, the IQR, the median seed SD, the
-    mean accuracy and the seconds it took. Stops (returning what it has) once
+    mean accuracy, the seconds it took, and the cells and their per-seed
+    validation accuracy (so the ratio's uncertainty can be bootstrapped). Stops (returning what it has) once
     ``time_limit`` seconds have passed.
     """
     from nascompanion.train.batched import discriminativeness, train_batched
@@ -337,8 +348,9 @@ def sweep(candidates: Sequence[Setting], n_archs: int, device: str, seeds: Seque
                             "ratio": round(discriminativeness(acc), 3), "iqr": round(float(q75 - q25), 3),
                             "median_seed_sd": round(float(np.median(acc.std(1, ddof=1))), 3),
                             "mean_accuracy": round(float(mean.mean()), 3),
-                            "seconds": round(time.perf_counter() - t, 1)})
-            log(json.dumps(records[-1]))
+                            "seconds": round(time.perf_counter() - t, 1),
+                            "archs": archs.tolist(), "accuracy": np.round(acc, 4).tolist()})
+            log(json.dumps({k: v for k, v in records[-1].items() if k not in ("archs", "accuracy")}))
     return records
 
 
