@@ -3,11 +3,12 @@
 Throughput is networks x epochs per second. The batched trainer trains ``B``
 random NB201 cells at once (stacked parameters, grouped convolutions); the
 baseline trains a sample of the same cells one after another with the plain
-:class:`nascompanion.train.network.Network`. Both use the benchmark's setting
-and the ``denoised`` pipeline.
+:class:`nascompanion.train.network.Network`. Both use one named setting
+(``--setting``, default the shipped benchmark's) and the ``denoised`` pipeline.
 
     PYTHONPATH=. python benchmarks/train_throughput.py --device cpu --batched 64 --single 4
     PYTHONPATH=. python benchmarks/train_throughput.py --device cuda --batched 2048 --single 12 --conv einsum --autocast
+    PYTHONPATH=. python benchmarks/train_throughput.py --setting distorted   # cost of the distorted setting
 
 Target (the issue): at least 20x on the GPU.
 """
@@ -25,7 +26,7 @@ import torch
 
 from nascompanion.train.batched import train_batched, train_single
 from nascompanion.train.digits_data import load_split
-from nascompanion.train.pipelines import BENCHMARK_SETTING, PIPELINES
+from nascompanion.train.pipelines import BENCHMARK_SETTING, PIPELINES, SETTINGS
 
 
 def _sync(device: str) -> None:
@@ -34,11 +35,11 @@ def _sync(device: str) -> None:
 
 
 def measure(device: str, n_batched: int, n_single: int, epochs: int, autocast: bool = False,
-            conv: str = "grouped") -> dict:
-    """Networks x epochs per second, batched and one at a time, on ``device``."""
-    setting = BENCHMARK_SETTING
+            conv: str = "grouped", setting_name: str | None = None) -> dict:
+    """Networks x epochs per second, batched and one at a time, on ``device``, in one named setting."""
+    setting = BENCHMARK_SETTING if setting_name is None else SETTINGS[setting_name]
     pipeline = replace(PIPELINES["denoised"], epochs=epochs)
-    data = load_split(setting.split, device=device)
+    data = load_split(setting.split, device=device, distortion=setting.distortion)
     archs = np.random.default_rng(0).choice(15625, n_batched, replace=False)
     train_batched(archs[:8], 0, replace(pipeline, epochs=1), setting.network, data, autocast=autocast,
                   conv=conv)  # warm-up
@@ -54,7 +55,7 @@ def measure(device: str, n_batched: int, n_single: int, epochs: int, autocast: b
     _sync(device)
     single = n_single * epochs / (time.perf_counter() - t)
     return {"device": torch.cuda.get_device_name(0) if torch.device(device).type == "cuda" else "cpu",
-            "n_batched": n_batched, "n_single": n_single, "epochs": epochs, "autocast": autocast, "conv": conv,
+            "setting": setting_name or "shipped", "n_batched": n_batched, "n_single": n_single, "epochs": epochs, "autocast": autocast, "conv": conv,
             "batched_net_epochs_per_s": round(batched, 2), "single_net_epochs_per_s": round(single, 2),
             "ratio": round(batched / single, 1)}
 
@@ -67,13 +68,14 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--autocast", action="store_true", help="bfloat16 autocast (GPU)")
     parser.add_argument("--conv", default="grouped", choices=("grouped", "einsum"))
+    parser.add_argument("--setting", default=None, choices=tuple(SETTINGS), help="default: the shipped benchmark's")
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
-    row = measure(args.device, args.batched, args.single, args.epochs, args.autocast, args.conv)
-    print(f"{row['device']}: batched {row['batched_net_epochs_per_s']} vs one at a time "
+    row = measure(args.device, args.batched, args.single, args.epochs, args.autocast, args.conv, args.setting)
+    print(f"{row['device']}, setting {row['setting']}: batched {row['batched_net_epochs_per_s']} vs one at a time "
           f"{row['single_net_epochs_per_s']} networks x epochs / s -> {row['ratio']}x")
     if args.json:
         args.json.write_text(json.dumps(row) + "\n")

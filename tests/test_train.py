@@ -314,3 +314,15 @@ def test_chunks_that_record_no_setting_are_refused(tmp_path):
         "n_val": np.int64(4), "n_test": np.int64(4), "seconds": np.float64(0.0)})
     with pytest.raises(ValueError, match="records no setting"):
         grid.check_settings(tmp_path, SETTINGS["plain"])
+
+
+def test_sweep_reports_each_candidate_as_soon_as_it_is_measured():
+    tiny = replace(SETTINGS["distorted"], network=NetworkSpec(width=2), split=Split(32, 16, 16), epochs=1)
+    seen: list = []
+    records = grid.sweep([tiny], n_archs=4, device="cpu", seeds=(0, 1), log=lambda s: None,
+                         pipelines=("denoised",), on_record=seen.append)
+    assert seen == records and len(records) == 1
+    r = records[0]
+    assert r["n_val"] == 16 * SETTINGS["distorted"].distortion.eval_copies and r["rotation"] > 0
+    assert nb201.has_input_output_path()[r["archs"]].all()
+    assert r["ratio"] == pytest.approx(discriminativeness(np.asarray(r["accuracy"])), abs=1e-3)

@@ -311,7 +311,8 @@ def consolidate(out: Path, dest: Path, setting: Setting = BENCHMARK_SETTING, com
 
 def sweep(candidates: Sequence[Setting], n_archs: int, device: str, seeds: Sequence[int] = SEEDS,
           time_limit: float = 150.0, log: Callable[[str], None] = print, conv: str = "grouped",
-          autocast: bool = False, pipelines: Sequence[str] = tuple(PIPELINES), sample_seed: int = 2021) -> list[dict]:
+          autocast: bool = False, pipelines: Sequence[str] = tuple(PIPELINES), sample_seed: int = 2021,
+          on_record: Callable[[dict], None] | None = None) -> list[dict]:
     """Measure candidate settings on ``n_archs`` random cells (with an input-output path) x ``seeds``.
 
     Every candidate trains the same cells (drawn from ``sample_seed``).
@@ -319,7 +320,8 @@ def sweep(candidates: Sequence[Setting], n_archs: int, device: str, seeds: Seque
     distortion, the discriminativeness ratio, the IQR, the median seed SD, the
     mean accuracy, the seconds it took, and the cells and their per-seed
     validation accuracy (so the ratio's uncertainty can be bootstrapped). Stops (returning what it has) once
-    ``time_limit`` seconds have passed.
+    ``time_limit`` seconds have passed. ``on_record`` is called with each
+    record as soon as it is measured.
     """
     from nascompanion.train.batched import discriminativeness, train_batched
     from nascompanion.train.digits_data import load_split
@@ -351,6 +353,8 @@ def sweep(candidates: Sequence[Setting], n_archs: int, device: str, seeds: Seque
                             "seconds": round(time.perf_counter() - t, 1),
                             "archs": archs.tolist(), "accuracy": np.round(acc, 4).tolist()})
             log(json.dumps({k: v for k, v in records[-1].items() if k not in ("archs", "accuracy")}))
+            if on_record is not None:
+                on_record(records[-1])
     return records
 
 
@@ -448,10 +452,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps({k: manifest[k] for k in ("counts", "discriminativeness_iqr_over_median_seed_sd")}))
     else:
         cands = [parse_candidate(c) for c in args.candidates.split(";")]
-        records = sweep(cands, args.n_archs, args.device, time_limit=args.time_limit, conv=args.conv,
-                        autocast=args.autocast, pipelines=args.pipelines)
-        if args.json:
-            args.json.write_text(json.dumps(records, indent=1) + "\n")
+        done: list[dict] = []
+
+        def keep(record: dict) -> None:  # write after every record, so a stopped sweep keeps what it measured
+            done.append(record)
+            if args.json:
+                args.json.write_text(json.dumps(done, indent=1) + "\n")
+
+        sweep(cands, args.n_archs, args.device, time_limit=args.time_limit, conv=args.conv,
+              autocast=args.autocast, pipelines=args.pipelines, on_record=keep)
     return 0
 
 
