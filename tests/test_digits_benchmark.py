@@ -115,3 +115,17 @@ def test_sweep_records_with_per_cell_accuracy_reproduce_their_ratio():
         assert acc.shape == (r["n_archs"], 3) and len(set(r["archs"])) == r["n_archs"]
         assert nb201.has_input_output_path()[r["archs"]].all()
         assert discriminativeness(acc) == pytest.approx(r["ratio"], abs=1e-3)
+
+
+@needs_shipped
+def test_the_distorted_setting_is_the_best_distorted_candidate_measured():
+    from nascompanion.train.pipelines import SETTINGS
+
+    manifest = json.loads(shipped_path().with_name("manifest.json").read_text())
+    rows = [r for r in manifest["setting_sweep"] if r["pipeline"] == "denoised" and r["rotation"] > 0]
+    best = max(rows, key=lambda r: r["ratio"])
+    d = SETTINGS["distorted"]
+    assert (best["width"], best["epochs"], best["n_train"]) == (d.network.width, d.epochs, d.split.n_train)
+    assert (best["rotation"], best["shift"], best["scale"], best["noise"]) == (
+        d.distortion.rotation, d.distortion.shift, d.distortion.scale, d.distortion.noise)
+    assert best["n_val"] == d.split.n_val * d.distortion.eval_copies

@@ -8,7 +8,7 @@ chunks into the compact file shipped in ``nascompanion/data/digits201``.
 
 Each run trains one named setting (:data:`~nascompanion.train.pipelines.SETTINGS`):
 ``plain`` is the setting of the benchmark shipped now, ``distorted`` (the default) the
-discriminative one chosen by ``sweep``. Every chunk records its setting, and a
+most discriminative one measured by ``sweep`` so far. Every chunk records its setting, and a
 folder holding chunks of another setting is refused. On a machine with a GPU::
 
     PYTHONPATH=. python -m nascompanion.train.grid run --setting distorted --out .gpu/grid \\
