@@ -326,3 +326,9 @@ def test_sweep_reports_each_candidate_as_soon_as_it_is_measured():
     assert r["n_val"] == 16 * SETTINGS["distorted"].distortion.eval_copies and r["rotation"] > 0
     assert nb201.has_input_output_path()[r["archs"]].all()
     assert r["ratio"] == pytest.approx(discriminativeness(np.asarray(r["accuracy"])), abs=1e-3)
+
+
+def test_sweep_command_with_a_malformed_candidate_exits_with_the_format(capsys):
+    with pytest.raises(SystemExit) as stop:
+        grid.main(["sweep", "--candidates", "16,8"])
+    assert stop.value.code == 2 and "give width, epochs, n_train" in capsys.readouterr().err

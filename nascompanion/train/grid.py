@@ -451,7 +451,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         manifest = consolidate(args.out, args.dest, setting, command=args.command or " ".join(sys.argv))
         print(json.dumps({k: manifest[k] for k in ("counts", "discriminativeness_iqr_over_median_seed_sd")}))
     else:
-        cands = [parse_candidate(c) for c in args.candidates.split(";")]
+        try:
+            cands = [parse_candidate(c) for c in args.candidates.split(";")]
+        except ValueError as err:
+            parser.error(str(err))
         done: list[dict] = []
 
         def keep(record: dict) -> None:  # write after every record, so a stopped sweep keeps what it measured
