@@ -14,6 +14,7 @@ from nascompanion.train.batched import (
     BatchedNetworks,
     discriminativeness,
     discriminativeness_interval,
+    spread,
     initial_params,
     train_batched,
     train_single,
@@ -332,3 +333,72 @@ def test_sweep_command_with_a_malformed_candidate_exits_with_the_format(capsys):
     with pytest.raises(SystemExit) as stop:
         grid.main(["sweep", "--candidates", "16,8"])
     assert stop.value.code == 2 and "give width, epochs, n_train" in capsys.readouterr().err
+
+
+def _tiny_chunks(out, setting, stop=3):
+    grid.run_grid(out, grid.plan(["noisy", "denoised"], [0, 1], chunk=3, start=0, stop=stop),
+                  grid.train_chunk_fn(setting), log=lambda s: None)
+
+
+def test_consolidate_records_the_setting_its_chunks_were_trained_in(tmp_path):
+    small = replace(SETTINGS["distorted"], network=NetworkSpec(width=2), split=Split(32, 16, 16), epochs=1)
+    _tiny_chunks(tmp_path / "chunks", small)
+    manifest = grid.consolidate(tmp_path / "chunks", tmp_path / "dest", command="test")
+    assert grid.setting_from_record(manifest["setting"]) == small
+    assert {p["epochs"] for p in manifest["pipelines"].values()} == {1}
+    saved = np.load(tmp_path / "dest" / grid.RESULT_FILE)
+    val = saved["denoised_val_correct"]  # seeds 0 and 1 of cells 0-2 trained, the rest missing
+    assert (val[:3, :2] >= 0).all() and (val[3:] == -1).all() and (val[:, 2] == -1).all()
+    assert int(saved["n_val"]) == 16 * small.distortion.eval_copies
+    assert manifest["checksums"][grid.RESULT_FILE] == grid.md5(tmp_path / "dest" / grid.RESULT_FILE)
+
+
+def test_consolidate_refuses_chunks_of_two_settings_naming_both_files(tmp_path):
+    small = replace(SETTINGS["plain"], network=NetworkSpec(width=2), split=Split(32, 16, 16), epochs=1)
+    _tiny_chunks(tmp_path, small)
+    grid.run_grid(tmp_path, grid.plan(["noisy"], [2], chunk=3, start=0, stop=3),
+                  grid.train_chunk_fn(replace(small, epochs=2)), log=lambda s: None)
+    with pytest.raises(ValueError, match="noisy_s2_00000_00003.npz and .*npz were trained in different settings"):
+        grid.consolidate(tmp_path, tmp_path / "dest")
+    assert not (tmp_path / "dest" / grid.RESULT_FILE).exists()
+
+
+def test_consolidate_of_an_empty_folder_says_to_run_first(tmp_path):
+    with pytest.raises(ValueError, match="no finished chunk files"):
+        grid.consolidate(tmp_path, tmp_path / "dest")
+
+
+@pytest.mark.parametrize("name", sorted(SETTINGS))
+def test_setting_record_round_trips_through_json(name):
+    import json
+
+    record = json.loads(json.dumps(grid.setting_record(SETTINGS[name])))
+    assert record["name"] == name
+    assert grid.setting_from_record(record) == SETTINGS[name]
+
+
+def test_spread_is_the_ratio_parts():
+    rng = np.random.default_rng(3)
+    acc = rng.normal(70, 4, size=(30, 1)) + rng.normal(0, 1, size=(30, 3))
+    iqr, sd = spread(acc)
+    q75, q25 = np.percentile(acc.mean(1), [75, 25])
+    assert iqr == pytest.approx(q75 - q25) and sd == pytest.approx(np.median(acc.std(1, ddof=1)))
+    assert discriminativeness(acc) == pytest.approx(iqr / sd)
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: Split(n_train=1), "Split.n_train must be an integer >= 2, got 1"),
+    (lambda: NetworkSpec(width=True), "NetworkSpec.width must be an integer >= 1, got True"),
+    (lambda: Distortion(eval_copies=2.0), "Distortion.eval_copies must be an integer >= 1, got 2.0"),
+    (lambda: replace(SETTINGS["plain"], epochs=0), "Setting.epochs must be an integer >= 1, got 0"),
+])
+def test_integer_fields_are_checked_with_one_wording(make, message):
+    with pytest.raises(ValueError, match=message.replace(".", r"\.")):
+        make()
+
+
+def test_consolidate_command_line_exits_as_a_usage_error_on_bad_chunks(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stop:
+        grid.main(["consolidate", "--out", str(tmp_path), "--dest", str(tmp_path / "dest")])
+    assert stop.value.code == 2
+    assert "no finished chunk files" in capsys.readouterr().err

@@ -441,6 +441,31 @@ def train_single(arch: int, seed: int, pipeline: Pipeline, spec: NetworkSpec, da
                        np.array([float(loss_sum) / max(batches, 1)]))
 
 
+def spread(accuracy: np.ndarray, keep: np.ndarray | None = None) -> tuple[float, float]:
+    """Interquartile range of mean accuracy over architectures, and the median seed-to-seed SD.
+
+    The two parts of :func:`discriminativeness`; see it for the parameters and errors.
+
+    Examples
+    --------
+    >>> acc = np.array([[90.0, 92.0], [80.0, 82.0], [70.0, 72.0], [60.0, 62.0], [50.0, 52.0]])
+    >>> iqr, sd = spread(acc)
+    >>> iqr, round(sd, 3)
+    (20.0, 1.414)
+    """
+    accuracy = np.asarray(accuracy, dtype=float)
+    if accuracy.ndim != 2 or accuracy.shape[1] < 2:
+        raise ValueError(f"need per-seed accuracy of shape (n_archs, n_seeds >= 2), got {accuracy.shape}")
+    if keep is not None:
+        accuracy = accuracy[np.asarray(keep, dtype=bool)]
+    enough = np.sum(~np.isnan(accuracy), axis=1) >= 2
+    if enough.sum() < 2:
+        raise ValueError("need at least two architectures with two or more seeds")
+    accuracy = accuracy[enough]
+    q75, q25 = np.percentile(np.nanmean(accuracy, axis=1), [75, 25])
+    return float(q75 - q25), float(np.median(np.nanstd(accuracy, axis=1, ddof=1)))
+
+
 def discriminativeness(accuracy: np.ndarray, keep: np.ndarray | None = None) -> float:
     """Interquartile range of mean accuracy over architectures / median seed-to-seed SD.
 
@@ -469,19 +494,8 @@ def discriminativeness(accuracy: np.ndarray, keep: np.ndarray | None = None) -> 
     >>> round(discriminativeness(acc), 3)   # IQR 20 / SD 1.414
     14.142
     """
-    accuracy = np.asarray(accuracy, dtype=float)
-    if accuracy.ndim != 2 or accuracy.shape[1] < 2:
-        raise ValueError(f"need per-seed accuracy of shape (n_archs, n_seeds >= 2), got {accuracy.shape}")
-    if keep is not None:
-        accuracy = accuracy[np.asarray(keep, dtype=bool)]
-    enough = np.sum(~np.isnan(accuracy), axis=1) >= 2
-    if enough.sum() < 2:
-        raise ValueError("need at least two architectures with two or more seeds")
-    accuracy = accuracy[enough]
-    mean = np.nanmean(accuracy, axis=1)
-    q75, q25 = np.percentile(mean, [75, 25])
-    sd = float(np.median(np.nanstd(accuracy, axis=1, ddof=1)))
-    return math.inf if sd == 0 else float((q75 - q25) / sd)
+    iqr, sd = spread(accuracy, keep)
+    return math.inf if sd == 0 else iqr / sd
 
 
 def discriminativeness_interval(accuracy: np.ndarray, rng: np.random.Generator, draws: int = 2000,

@@ -22,6 +22,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from nascompanion.train.fields import require_int
+
 N_IMAGES = 1797
 """Images in ``sklearn.datasets.load_digits``."""
 
@@ -45,9 +47,7 @@ class Split:
 
     def __post_init__(self) -> None:
         for name in ("n_train", "n_val", "n_test"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 2:
-                raise ValueError(f"Split.{name} must be an integer >= 2, got {value!r}")
+            require_int("Split", name, getattr(self, name), 2)
         if self.n_train + self.n_val + self.n_test > N_IMAGES:
             raise ValueError(
                 f"split {self.n_train}+{self.n_val}+{self.n_test} needs more than the {N_IMAGES} digit images"
@@ -88,8 +88,7 @@ class Distortion:
                 raise ValueError(f"Distortion.{name} must be a finite number >= 0, got {value!r}")
         if self.scale >= 1:
             raise ValueError(f"Distortion.scale must be below 1 (a size factor of 1 +- scale), got {self.scale!r}")
-        if isinstance(self.eval_copies, bool) or not isinstance(self.eval_copies, int) or self.eval_copies < 1:
-            raise ValueError(f"Distortion.eval_copies must be an integer >= 1, got {self.eval_copies!r}")
+        require_int("Distortion", "eval_copies", self.eval_copies, 1)
 
     @property
     def is_identity(self) -> bool:

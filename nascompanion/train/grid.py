@@ -9,11 +9,12 @@ chunks into the compact file shipped in ``nascompanion/data/digits201``.
 Each run trains one named setting (:data:`~nascompanion.train.pipelines.SETTINGS`):
 ``plain`` is the setting of the benchmark shipped now, ``distorted`` (the default) the
 most discriminative one measured by ``sweep`` so far. Every chunk records its setting, and a
-folder holding chunks of another setting is refused. On a machine with a GPU::
+folder holding chunks of another setting is refused; ``consolidate`` reads the
+setting from the chunks and records it in the manifest. On a machine with a GPU::
 
     PYTHONPATH=. python -m nascompanion.train.grid run --setting distorted --out .gpu/grid \\
         --device cuda --conv einsum --autocast
-    PYTHONPATH=. python -m nascompanion.train.grid consolidate --setting distorted --out .gpu/grid \\
+    PYTHONPATH=. python -m nascompanion.train.grid consolidate --out .gpu/grid \\
         --dest nascompanion/data/digits201
 
 ``run`` is resumable (rerun it after a kill or a ``--time-limit`` stop).
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import sys
@@ -34,12 +36,14 @@ import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 import zipfile
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
 from nascompanion.data.tables import md5
 from nascompanion.spaces import nb201
+from nascompanion.train.digits_data import Distortion, Split
+from nascompanion.train.network import NetworkSpec
 from nascompanion.train.pipelines import BENCHMARK_SETTING, DEFAULT_SETTING, PIPELINES, SETTINGS, Pipeline, Setting
 
 SEEDS = (0, 1, 2)
@@ -149,6 +153,22 @@ def chunk_setting(arrays: dict[str, np.ndarray]) -> dict | None:
     return json.loads(str(arrays["setting"])) if "setting" in arrays else None
 
 
+def _finished_chunks(out: Path) -> Iterator[tuple[Path, dict[str, np.ndarray]]]:
+    """Every readable, finished chunk file in ``out`` with its arrays, in name order."""
+    for path in sorted(Path(out).glob("*.npz")):
+        arrays = None if path.name.startswith(".tmp-") else read_chunk(path)
+        if arrays is not None:  # an unreadable file will be trained again
+            yield path, arrays
+
+
+def _recorded_setting(path: Path, arrays: dict[str, np.ndarray]) -> dict:
+    got = chunk_setting(arrays)
+    if got is None:
+        raise ValueError(f"{path}: records no setting (written before chunks recorded theirs); "
+                         "use another --out folder")
+    return got
+
+
 def check_settings(out: Path, setting: Setting) -> None:
     """Refuse to mix settings: every finished chunk in ``out`` must have been trained in ``setting``.
 
@@ -158,17 +178,40 @@ def check_settings(out: Path, setting: Setting) -> None:
         Naming the first chunk file trained in another setting, or recording none.
     """
     want = json.loads(json.dumps(setting_record(setting)))
-    for path in sorted(Path(out).glob("*.npz")):
-        arrays = None if path.name.startswith(".tmp-") else read_chunk(path)
-        if arrays is None:
-            continue  # unreadable: it will be trained again
-        got = chunk_setting(arrays)
-        if got is None:
-            raise ValueError(f"{path}: records no setting (written before chunks recorded theirs); "
-                             "use another --out folder")
+    for path, arrays in _finished_chunks(out):
+        got = _recorded_setting(path, arrays)
         if got != want:
             raise ValueError(f"{path}: trained in setting {got.get('name') or got}, not {want['name'] or want}; "
                              "use another --out folder for another setting")
+
+
+def folder_setting(out: Path) -> dict:
+    """The setting (as :func:`setting_record` wrote it) that every finished chunk in ``out`` was trained in.
+
+    Raises
+    ------
+    ValueError
+        If ``out`` holds no finished chunk, a chunk records no setting, or two
+        chunks record different settings (both files are named).
+    """
+    first: tuple[Path, dict] | None = None
+    for path, arrays in _finished_chunks(out):
+        got = _recorded_setting(path, arrays)
+        if first is None:
+            first = (path, got)
+        elif got != first[1]:
+            raise ValueError(f"{path} and {first[0].name} were trained in different settings "
+                             f"({got.get('name') or got} and {first[1].get('name') or first[1]}); "
+                             "a benchmark is consolidated from one setting")
+    if first is None:
+        raise ValueError(f"{out}: no finished chunk files to consolidate (run `grid run --out {out}` first)")
+    return first[1]
+
+
+def setting_from_record(record: dict) -> Setting:
+    """The :class:`Setting` that :func:`setting_record` turned into ``record``."""
+    return Setting(NetworkSpec(**record["network"]), Split(**record["split"]), Distortion(**record["distortion"]),
+                   record["epochs"])
 
 
 def run_grid(out: Path, chunks: Iterable[Chunk], train: TrainFn, time_limit: float | None = None,
@@ -265,11 +308,15 @@ def setting_record(setting: Setting) -> dict:
             "distortion": asdict(setting.distortion), "epochs": setting.epochs}
 
 
-def consolidate(out: Path, dest: Path, setting: Setting = BENCHMARK_SETTING, command: str = "",
-                extra: dict | None = None) -> dict:
-    """Write the shipped ``digits201.npz`` and ``manifest.json`` in ``dest`` from the chunks in ``out``."""
+def consolidate(out: Path, dest: Path, command: str = "", extra: dict | None = None) -> dict:
+    """Write the shipped ``digits201.npz`` and ``manifest.json`` in ``dest`` from the chunks in ``out``.
+
+    The manifest records the setting the chunks were trained in (see :func:`folder_setting`).
+    """
     from nascompanion.train.batched import discriminativeness
 
+    record = folder_setting(out)
+    setting = setting_from_record(record)
     arrays = gather(out)
     dest = Path(dest)
     write_atomic(dest / RESULT_FILE, arrays)
@@ -290,7 +337,7 @@ def consolidate(out: Path, dest: Path, setting: Setting = BENCHMARK_SETTING, com
         "versions": _versions(),
         "hardware": _hardware(),
         "train_seconds_total": round(float(arrays["train_seconds"]), 1),
-        "setting": setting_record(setting),
+        "setting": record,
         "pipelines": {name: asdict(p) for name, p in setting.pipelines().items()},
         "seeds": [int(s) for s in arrays["seeds"]],
         "counts": counts,
@@ -323,7 +370,7 @@ def sweep(candidates: Sequence[Setting], n_archs: int, device: str, seeds: Seque
     ``time_limit`` seconds have passed. ``on_record`` is called with each
     record as soon as it is measured.
     """
-    from nascompanion.train.batched import discriminativeness, train_batched
+    from nascompanion.train.batched import spread, train_batched
     from nascompanion.train.digits_data import load_split
 
     rng = np.random.default_rng(sample_seed)
@@ -341,15 +388,13 @@ def sweep(candidates: Sequence[Setting], n_archs: int, device: str, seeds: Seque
             t = time.perf_counter()
             acc = np.stack([train_batched(archs, s, pipe, setting.network, data, autocast=autocast,
                                           conv=conv).val_accuracy for s in seeds], 1)
-            mean = acc.mean(1)
-            q75, q25 = np.percentile(mean, [75, 25])
+            iqr, sd = spread(acc)
             d = setting.distortion
             records.append({"width": setting.network.width, "epochs": pipe.epochs, "n_train": setting.split.n_train,
                             "rotation": d.rotation, "shift": d.shift, "scale": d.scale, "noise": d.noise,
                             "n_val": int(len(data.y_val)), "pipeline": name, "n_archs": int(n_archs),
-                            "ratio": round(discriminativeness(acc), 3), "iqr": round(float(q75 - q25), 3),
-                            "median_seed_sd": round(float(np.median(acc.std(1, ddof=1))), 3),
-                            "mean_accuracy": round(float(mean.mean()), 3),
+                            "ratio": round(iqr / sd if sd else math.inf, 3), "iqr": round(iqr, 3),
+                            "median_seed_sd": round(sd, 3), "mean_accuracy": round(float(acc.mean()), 3),
                             "seconds": round(time.perf_counter() - t, 1),
                             "archs": archs.tolist(), "accuracy": np.round(acc, 4).tolist()})
             log(json.dumps({k: v for k, v in records[-1].items() if k not in ("archs", "accuracy")}))
@@ -422,7 +467,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     cons = sub.add_parser("consolidate", help="write the shipped npz and manifest from the chunks")
     cons.add_argument("--out", type=Path, required=True)
     cons.add_argument("--dest", type=Path, required=True)
-    cons.add_argument("--setting", default=DEFAULT_SETTING, choices=tuple(SETTINGS))
+    cons.add_argument("--setting", default=None, choices=tuple(SETTINGS),
+                      help="check that the chunks were trained in this setting (they record it; default: any one)")
     cons.add_argument("--command", default="")
     sw = sub.add_parser("sweep", help="measure candidate settings on random cells")
     sw.add_argument("--device", default="cpu")
@@ -439,16 +485,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         chunks = plan(args.pipelines, args.seeds, args.chunk, args.start, args.stop)
         setting = override(SETTINGS[args.setting], args.epochs, args.width, args.n_train)
         if args.out.is_dir():
-            check_settings(args.out, setting)
+            try:
+                check_settings(args.out, setting)
+            except ValueError as err:
+                parser.exit(2, f"{parser.prog} run: error: {err}\n")
         train = train_chunk_fn(setting, args.device, args.autocast, None, args.conv, not args.nondeterministic)
         t0 = time.perf_counter()
         done = run_grid(args.out, chunks, train, args.time_limit)
         left = sum(read_chunk(args.out / c.file_name) is None for c in chunks)
         print(f"trained {len(done)} chunks in {time.perf_counter() - t0:.0f} s; {left} of {len(chunks)} left")
     elif args.verb == "consolidate":
-        setting = SETTINGS[args.setting]
-        check_settings(args.out, setting)
-        manifest = consolidate(args.out, args.dest, setting, command=args.command or " ".join(sys.argv))
+        try:
+            if args.setting is not None:
+                check_settings(args.out, SETTINGS[args.setting])
+            manifest = consolidate(args.out, args.dest, command=args.command or " ".join(sys.argv))
+        except ValueError as err:
+            parser.exit(2, f"{parser.prog} consolidate: error: {err}\n")
         print(json.dumps({k: manifest[k] for k in ("counts", "discriminativeness_iqr_over_median_seed_sd")}))
     else:
         try:

@@ -23,6 +23,7 @@ from torch import nn
 
 from nascompanion.spaces import nb201
 from nascompanion.train.cell import BN_EPS, BN_MOMENTUM, CONV_KERNELS, Cell, ReLUConvBN
+from nascompanion.train.fields import require_int
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,7 @@ class NetworkSpec:
 
     def __post_init__(self) -> None:
         for name in ("width", "cells_per_stage", "n_stages", "in_channels", "n_classes", "input_size"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"NetworkSpec.{name} must be a positive integer, got {value!r}")
+            require_int("NetworkSpec", name, getattr(self, name), 1)
         if self.input_size % 2 ** (self.n_stages - 1):
             raise ValueError(
                 f"input_size {self.input_size} cannot be halved {self.n_stages - 1} times for {self.n_stages} stages"

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from nascompanion.train.digits_data import Distortion, Split
+from nascompanion.train.fields import require_int
 from nascompanion.train.network import NetworkSpec
 
 SCHEDULES = ("constant", "cosine")
@@ -99,9 +100,8 @@ class Setting:
     epochs: int | None = None
 
     def __post_init__(self) -> None:
-        if self.epochs is not None and (isinstance(self.epochs, bool) or not isinstance(self.epochs, int)
-                                        or self.epochs < 1):
-            raise ValueError(f"Setting.epochs must be None or an integer >= 1, got {self.epochs!r}")
+        if self.epochs is not None:
+            require_int("Setting", "epochs", self.epochs, 1)
 
     def pipelines(self) -> dict[str, Pipeline]:
         """``noisy`` and ``denoised`` as trained in this setting."""
