@@ -13,6 +13,7 @@ from nascompanion.train import grid
 from nascompanion.train.batched import (
     BatchedNetworks,
     discriminativeness,
+    discriminativeness_difference_interval,
     discriminativeness_interval,
     spread,
     initial_params,
@@ -402,3 +403,16 @@ def test_consolidate_command_line_exits_as_a_usage_error_on_bad_chunks(tmp_path,
         grid.main(["consolidate", "--out", str(tmp_path), "--dest", str(tmp_path / "dest")])
     assert stop.value.code == 2
     assert "no finished chunk files" in capsys.readouterr().err
+
+
+def test_paired_difference_interval_holds_zero_for_one_setting_and_not_for_a_noisier_one():
+    rng = np.random.default_rng(4)
+    arch = rng.normal(70, 4, size=(60, 1))
+    a = arch + rng.normal(0, 1, size=(60, 3))
+    same = discriminativeness_difference_interval(a, a, np.random.default_rng(0), draws=200)
+    assert same == (0.0, 0.0)
+    noisier = arch + rng.normal(0, 3, size=(60, 3))
+    low, high = discriminativeness_difference_interval(a, noisier, np.random.default_rng(0), draws=300)
+    assert high < 0  # three times the seed noise: clearly less discriminative
+    with pytest.raises(ValueError, match="same cells"):
+        discriminativeness_difference_interval(a, a[:10], np.random.default_rng(0))

@@ -529,3 +529,40 @@ def discriminativeness_interval(accuracy: np.ndarray, rng: np.random.Generator, 
     ratios = np.array([discriminativeness(accuracy[r]) for r in rows])
     low, high = np.quantile(ratios, [(1 - level) / 2, (1 + level) / 2])
     return float(low), float(high)
+
+
+def discriminativeness_difference_interval(accuracy_a: np.ndarray, accuracy_b: np.ndarray,
+                                           rng: np.random.Generator, draws: int = 2000,
+                                           level: float = 0.9) -> tuple[float, float]:
+    """Paired bootstrap interval of ``discriminativeness(b) - discriminativeness(a)`` on the same cells.
+
+    Both arrays hold the same architectures in the same rows (two settings
+    measured on one sample of cells); each resample draws the same rows from
+    both, so what the cells have in common cancels out of the difference.
+
+    Parameters
+    ----------
+    accuracy_a, accuracy_b
+        Per-seed accuracy, shape ``(n_archs, n_seeds)`` each, rows paired.
+    rng
+        Source of the resamples.
+    draws
+        Bootstrap resamples.
+    level
+        Coverage of the interval, in (0, 1).
+
+    Returns
+    -------
+    tuple of float
+        Lower and upper end; an interval containing 0 means no measurable difference.
+    """
+    if not 0 < level < 1 or draws < 2:
+        raise ValueError(f"need 0 < level < 1 and draws >= 2, got level={level!r}, draws={draws!r}")
+    a, b = np.asarray(accuracy_a, dtype=float), np.asarray(accuracy_b, dtype=float)
+    if a.shape[0] != b.shape[0]:
+        raise ValueError(f"paired samples need the same cells in both, got {a.shape[0]} and {b.shape[0]} rows")
+    discriminativeness(a), discriminativeness(b)  # validate the shapes
+    rows = rng.integers(0, a.shape[0], size=(draws, a.shape[0]))
+    diffs = np.array([discriminativeness(b[r]) - discriminativeness(a[r]) for r in rows])
+    low, high = np.quantile(diffs, [(1 - level) / 2, (1 + level) / 2])
+    return float(low), float(high)
