@@ -118,18 +118,13 @@ def test_sweep_records_with_per_cell_accuracy_reproduce_their_ratio():
 
 
 @needs_shipped
-def test_the_distorted_setting_is_the_best_distorted_candidate_measured():
+def test_the_distorted_setting_is_the_best_candidate_on_the_largest_sample():
     from nascompanion.train.pipelines import SETTINGS
 
     manifest = json.loads(shipped_path().with_name("manifest.json").read_text())
-    fields = ("width", "epochs", "n_train", "rotation", "shift", "scale", "noise", "n_val")
-    largest: dict[tuple, dict] = {}  # each candidate judged on its largest sample of cells
-    for r in manifest["setting_sweep"]:
-        if r["pipeline"] == "denoised" and r["rotation"] > 0:
-            key = tuple(r[f] for f in fields)
-            if key not in largest or r["n_archs"] > largest[key]["n_archs"]:
-                largest[key] = r
-    best = max(largest.values(), key=lambda r: r["ratio"])
+    rows = [r for r in manifest["setting_sweep"] if r["pipeline"] == "denoised" and r["rotation"] > 0]
+    most = max(r["n_archs"] for r in rows)  # settings are chosen on the largest sample; smaller ones are leads
+    best = max((r for r in rows if r["n_archs"] == most), key=lambda r: r["ratio"])
     d = SETTINGS["distorted"]
     assert (best["width"], best["epochs"], best["n_train"]) == (d.network.width, d.epochs, d.split.n_train)
     assert (best["rotation"], best["shift"], best["scale"], best["noise"]) == (
