@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 import torch
@@ -494,8 +494,26 @@ def discriminativeness(accuracy: np.ndarray, keep: np.ndarray | None = None) -> 
     >>> round(discriminativeness(acc), 3)   # IQR 20 / SD 1.414
     14.142
     """
-    iqr, sd = spread(accuracy, keep)
-    return math.inf if sd == 0 else iqr / sd
+    return ratio(*spread(accuracy, keep))
+
+
+def ratio(iqr: float, median_seed_sd: float) -> float:
+    """``iqr / median_seed_sd``, ``inf`` when the SD is 0 (the parts come from :func:`spread`)."""
+    return math.inf if median_seed_sd == 0 else iqr / median_seed_sd
+
+
+def _bootstrap_interval(statistic: Callable[[np.ndarray], float], n_rows: int, rng: np.random.Generator,
+                        draws: int, level: float) -> tuple[float, float]:
+    """Percentile interval of ``statistic(rows)`` over ``draws`` resamples of ``range(n_rows)`` with replacement."""
+    rows = rng.integers(0, n_rows, size=(draws, n_rows))
+    values = np.array([statistic(r) for r in rows])
+    low, high = np.quantile(values, [(1 - level) / 2, (1 + level) / 2])
+    return float(low), float(high)
+
+
+def _check_bootstrap(draws: int, level: float) -> None:
+    if not 0 < level < 1 or draws < 2:
+        raise ValueError(f"need 0 < level < 1 and draws >= 2, got level={level!r}, draws={draws!r}")
 
 
 def discriminativeness_interval(accuracy: np.ndarray, rng: np.random.Generator, draws: int = 2000,
@@ -521,14 +539,10 @@ def discriminativeness_interval(accuracy: np.ndarray, rng: np.random.Generator, 
     tuple of float
         Lower and upper end.
     """
-    if not 0 < level < 1 or draws < 2:
-        raise ValueError(f"need 0 < level < 1 and draws >= 2, got level={level!r}, draws={draws!r}")
+    _check_bootstrap(draws, level)
     accuracy = np.asarray(accuracy, dtype=float)
     discriminativeness(accuracy)  # validates the shape
-    rows = rng.integers(0, accuracy.shape[0], size=(draws, accuracy.shape[0]))
-    ratios = np.array([discriminativeness(accuracy[r]) for r in rows])
-    low, high = np.quantile(ratios, [(1 - level) / 2, (1 + level) / 2])
-    return float(low), float(high)
+    return _bootstrap_interval(lambda r: discriminativeness(accuracy[r]), accuracy.shape[0], rng, draws, level)
 
 
 def discriminativeness_difference_interval(accuracy_a: np.ndarray, accuracy_b: np.ndarray,
@@ -556,13 +570,10 @@ def discriminativeness_difference_interval(accuracy_a: np.ndarray, accuracy_b: n
     tuple of float
         Lower and upper end; an interval containing 0 means no measurable difference.
     """
-    if not 0 < level < 1 or draws < 2:
-        raise ValueError(f"need 0 < level < 1 and draws >= 2, got level={level!r}, draws={draws!r}")
+    _check_bootstrap(draws, level)
     a, b = np.asarray(accuracy_a, dtype=float), np.asarray(accuracy_b, dtype=float)
     if a.shape[0] != b.shape[0]:
         raise ValueError(f"paired samples need the same cells in both, got {a.shape[0]} and {b.shape[0]} rows")
     discriminativeness(a), discriminativeness(b)  # validate the shapes
-    rows = rng.integers(0, a.shape[0], size=(draws, a.shape[0]))
-    diffs = np.array([discriminativeness(b[r]) - discriminativeness(a[r]) for r in rows])
-    low, high = np.quantile(diffs, [(1 - level) / 2, (1 + level) / 2])
-    return float(low), float(high)
+    return _bootstrap_interval(lambda r: discriminativeness(b[r]) - discriminativeness(a[r]), a.shape[0], rng,
+                               draws, level)

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import platform
 import sys
@@ -370,7 +369,7 @@ def sweep(candidates: Sequence[Setting], n_archs: int, device: str, seeds: Seque
     ``time_limit`` seconds have passed. ``on_record`` is called with each
     record as soon as it is measured.
     """
-    from nascompanion.train.batched import spread, train_batched
+    from nascompanion.train.batched import ratio, spread, train_batched
     from nascompanion.train.digits_data import load_split
 
     rng = np.random.default_rng(sample_seed)
@@ -393,7 +392,7 @@ def sweep(candidates: Sequence[Setting], n_archs: int, device: str, seeds: Seque
             records.append({"width": setting.network.width, "epochs": pipe.epochs, "n_train": setting.split.n_train,
                             "rotation": d.rotation, "shift": d.shift, "scale": d.scale, "noise": d.noise,
                             "n_val": int(len(data.y_val)), "pipeline": name, "n_archs": int(n_archs),
-                            "ratio": round(iqr / sd if sd else math.inf, 3), "iqr": round(iqr, 3),
+                            "ratio": round(ratio(iqr, sd), 3), "iqr": round(iqr, 3),
                             "median_seed_sd": round(sd, 3), "mean_accuracy": round(float(acc.mean()), 3),
                             "seconds": round(time.perf_counter() - t, 1),
                             "archs": archs.tolist(), "accuracy": np.round(acc, 4).tolist()})
