@@ -2,19 +2,23 @@
 """Set up and run the project with nothing but Python 3.11 installed.
 
     python3 tasks.py book    # create/reuse .venv, execute every chapter, render the HTML book
-    python3 tasks.py test    # create/reuse .venv, run the unit tests and the notebook checks
+    python3 tasks.py test    # create/reuse .venv, run the unit tests and doctests, then every
+                             # chapter at smoke scale on the shipped tables, checked by nbval
 
-Both create the virtual environment ``.venv`` at the repository root on first use
-and reuse it afterwards (it is reinstalled when ``pyproject.toml`` changes).
+Both create the virtual environment ``.venv`` at the repository root on first use and
+reuse it afterwards (it is reinstalled when ``pyproject.toml`` or ``constraints.txt``
+changes); ``constraints.txt`` pins the versions that reproduce the book.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -23,6 +27,10 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / "python"
 STAMP = VENV / ".nascompanion-installed"
 SMOKE_DIR = ROOT / "build" / "smoke"
+NBVAL_REPORT = ROOT / "build" / "nbval.xml"
+SHIPPED_DATA = "nb201"
+"""``NASCOMPANION_DATA`` value that makes the chapters read the tables shipped in the package,
+as a fresh clone, Binder or Colab does, even where a data folder lies beside the repository."""
 
 
 def run(*command: str | Path, **kwargs) -> None:
@@ -34,14 +42,14 @@ def ensure_venv() -> None:
     """Create .venv and install the package with its book and test extras, once."""
     if sys.version_info < (3, 11):
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    wanted = hashlib.sha256(b"".join((ROOT / name).read_bytes() for name in ("pyproject.toml", "constraints.txt"))).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted and PYTHON.exists():
         return
     if not PYTHON.exists():
         print(f"creating {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    run(PYTHON, "-m", "pip", "install", "--quiet", "-e", ".[book,test]")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "-c", "constraints.txt", "-e", ".[book,test]")
     run(PYTHON, "-m", "ipykernel", "install", "--sys-prefix", "--name", "python3", "--display-name", "Python 3")
     STAMP.write_text(wanted)
 
@@ -61,22 +69,34 @@ def book() -> None:
 def test() -> None:
     ensure_venv()
     environment = env()
-    run(PYTHON, "-m", "pytest", "tests", "-q", env=environment)
-    probe = subprocess.run(
-        [str(PYTHON), "-c", "from nascompanion.data import find_source; find_source()"],
-        cwd=ROOT, env=environment, capture_output=True, text=True,
-    )
-    if probe.returncode != 0:
-        print("SKIPPED notebook checks: no NAS-Bench-201 data found (set NASCOMPANION_DATA, "
-              "or put the tables in ../shared/data/nb201); the unit tests above ran.", flush=True)
-        return
-    # Every chapter at smoke scale, then nbval re-executes each and compares every output.
-    run(BIN / "nascompanion", "execute", "--scale", "smoke", "--output-dir", SMOKE_DIR, env=environment)
+    run(PYTHON, "-m", "pytest", "tests", "nascompanion", "--doctest-modules", "-q", "-p", "no:cacheprovider",
+        "--hypothesis-profile", "ci", env=environment)
+    # Every chapter at smoke scale on the shipped tables, then nbval re-executes each and compares every output.
+    chapters = {**environment, "NASCOMPANION_DATA": SHIPPED_DATA}
+    shutil.rmtree(SMOKE_DIR, ignore_errors=True)
+    run(BIN / "nascompanion", "execute", "--scale", "smoke", "--output-dir", SMOKE_DIR, env=chapters)
     run(
         PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", str(SMOKE_DIR),
         "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"), "--nbval-current-env",
-        env=environment,
+        "--junitxml", str(NBVAL_REPORT), env=chapters,
     )
+    check_every_chapter_checked(NBVAL_REPORT)
+
+
+def check_every_chapter_checked(report: Path) -> None:
+    """Fail unless nbval checked cells of every chapter: a test run that executed no notebook is no pass."""
+    chapters = sorted(path.stem for path in (ROOT / "notebooks").glob("*.md"))
+    cases = ElementTree.parse(report).getroot().iter("testcase")
+    checked = {name: 0 for name in chapters}
+    for case in cases:
+        if case.find("failure") is None and case.find("error") is None and case.find("skipped") is None:
+            stem = case.get("classname", "").removesuffix(".ipynb").rsplit(".", 1)[-1]  # build.smoke.NAME.ipynb
+            if stem in checked:
+                checked[stem] += 1
+    unchecked = [name for name, count in checked.items() if count == 0]
+    if unchecked:
+        sys.exit(f"nbval checked no cell of: {', '.join(unchecked)} (see {report})")
+    print(f"nbval checked {sum(checked.values())} cells in all {len(chapters)} chapters", flush=True)
 
 
 def main() -> None:

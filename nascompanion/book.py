@@ -8,6 +8,7 @@ them again.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -44,6 +45,10 @@ class ChapterRun:
     seconds: float
 
 
+class ChapterFailed(RuntimeError):
+    """A chapter's execution failed; the committed chapter was left as it was."""
+
+
 def check_chapter(name: str) -> str:
     """Return ``name`` if it is a chapter, else raise a ``ValueError`` listing the chapters."""
     if name not in CHAPTERS:
@@ -67,7 +72,11 @@ def run_chapter(
     output: Path | None = None,
     progress: bool = True,
 ) -> ChapterRun:
-    """Execute one chapter with papermill.
+    """Execute one chapter with papermill, replacing ``output`` only if execution succeeds.
+
+    The notebook runs into a working file under the cache folder (``runs/``); only a
+    finished run is moved into place, so a failed or killed run leaves the previous
+    chapter untouched and the working file shows how far it got.
 
     Parameters
     ----------
@@ -75,7 +84,8 @@ def run_chapter(
         Chapter name (see :data:`CHAPTERS`).
     parameters
         Values that override the notebook's ``parameters`` cell, e.g.
-        ``{"scale": "smoke", "seed": 1}``.
+        ``{"scale": "smoke", "seed": 1}``; checked before a kernel starts
+        (see :func:`nascompanion.chapter_parameters.check_parameters`).
     output
         Executed notebook path; default ``book/chapters/NAME.ipynb``.
     progress
@@ -84,89 +94,136 @@ def run_chapter(
     Raises
     ------
     ValueError
-        If the chapter is unknown or a parameter is not in its parameters cell.
+        If the chapter is unknown or a parameter is not one its parameters cell allows.
+    ChapterFailed
+        If a cell raised; the message names the cell, the error and the working file.
     """
     import jupytext
     import papermill
 
+    from nascompanion.chapter_parameters import check_parameters
+    from nascompanion.config import cache_dir
+
     check_chapter(name)
-    source = NOTEBOOK_DIR / f"{name}.md"
-    notebook = jupytext.read(source)
-    declared = _declared_parameters(notebook)
-    unknown = sorted(set(parameters or {}) - declared)
-    if unknown:
-        raise ValueError(
-            f"chapter {name!r} has no parameter(s) {', '.join(unknown)}; its parameters: {', '.join(sorted(declared))}"
-        )
+    notebook = jupytext.read(NOTEBOOK_DIR / f"{name}.md")
+    check_parameters(name, notebook, parameters or {})
     output = Path(output) if output else BOOK_CHAPTER_DIR / f"{name}.ipynb"
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staged = output.with_suffix(".source.ipynb")
+    runs = cache_dir() / "runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    working = runs / f"{name}-{os.getpid()}.ipynb"
+    staged = runs / f"{name}-{os.getpid()}.source.ipynb"
     jupytext.write(notebook, staged)
     start = time.perf_counter()
     try:
         papermill.execute_notebook(
             str(staged),
-            str(output),
+            str(working),
             parameters=dict(parameters or {}),
             cwd=str(REPO_ROOT),
             kernel_name="python3",
             progress_bar=progress,
             log_output=False,
         )
+    except papermill.PapermillExecutionError as err:
+        raise ChapterFailed(
+            f"chapter {name!r} failed in cell {err.exec_count}: {err.ename}: {err.evalue}; "
+            f"{output} was left as it was; the notebook as far as it ran is {working}"
+        ) from None
+    except BaseException:
+        print(f"[book] {name} stopped; {output} was left as it was; the notebook as far as it ran is {working}",
+              file=sys.stderr, flush=True)
+        raise
     finally:
         staged.unlink(missing_ok=True)
     seconds = time.perf_counter() - start
-    record_source_paths(output, name)
+    record_source_paths(working, name, output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    moving = output.with_name(f".{output.name}.{os.getpid()}.part")
+    shutil.copyfile(working, moving)
+    os.replace(moving, output)
+    working.unlink()
     return ChapterRun(name, output, seconds)
 
 
-def record_source_paths(notebook_path: Path, name: str) -> None:
-    """Record papermill's input and output as repository paths, not this machine's absolute paths."""
+def record_source_paths(notebook_path: Path, name: str, output: Path) -> None:
+    """Record papermill's input and ``output`` as repository paths, not this machine's absolute paths."""
     import nbformat
 
     notebook = nbformat.read(notebook_path, as_version=4)
     meta = notebook.metadata.get("papermill", {})
-    path = Path(notebook_path).resolve()
+    path = Path(output).resolve()
     meta["input_path"] = f"notebooks/{name}.md"
     meta["output_path"] = str(path.relative_to(REPO_ROOT)) if path.is_relative_to(REPO_ROOT) else path.name
     nbformat.write(notebook, notebook_path)
 
 
-def _declared_parameters(notebook: Any) -> set[str]:
-    import ast
-
-    for cell in notebook.cells:
-        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
-            tree = ast.parse(cell.source)
-            return {t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)}
-    raise ValueError("notebook has no cell tagged 'parameters'")
+TIMES_FILE = BOOK_CHAPTER_DIR / "run_times.json"
+"""Seconds each chapter took at each scale, as the last build at that scale measured them."""
 
 
-def run_report(runs: list[ChapterRun], scale: str) -> str:
-    """A Markdown table of how each chapter ran, with versions and hardware."""
-    import os
+def _machine() -> str:
     import platform
+
+    return f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPU cores, {platform.system()}"
+
+
+def record_times(runs: list[ChapterRun], scale: str, path: Path = TIMES_FILE) -> dict:
+    """Store this build's seconds per chapter for ``scale`` beside the other scale's; return all of them."""
+    import json
+
+    from nascompanion.data import locate
+
+    try:
+        times = json.loads(path.read_text())
+        if not isinstance(times, dict):
+            times = {}
+    except (OSError, ValueError):
+        times = {}
+    located = locate()
+    times[scale] = {
+        "seconds": {run.name: round(run.seconds, 1) for run in runs},
+        "machine": _machine(),
+        "data": f"{located.kind} ({located.reason})",
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    moving = path.with_name(f".{path.name}.{os.getpid()}.part")
+    moving.write_text(json.dumps(times, indent=2, sort_keys=True) + "\n")
+    os.replace(moving, path)
+    return times
+
+
+def run_report(times: Mapping[str, Any]) -> str:
+    """A Markdown table of the seconds each chapter took at each scale, with versions and hardware."""
     from importlib.metadata import PackageNotFoundError, version
 
-    lines = [f"Scale: `{scale}`.", "", "| chapter | seconds |", "| --- | ---: |"]
-    lines += [f"| {run.name} | {run.seconds:.1f} |" for run in runs]
-    lines += ["", "| package | version |", "| --- | --- |"]
     import nascompanion
+    from nascompanion.notebook import SCALES
 
-    lines.append(f"| nascompanion | {nascompanion.__version__} |")
+    scales = [scale for scale in SCALES if scale in times]
+    lines = ["| chapter | " + " | ".join(f"`{scale}` (s)" for scale in scales) + " |",
+             "| --- | " + " | ".join("---:" for _ in scales) + " |"]
+    for name in CHAPTERS:
+        cells = [times[scale]["seconds"].get(name) for scale in scales]
+        lines.append(f"| {name} | " + " | ".join("not run" if c is None else f"{c:.1f}" for c in cells) + " |")
+    lines.append("")
+    for scale in scales:
+        lines.append(f"- `{scale}`: {times[scale]['machine']}; data: {times[scale]['data']}.")
+    lines += ["", "| package | version |", "| --- | --- |", f"| nascompanion | {nascompanion.__version__} |"]
     for package in ("numpy", "scipy", "sympy", "matplotlib", "pandas", "torch", "papermill", "jupyter-book"):
         try:
             lines.append(f"| {package} | {version(package)} |")
         except PackageNotFoundError:
             lines.append(f"| {package} | not installed |")
-    lines += ["", f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPU cores, {platform.system()}."]
+    lines += ["", f"{_machine()}."]
     return "\n".join(lines) + "\n"
 
 
 def run_all(scale: str = "paper", output_dir: Path | None = None, chapters: tuple[str, ...] = CHAPTERS) -> list[ChapterRun]:
     """Execute every chapter at ``scale``; print one line per chapter.
 
-    Into the book (no ``output_dir``), it also writes ``book/chapters/run_report.md``.
+    Every chapter's seconds go to :data:`TIMES_FILE` when all chapters ran. Into the book
+    (no ``output_dir``), it also writes ``book/chapters/run_report.md``. A chapter that fails
+    stops the run (:class:`ChapterFailed`); the chapters already in place stay as they were.
     """
     runs = []
     for name in chapters:
@@ -175,8 +232,10 @@ def run_all(scale: str = "paper", output_dir: Path | None = None, chapters: tupl
         run = run_chapter(name, {"scale": scale}, output=output, progress=False)
         print(f"[book] {name}: {run.seconds:.1f} s -> {run.output.relative_to(REPO_ROOT) if run.output.is_relative_to(REPO_ROOT) else run.output}", flush=True)
         runs.append(run)
-    if output_dir is None:
-        (BOOK_CHAPTER_DIR / "run_report.md").write_text(run_report(runs, scale))
+    if chapters == CHAPTERS:
+        times = record_times(runs, scale)
+        if output_dir is None:
+            (BOOK_CHAPTER_DIR / "run_report.md").write_text(run_report(times))
     return runs
 
 
@@ -198,9 +257,3 @@ def build_html(strict: bool = True) -> Path:
     if not index.exists():
         raise RuntimeError(f"Jupyter Book finished but {index} is missing")
     return index
-
-
-def build_book(scale: str = "paper") -> Path:
-    """Execute every chapter at ``scale`` and render the HTML book."""
-    run_all(scale)
-    return build_html()

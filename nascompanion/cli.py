@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -11,19 +12,19 @@ from nascompanion.notebook import SCALES
 
 
 def data_check(source: str | None) -> int:
-    """Print what data is available, from where, and what it supports."""
-    from nascompanion.config import DATA_ENV, candidate_data_locations
-    from nascompanion.data import DataNotFoundError, find_source, load_benchmark
+    """Print which data the package reads, why, what each dataset supports, and where to get more."""
+    from nascompanion.data import WHERE_TO_GET_PER_SEED_DATA, BenchmarkDataError, DataNotFoundError, load_benchmark, locate
     from nascompanion.objectives import ObjectiveUnavailableError, VERSIONS, seed_noise
 
     try:
-        kind, path = find_source(source)
-    except DataNotFoundError as err:
+        located = locate(source)
+        bench = load_benchmark(source)
+    except (DataNotFoundError, BenchmarkDataError) as err:
         print(f"no data: {err}")
         return 1
-    print(f"source:   {path}")
-    print(f"importer: {kind}")
-    bench = load_benchmark(source)
+    print(f"source:   {located.path}")
+    print(f"importer: {located.kind}")
+    print(f"why:      {located.reason}")
     for name, checksum in bench.provenance.checksums.items():
         print(f"  {name}  {checksum}")
     for note in bench.provenance.notes:
@@ -56,7 +57,24 @@ def data_check(source: str | None) -> int:
                 continue
             supported.append(version)
         print(f"  objective versions: {', '.join(supported)}")
-    print(f"\n(set {DATA_ENV} to use other data; searched: {', '.join(str(p) for p in candidate_data_locations()[:2])} ...)")
+    print("\nOrder of sources: --source, then $NASCOMPANION_DATA (a file, a folder, or a named source: nb201, "
+          "digits201), then shared/data/nb201 beside the repository, then the tables that ship with the package.")
+    print("Per-seed NAS-Bench-201 data (the real one-seed 'standard' objective) is in the official releases:")
+    for line in WHERE_TO_GET_PER_SEED_DATA:
+        print(f"  {line}")
+    return 0
+
+
+def data_embed(folder: Path, dest: Path | None) -> int:
+    """Rebuild the tables that ship with the package from the CSV tables in ``folder``."""
+    from nascompanion.data import BenchmarkDataError, embedded
+
+    try:
+        written = embedded.embed(folder, dest or embedded.shipped_folder())
+    except BenchmarkDataError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(f"wrote {written} ({written.stat().st_size / 1e3:.0f} kB) and {written.with_name(embedded.MANIFEST_FILE).name}")
     return 0
 
 
@@ -68,7 +86,10 @@ def main(argv: list[str] | None = None) -> int:
     data = sub.add_parser("data", help="inspect benchmark data")
     data_sub = data.add_subparsers(dest="data_command", required=True)
     check = data_sub.add_parser("check", help="print what data is available and what it supports")
-    check.add_argument("--source", help="file or folder (default: the configured location)")
+    check.add_argument("--source", help="file, folder or named source (nb201, digits201); default: the configured one")
+    embed = data_sub.add_parser("embed", help="rebuild the NAS-Bench-201 tables that ship with the package")
+    embed.add_argument("--from", dest="folder", type=Path, required=True, help="folder with the NB201 CSV tables")
+    embed.add_argument("--dest", type=Path, help="output folder (default: the package's nascompanion/data/nb201)")
 
     build = sub.add_parser("book", help="execute every chapter and render the HTML book")
     build.add_argument("--scale", default="paper", choices=SCALES)
@@ -85,26 +106,37 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     if args.command == "data":
+        if args.data_command == "embed":
+            return data_embed(args.folder, args.dest)
         return data_check(args.source)
-    if args.command == "book":
-        if not args.no_execute:
-            book.run_all(args.scale)
-        index = book.build_html()
-        print(f"\nThe book is at {index}")
-        return 0
-    if args.command == "run":
-        try:
-            book.check_chapter(args.chapter)
-        except ValueError as err:
-            parser.error(str(err))
-        parameters = {name: book.parse_value(value) for name, value in args.parameter}
-        result = book.run_chapter(args.chapter, parameters, output=args.output)
-        print(f"{result.name}: executed in {result.seconds:.1f} s -> {result.output}")
-        return 0
-    if args.command == "execute":
-        book.run_all(args.scale, output_dir=args.output_dir)
-        return 0
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        if args.command == "book":
+            if not args.no_execute:
+                book.run_all(args.scale)
+            index = book.build_html()
+            print(f"\nThe book is at {index}")
+            return 0
+        if args.command == "run":
+            parameters = {name: book.parse_value(value) for name, value in args.parameter}
+            try:
+                result = book.run_chapter(args.chapter, parameters, output=args.output)
+            except ValueError as err:  # an unknown chapter or a bad parameter, found before a kernel starts
+                parser.error(str(err))
+            print(f"{result.name}: executed in {result.seconds:.1f} s -> {result.output}")
+            return 0
+        if args.command == "execute":
+            book.run_all(args.scale, output_dir=args.output_dir)
+            return 0
+    except book.ChapterFailed as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     return 2  # pragma: no cover
+
+
+def _stop(signum: int, frame: object) -> None:
+    """On SIGTERM, unwind like an interrupt, so a running chapter is stopped and reported, not replaced."""
+    raise SystemExit(128 + signum)
 
 
 if __name__ == "__main__":

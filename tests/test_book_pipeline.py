@@ -1,7 +1,9 @@
+from pathlib import Path
+
 import pytest
 
-from conftest import needs_data
 from nascompanion import book, cli
+from nascompanion.chapter_parameters import declared_parameters
 from nascompanion.notebook import by_scale, check_choice, check_range
 
 
@@ -15,8 +17,8 @@ def test_every_chapter_has_a_notebook_with_a_parameters_cell():
 
     for name in book.CHAPTERS:
         notebook = jupytext.read(book.NOTEBOOK_DIR / f"{name}.md")
-        declared = book._declared_parameters(notebook)
-        assert "scale" in declared, name
+        declared = declared_parameters(notebook)
+        assert declared["scale"] == "paper", name
 
 
 def test_unknown_parameter_is_refused_before_running(tmp_path):
@@ -44,10 +46,11 @@ def test_cli_run_rejects_unknown_chapter(capsys):
     assert "unknown chapter 'nope'" in capsys.readouterr().err
 
 
-def test_data_check_reports_mean_only_data_and_refuses_standard(benchmark, capsys):
-    assert cli.main(["data", "check"]) == 0
+def test_data_check_reports_mean_only_data_and_refuses_standard(capsys):
+    assert cli.main(["data", "check", "--source", "nb201"]) == 0
     out = capsys.readouterr().out
-    assert "importer: nb201-tables" in out
+    assert "importer: nb201-embedded" in out
+    assert "why:      given as source 'nb201'" in out
     assert "one column: a mean of seeds" in out
     assert "objective versions: denoised, random, noise(x)" in out
     assert "standard" not in out.split("cifar10-valid:")[1].split("cifar10:")[0]
@@ -74,7 +77,6 @@ def test_glue_stores_numpy_scalars_as_python_numbers(monkeypatch):
     assert type(stored["x"]) is float and type(stored["n"]) is int
 
 
-@needs_data
 def test_executed_chapter_records_repository_paths_only(tmp_path):
     import nbformat
 
@@ -84,3 +86,88 @@ def test_executed_chapter_records_repository_paths_only(tmp_path):
     assert meta["input_path"] == "notebooks/search_space.md"
     assert meta["output_path"] == "search_space.ipynb"
     assert meta["parameters"] == {"scale": "smoke"}
+
+
+def _previous_chapter(path):
+    path.write_text('{"previous": "chapter"}')
+    return path.read_bytes()
+
+
+def test_failing_run_leaves_the_previous_chapter_and_names_the_failed_notebook(tmp_path, monkeypatch):
+    monkeypatch.setenv("NASCOMPANION_CACHE", str(tmp_path / "cache"))
+    corrupt = tmp_path / "tables"
+    corrupt.mkdir()
+    for name in ("nb201_cifar10-valid_mean200.csv", "nb201_test_mean200.csv"):
+        (corrupt / name).write_text("a,b\n1,2\n")  # found by the pre-check, refused by the importer in the kernel
+    out = tmp_path / "search_space.ipynb"
+    before = _previous_chapter(out)
+    with pytest.raises(book.ChapterFailed, match="BenchmarkDataError.*was left as it was; the notebook as far as it ran is") as err:
+        book.run_chapter("search_space", {"scale": "smoke", "data": str(corrupt)}, output=out, progress=False)
+    assert out.read_bytes() == before
+    failed = Path(str(err.value).rsplit(" is ", 1)[1])
+    assert failed.is_file() and "BenchmarkDataError" in failed.read_text()
+
+
+def test_killed_run_leaves_the_previous_chapter(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "search_space.ipynb"
+    before = _previous_chapter(out)
+    runs = tmp_path / "cache" / "runs"
+    environment = {**os.environ, "NASCOMPANION_CACHE": str(tmp_path / "cache")}
+    command = [sys.executable, "-m", "nascompanion.cli", "run", "search_space", "-p", "scale", "smoke", "-o", str(out)]
+    process = subprocess.Popen(command, env=environment, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 300
+    while not list(runs.glob("search_space-*[0-9].ipynb")) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)  # papermill writes the working notebook when execution starts
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode != 0, "the run ended before it could be stopped"
+    assert out.read_bytes() == before
+    assert "was left as it was; the notebook as far as it ran is" in stderr
+
+
+def test_bad_parameter_fails_in_one_line_before_a_kernel_starts(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("NASCOMPANION_CACHE", str(tmp_path / "cache"))
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["run", "search_space", "-p", "dataset", "cifar1000", "-o", str(tmp_path / "x.ipynb")])
+    assert exit_.value.code == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error == ("nascompanion: error: parameter dataset='cifar1000' is not allowed; choose one of: "
+                     "'cifar10-valid', 'cifar10', 'cifar100', 'ImageNet16-120'")
+    assert not (tmp_path / "cache" / "runs").exists()
+
+
+@pytest.mark.parametrize(
+    ("parameters", "message"),
+    [
+        ({"seed": -1}, r"seed=-1 is outside \[0, 4294967295\]"),
+        ({"seed": "one"}, "seed='one' must be of type int, like its default 0"),
+        ({"scale": "huge"}, "scale='huge' is not allowed; choose one of: 'smoke', 'paper'"),
+        ({"data": "digit201"}, "data='digit201'.*did you mean 'digits201'"),
+    ],
+)
+def test_parameter_checks_read_from_the_chapter_refuse_bad_values(parameters, message):
+    import jupytext
+
+    notebook = jupytext.read(book.NOTEBOOK_DIR / "theory.md")
+    from nascompanion.chapter_parameters import check_parameters
+
+    with pytest.raises(ValueError, match=message):
+        check_parameters("theory", notebook, parameters)
+    check_parameters("theory", notebook, {"seed": 3, "scale": "smoke"})
+
+
+def test_status_report_shows_both_scales_from_the_times_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("NASCOMPANION_DATA", "nb201")
+    path = tmp_path / "run_times.json"
+    book.record_times([book.ChapterRun("theory", tmp_path, 2.04)], "smoke", path)
+    times = book.record_times([book.ChapterRun("theory", tmp_path, 20.0)], "paper", path)
+    report = book.run_report(times)
+    assert "| chapter | `smoke` (s) | `paper` (s) |" in report
+    assert "| theory | 2.0 | 20.0 |" in report and "| search_space | not run | not run |" in report
+    assert "data: nb201-embedded (NASCOMPANION_DATA is set to 'nb201')" in report

@@ -9,13 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import nascompanion.config
 from nascompanion.landscape import converge, landscape_stats, ls_map, preimage_counts
 
-needs_data = pytest.mark.skipif(
-    nascompanion.config.data_location() is None,
-    reason="NAS-Bench-201 tables not found: set NASCOMPANION_DATA to a folder with them",
-)
 
 CYCLE = np.array([[1, 5], [0, 2], [1, 3], [2, 4], [3, 5], [4, 0]])
 CYCLE_LOSS = np.array([5.0, 3.0, 4.0, 1.0, 2.0, 0.0])
@@ -173,7 +168,6 @@ def bench():
     return load_benchmark()
 
 
-@needs_data
 @pytest.mark.parametrize("version", ["denoised", "random", "noise"])
 def test_nb201_landscapes_satisfy_the_invariants(bench, version):
     from nascompanion import objectives
@@ -187,7 +181,6 @@ def test_nb201_landscapes_satisfy_the_invariants(bench, version):
     check_invariants(stats, losses, table)
 
 
-@needs_data
 def test_nb201_denoised_global_minimum_is_the_best_validation_cell(bench):
     from nascompanion import objectives
     from nascompanion.spaces import nb201
@@ -199,7 +192,6 @@ def test_nb201_denoised_global_minimum_is_the_best_validation_cell(bench):
     assert stats.global_basin_size == pytest.approx(stats.reached_global_pct / 100 * 15625)
 
 
-@needs_data
 def test_noise_makes_more_local_minima_than_denoised(bench):
     from nascompanion import objectives
     from nascompanion.spaces import nb201

@@ -21,7 +21,6 @@ from nascompanion.search import (
 )
 from nascompanion.spaces.base import TableSpace, nb201_space
 
-from conftest import needs_data
 
 # A 6-cycle 0-1-2-3-4-5-0. Losses worked out by hand:
 #   LS(0)=5, LS(1)=1 (min), LS(2)=3, LS(3)=3 (min), LS(4)=5, LS(5)=5 (global min).
@@ -196,7 +195,6 @@ class LocalSearchContract:
 class TestFull(LocalSearchContract):
     variant = "full"
 
-    @needs_data
     def test_reaches_the_local_minimum_predicted_by_landscape_stats(self, nb201, nb201_losses):
         val, test = nb201_losses
         stats = landscape_stats(val, nb201.table)

@@ -7,7 +7,7 @@ formula off by a few percent fails.
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from nascompanion.spaces import nb201
@@ -81,8 +81,13 @@ def test_clique_within_eps_exact_law_vs_theorem51():
 
 @settings(max_examples=15, deadline=None)
 @given(d=st.integers(1, 4), q=st.integers(2, 4), seed=st.integers(0, 2**32 - 1), weight=st.floats(0, 3))
+@example(d=1, q=4, seed=0, weight=3.0)
 def test_basins_partition_and_within_is_a_cdf(d, q, seed, weight):
     table = gf.hamming_table(d, q)
+    if d == 1 and weight == q - 1:  # a clique smoothed with weight = degree: every value equal
+        with pytest.raises(ValueError, match=f"weight={weight} makes every smoothed loss equal.*degree {q - 1}"):
+            M.smoothed_losses(table, np.random.default_rng(seed), weight)
+        return
     sampler = lambda r: M.smoothed_losses(table, r, weight)
     mc = M.simulate(table, np.random.default_rng(seed), 3, sampler=sampler, k_max=1)
     assert np.all(np.diff(mc.within, axis=1) >= 0)

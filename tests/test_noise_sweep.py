@@ -18,7 +18,6 @@ from nascompanion.noise_sweep import (
     random_draws,
 )
 
-from conftest import needs_data
 
 
 def hamming(d: int, q: int) -> np.ndarray:
@@ -118,7 +117,6 @@ def test_table1_puts_the_paper_beside_ours_with_the_difference():
     assert table.loc[("denoised", "local_minima"), "ours_sd"] == 0.0
 
 
-@needs_data
 def test_nb201_noise_at_x1_adds_local_minima_to_the_denoised_landscape():
     from nascompanion import objectives
     from nascompanion.data import load_benchmark

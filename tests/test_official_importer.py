@@ -22,8 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import official_fixture as fx  # noqa: E402
 
 from nascompanion import objectives  # noqa: E402
-from nascompanion.config import CACHE_ENV, data_location  # noqa: E402
-from nascompanion.data import HOW_TO_GET_DATA, find_source, load_benchmark, official  # noqa: E402
+from conftest import needs_tables, table_folder  # noqa: E402
+from nascompanion.config import CACHE_ENV  # noqa: E402
+from nascompanion.data import find_source, load_benchmark, official  # noqa: E402
 from nascompanion.data.benchmark import (  # noqa: E402
     DATASETS,
     OPTIMUM_TOLERANCE,
@@ -31,7 +32,7 @@ from nascompanion.data.benchmark import (  # noqa: E402
     BenchmarkDataError,
 )
 from nascompanion.data.official import load_official, read_full_entry  # noqa: E402
-from nascompanion.data.tables import is_table_folder, load_tables  # noqa: E402
+from nascompanion.data.tables import load_tables  # noqa: E402
 from nascompanion.spaces import nb201  # noqa: E402
 
 METRIC_SETS = [
@@ -46,24 +47,12 @@ METRIC_SETS = [
 """(dataset, benchmark metric, NB201 eval set) the importer must map."""
 
 
-def _shared_tables() -> Path | None:
-    folder = data_location()
-    if folder is None or not folder.is_dir() or not is_table_folder(folder):
-        return None
-    return folder
-
-
-needs_shared_data = pytest.mark.skipif(
-    _shared_tables() is None,
-    reason=f"needs the NAS-Bench-201 CSV tables (shared/data/nb201 beside the repository). {HOW_TO_GET_DATA}",
-)
 
 
 @pytest.fixture(scope="session")
 def official_file(tmp_path_factory: pytest.TempPathFactory) -> fx.OfficialFixture:
-    """A full-size official-format file; means from the shared tables when present, else made up."""
-    folder = _shared_tables()
-    means = fx.means_from_benchmark(load_tables(folder)) if folder else None
+    """A full-size official-format file whose seed means are NB201's (the tables that ship with the package)."""
+    means = fx.means_from_benchmark(load_benchmark("nb201"))
     path = tmp_path_factory.mktemp("official") / fx.FIXTURE_NAME
     return fx.write_official_fixture(path, mean_table=means, rng=np.random.default_rng(2021))
 
@@ -257,9 +246,9 @@ def test_zip_format_files_are_memory_mapped(tmp_path, monkeypatch):
 
 
 @pytest.mark.data
-@needs_shared_data
+@needs_tables
 def test_published_optima_pass_validation_with_shared_table_means(imported, official_file):
-    tables = load_tables(_shared_tables())
+    tables = load_tables(table_folder())
     for (dataset, metric), published in PUBLISHED_OPTIMA.items():
         means = np.nanmean(imported.accuracy(dataset, metric), axis=1)
         np.testing.assert_allclose(means, tables.accuracy(dataset, metric)[:, 0], rtol=0, atol=1e-9)
@@ -267,11 +256,11 @@ def test_published_optima_pass_validation_with_shared_table_means(imported, offi
 
 
 @pytest.mark.data
-@needs_shared_data
+@needs_tables
 def test_mean_only_never_passes_as_per_seed(imported, tmp_path, monkeypatch):
     monkeypatch.setenv(CACHE_ENV, str(tmp_path))
     for use_cache in (False, True, True):  # import, then write and read the cache
-        tables = load_benchmark(_shared_tables(), use_cache=use_cache)
+        tables = load_benchmark(table_folder(), use_cache=use_cache)
         assert tables.provenance.kind == "nb201-tables"
         for dataset in tables.datasets:
             assert not tables.is_per_seed(dataset)

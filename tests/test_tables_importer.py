@@ -4,16 +4,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import needs_data
-from nascompanion.data import BenchmarkDataError, DataNotFoundError, find_source, load_benchmark
+from conftest import needs_tables, table_folder
+from nascompanion.data import BenchmarkDataError, DataNotFoundError, load_benchmark
 from nascompanion.data.tables import CIFAR10_VALID_FILE, TEST_FILE, load_tables
 
 
 def shared_folder() -> Path:
-    return find_source()[1]
+    return table_folder()
 
 
-@needs_data
 def test_tables_give_mean_only_results_in_nb201_order(benchmark):
     assert benchmark.provenance.kind == "nb201-tables"
     assert benchmark.datasets == ("cifar10-valid", "cifar10", "cifar100", "ImageNet16-120")
@@ -23,19 +22,16 @@ def test_tables_give_mean_only_results_in_nb201_order(benchmark):
     assert int(np.argmax(benchmark.validation_accuracy("cifar10-valid")[:, 0])) == 6111
 
 
-@needs_data
 def test_missing_validation_metric_is_refused_with_what_exists(benchmark):
     with pytest.raises(ValueError, match="available for 'cifar100': test"):
         benchmark.validation_accuracy("cifar100")
 
 
-@needs_data
 def test_unknown_dataset_lists_the_datasets(benchmark):
     with pytest.raises(ValueError, match="unknown dataset 'cifar1000'.*cifar10-valid, cifar10, cifar100"):
         benchmark.test_accuracy("cifar1000")
 
 
-@needs_data
 def test_provenance_records_checksums(benchmark):
     assert benchmark.provenance.checksums[CIFAR10_VALID_FILE] == "md5:7d9cf5bb8e443dfcf413deddf7c3b01e"
     assert benchmark.provenance.checksums[TEST_FILE] == "md5:644073c0daad5b1069becff769cfafa6"
@@ -49,7 +45,7 @@ def copy_tables(tmp_path: Path) -> Path:
     return folder
 
 
-@needs_data
+@needs_tables
 def test_truncated_table_is_rejected_naming_the_file(tmp_path):
     folder = copy_tables(tmp_path)
     lines = (folder / TEST_FILE).read_text().splitlines(keepends=True)
@@ -58,7 +54,7 @@ def test_truncated_table_is_rejected_naming_the_file(tmp_path):
         load_tables(folder)
 
 
-@needs_data
+@needs_tables
 def test_non_numeric_value_is_rejected_with_its_line(tmp_path):
     folder = copy_tables(tmp_path)
     text = (folder / CIFAR10_VALID_FILE).read_text().splitlines(keepends=True)
@@ -70,7 +66,7 @@ def test_non_numeric_value_is_rejected_with_its_line(tmp_path):
         load_tables(folder)
 
 
-@needs_data
+@needs_tables
 def test_shuffled_rows_are_rejected(tmp_path):
     folder = copy_tables(tmp_path)
     lines = (folder / TEST_FILE).read_text().splitlines(keepends=True)
@@ -80,7 +76,7 @@ def test_shuffled_rows_are_rejected(tmp_path):
         load_tables(folder)
 
 
-@needs_data
+@needs_tables
 def test_out_of_range_accuracy_is_rejected(tmp_path):
     folder = copy_tables(tmp_path)
     lines = (folder / TEST_FILE).read_text().splitlines(keepends=True)
@@ -121,7 +117,7 @@ def test_unknown_file_type_is_refused(tmp_path):
         load_benchmark(path)
 
 
-@needs_data
+@needs_tables
 def test_second_load_comes_from_cache_and_is_identical(tmp_path, monkeypatch):
     monkeypatch.setenv("NASCOMPANION_CACHE", str(tmp_path / "cache"))
     first = load_benchmark(shared_folder())
@@ -134,7 +130,7 @@ def test_second_load_comes_from_cache_and_is_identical(tmp_path, monkeypatch):
     assert second.dataset("cifar100").seed_noise == first.dataset("cifar100").seed_noise
 
 
-@needs_data
+@needs_tables
 def test_damaged_cache_is_rebuilt_with_a_warning(tmp_path, monkeypatch):
     monkeypatch.setenv("NASCOMPANION_CACHE", str(tmp_path / "cache"))
     load_benchmark(shared_folder())

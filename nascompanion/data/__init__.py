@@ -1,17 +1,20 @@
 """Benchmark data: importers, validation and the compact cache.
 
->>> from nascompanion.data import load_benchmark   # doctest: +SKIP
->>> bench = load_benchmark()                        # doctest: +SKIP
->>> bench.validation_accuracy("cifar10-valid").shape  # doctest: +SKIP
+>>> from nascompanion.data import load_benchmark
+>>> bench = load_benchmark("nb201")       # the tables that ship with the package
+>>> bench.validation_accuracy("cifar10-valid").shape
 (15625, 1)
 """
 
 from __future__ import annotations
 
+import difflib
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from nascompanion.config import DATA_ENV, candidate_data_locations, data_location
-from nascompanion.data import cache
+from nascompanion.data import cache, embedded
 from nascompanion.data.benchmark import (
     DATASETS,
     Benchmark,
@@ -27,8 +30,17 @@ OFFICIAL_FILES = ("NAS-Bench-201-v1_1-096897.pth", "NAS-Bench-201-v1_0-e61699.pt
 
 HOW_TO_GET_DATA = (
     f"Put the NAS-Bench-201 tables ({', '.join(REQUIRED_FILES)}) or an official file "
-    f"({' or '.join(OFFICIAL_FILES)}) in a folder and set {DATA_ENV} to it, or pass source=..."
+    f"({' or '.join(OFFICIAL_FILES)}) in a folder and set {DATA_ENV} to it, pass source=..., "
+    f"or use the tables that ship with the package ({DATA_ENV}=nb201)"
 )
+
+WHERE_TO_GET_PER_SEED_DATA = (
+    "NAS-Bench-201 v1_0: NAS-Bench-201-v1_0-e61699.pth (read by this package)",
+    "NAS-Bench-201 v1_1: NAS-Bench-201-v1_1-096897.pth (read by this package)",
+    "NATS-Bench topology search space: NATS-tss-v1_0-3ffb9-simple/ (not yet read by this package)",
+    "project pages: https://github.com/D-X-Y/NAS-Bench-201 and https://github.com/D-X-Y/NATS-Bench",
+)
+"""The official per-seed releases, by release name, and where their download links are."""
 
 
 class DataNotFoundError(FileNotFoundError):
@@ -38,49 +50,107 @@ class DataNotFoundError(FileNotFoundError):
 DIGITS_SOURCE = "digits201"
 """Name of the benchmark that ships with the package (NB201 cells trained on digits)."""
 
+EMBEDDED_SOURCE = embedded.SOURCE_NAME
+"""Name of the NAS-Bench-201 mean-of-seeds tables that ship with the package."""
 
-def _resolve(source: str | Path | None) -> Path:
-    if source == DIGITS_SOURCE:
+NAMED_SOURCES: dict[str, str] = {
+    EMBEDDED_SOURCE: "NAS-Bench-201 mean-of-seeds tables shipped with the package",
+    DIGITS_SOURCE: "NB201 cells trained on handwritten digits, shipped with the package",
+}
+"""Sources that are names, not paths."""
+
+
+@dataclass(frozen=True)
+class Located:
+    """Which importer reads a source, the file or folder it reads, and why that one was chosen."""
+
+    kind: str
+    path: Path
+    reason: str
+
+
+def _named_or_path(text: str | Path, origin: str) -> tuple[str | None, Path]:
+    """A named source, or the path ``text`` names; a near-miss of a name gets a "did you mean"."""
+    if isinstance(text, str) and text in NAMED_SOURCES:
+        return text, Path()
+    path = Path(text).expanduser()
+    if not path.exists():
+        if isinstance(text, str) and os.sep not in text and "/" not in text:
+            close = difflib.get_close_matches(text, list(NAMED_SOURCES), n=1, cutoff=0.6)
+            names = "; ".join(f"{name!r} ({what})" for name, what in NAMED_SOURCES.items())
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise DataNotFoundError(
+                f"{origin} {text!r} is neither a named source nor an existing file or folder; {hint}"
+                f"named sources: {names}"
+            )
+        raise DataNotFoundError(f"{origin} {path}: no such file or folder. {HOW_TO_GET_DATA}")
+    return None, path
+
+
+def locate(source: str | Path | None = None) -> Located:
+    """Find the data to read, in order: ``source``, ``$NASCOMPANION_DATA``, a data folder
+    beside the repository, then the tables that ship with the package.
+
+    Raises
+    ------
+    DataNotFoundError
+        If a given or configured source does not exist (a misspelled source name gets a
+        "did you mean"); nothing given is ever replaced by a guess.
+    BenchmarkDataError
+        If the file or folder holds no NAS-Bench-201 data this package reads.
+    """
+    if source is not None:
+        name, path = _named_or_path(source, "source")
+        reason = f"given as source {str(source)!r}"
+    elif os.environ.get(DATA_ENV):
+        name, path = _named_or_path(os.environ[DATA_ENV], DATA_ENV)
+        reason = f"{DATA_ENV} is set to {os.environ[DATA_ENV]!r}"
+    else:
+        found = data_location()
+        looked = ", ".join(str(p) for p in candidate_data_locations())
+        if found is None:
+            name, path = EMBEDDED_SOURCE, Path()
+            reason = f"{DATA_ENV} is not set and no data folder was found beside the repository (looked in: {looked})"
+        else:
+            name, path = None, found
+            reason = f"{DATA_ENV} is not set; found a data folder beside the repository"
+    if name == EMBEDDED_SOURCE:
+        return Located("nb201-embedded", embedded.shipped_folder() / embedded.TABLE_FILE, reason)
+    if name == DIGITS_SOURCE:
         from nascompanion.data.digits import shipped_path
 
-        return shipped_path()
-    if source is None:
-        found = data_location()
-        if found is None:
-            looked = "\n  ".join(str(p) for p in candidate_data_locations())
-            raise DataNotFoundError(f"no NAS-Bench-201 data found; looked in:\n  {looked}\n{HOW_TO_GET_DATA}")
-        source = found
-    path = Path(source).expanduser()
-    if not path.exists():
-        raise DataNotFoundError(f"{path}: no such file or folder. {HOW_TO_GET_DATA}")
-    return path
+        return Located("digits201", shipped_path(), reason)
+    if path.is_file():
+        if path.suffix == ".pth":
+            return Located("nb201-official", path, reason)
+        if path.suffix == ".npz":
+            return Located("digits201", path, reason)
+        raise BenchmarkDataError(
+            f"{path}: not a benchmark source; give an official NB201 .pth file, a digits201 .npz file, "
+            f"a named source ({', '.join(NAMED_SOURCES)}), or a folder with {', '.join(REQUIRED_FILES)}"
+        )
+    for official in OFFICIAL_FILES:
+        if (path / official).is_file():
+            return Located("nb201-official", path / official, reason)
+    if is_table_folder(path):
+        return Located("nb201-tables", path, reason)
+    raise DataNotFoundError(f"{path}: holds no NAS-Bench-201 data. {HOW_TO_GET_DATA}")
 
 
 def find_source(source: str | Path | None = None) -> tuple[str, Path]:
-    """Which importer reads ``source``, and the file or folder it reads.
+    """Which importer reads ``source``, and the file or folder it reads (see :func:`locate`).
 
     Returns
     -------
     tuple
-        ``("nb201-official", file)``, ``("nb201-tables", folder)`` or
-        ``("digits201", file)``.
+        ``("nb201-official", file)``, ``("nb201-tables", folder)``,
+        ``("nb201-embedded", file)`` or ``("digits201", file)``.
+
+    >>> find_source("nb201")[0]
+    'nb201-embedded'
     """
-    path = _resolve(source)
-    if path.is_file():
-        if path.suffix == ".pth":
-            return "nb201-official", path
-        if path.suffix == ".npz":
-            return "digits201", path
-        raise BenchmarkDataError(
-            f"{path}: not a benchmark source; give an official NB201 .pth file, a digits201 .npz file, "
-            f"'{DIGITS_SOURCE}', or a folder with {', '.join(REQUIRED_FILES)}"
-        )
-    for name in OFFICIAL_FILES:
-        if (path / name).is_file():
-            return "nb201-official", path / name
-    if is_table_folder(path):
-        return "nb201-tables", path
-    raise DataNotFoundError(f"{path}: holds no NAS-Bench-201 data. {HOW_TO_GET_DATA}")
+    located = locate(source)
+    return located.kind, located.path
 
 
 def load_benchmark(source: str | Path | None = None, use_cache: bool = True) -> Benchmark:
@@ -90,10 +160,12 @@ def load_benchmark(source: str | Path | None = None, use_cache: bool = True) -> 
     ----------
     source
         An official ``NAS-Bench-201-v1_*.pth`` file, a folder holding one, a
-        folder with the mean-of-seeds CSV tables, or ``"digits201"`` (the
-        per-seed benchmark of NB201 cells trained on digits that ships with
-        the package, datasets ``digits-noisy`` and ``digits-denoised``). ``None`` uses
-        ``$NASCOMPANION_DATA`` or ``shared/data/nb201`` beside the repository.
+        folder with the mean-of-seeds CSV tables, ``"nb201"`` (those tables as
+        they ship with the package) or ``"digits201"`` (the per-seed benchmark
+        of NB201 cells trained on digits that ships with the package, datasets
+        ``digits-noisy`` and ``digits-denoised``). ``None`` uses
+        ``$NASCOMPANION_DATA``, else ``shared/data/nb201`` beside the repository,
+        else the shipped tables (see :func:`locate`).
     use_cache
         Read and write the compact ``.npz`` cache (the first import of an
         official file takes minutes; later loads well under a second).
@@ -106,6 +178,8 @@ def load_benchmark(source: str | Path | None = None, use_cache: bool = True) -> 
         If the data is truncated, corrupt or not NAS-Bench-201.
     """
     kind, path = find_source(source)
+    if kind == "nb201-embedded":
+        return embedded.load_embedded(path.parent)
     if kind == "digits201":
         from nascompanion.data.digits import load_digits_benchmark
 
@@ -127,8 +201,11 @@ __all__ = [
     "BenchmarkDataError",
     "DataNotFoundError",
     "DatasetResults",
+    "Located",
     "Provenance",
     "SeedNoise",
+    "WHERE_TO_GET_PER_SEED_DATA",
     "find_source",
     "load_benchmark",
+    "locate",
 ]

@@ -96,21 +96,122 @@ def _check_same_order(path: Path, archs: list[str]) -> None:
             )
 
 
-def _genotype_noise(folder: Path, dataset: str) -> tuple[object, str | None]:
-    name = _GENOTYPE_NAMES.get(dataset)
-    path = folder / GENOTYPE_DIR / f"genotype_{name}_best.csv"
-    if name is None or not path.is_file():
-        return None, None
-    single, mean = [], []
+GENOTYPE_FILES: dict[str, str] = {
+    f"{dataset}.{side}": f"genotype_{name}_{side}.csv"
+    for dataset, name in _GENOTYPE_NAMES.items()
+    for side in ("best", "worst")
+}
+"""Seed-noise tables of ``top_bottom_1pct/``, keyed ``"<dataset>.<best|worst>"``."""
+
+TEST_COLUMN_KEYS: dict[str, str] = {f"{dataset}.test": column for dataset, column in _TEST_COLUMNS.items()}
+ACCURACY_KEYS: tuple[str, ...] = ("cifar10-valid.validation", "cifar10-valid.test", *TEST_COLUMN_KEYS)
+"""Names of the five accuracy columns the book uses, as ``"<dataset>.<metric>"``."""
+
+
+def _read_genotypes(path: Path) -> dict[str, np.ndarray]:
+    """One ``top_bottom_1pct`` table as NB201 indices, mean-of-seeds and one-seed accuracies."""
+    index, mean, single = [], [], []
     with open(path, newline="") as handle:
         for line, row in enumerate(csv.DictReader(handle), start=2):
             try:
+                sol = row["sol"]
+                ops = [int(c) - 1 for c in sol]
                 mean.append(float(row["f_avg"]))
                 single.append(float(row["f_sng"]))
+                index.append(nb201.ops_to_index(ops))
             except (KeyError, TypeError, ValueError):
-                raise BenchmarkDataError(f"{path}, line {line}: expected numeric f_avg and f_sng columns") from None
-    estimate = seed_noise.from_single_and_mean(np.asarray(single), np.asarray(mean))
-    return estimate, str(path)
+                raise BenchmarkDataError(
+                    f"{path}, line {line}: expected a six-digit sol (op codes 1-5) and numeric f_avg and f_sng"
+                ) from None
+    return {"index": np.asarray(index, dtype=np.int16), "f_avg": np.asarray(mean), "f_sng": np.asarray(single)}
+
+
+def read_tables(folder: Path) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+    """Read and check the NB201 CSV tables in ``folder``: the columns the book uses, and their files.
+
+    Returns
+    -------
+    columns
+        ``"<dataset>.<metric>"`` accuracy columns (see :data:`ACCURACY_KEYS`), and for each
+        ``top_bottom_1pct`` table present ``"genotype.<dataset>.<side>.{index,f_avg,f_sng}"``.
+    files
+        ``{file name: path}`` of every file read, in reading order.
+
+    Raises
+    ------
+    BenchmarkDataError
+        If a required file is missing, or a file is truncated, corrupt or out of NB201 order.
+    """
+    folder = Path(folder)
+    missing = [name for name in REQUIRED_FILES if not (folder / name).is_file()]
+    if missing:
+        raise BenchmarkDataError(f"{folder}: missing {', '.join(missing)}; expected both of {', '.join(REQUIRED_FILES)}")
+    valid_path, test_path = folder / CIFAR10_VALID_FILE, folder / TEST_FILE
+    archs, c10v = _read_columns(valid_path, ["valid-accuracy", "test-accuracy"], "arch_str")
+    _check_same_order(valid_path, archs)
+    archs2, tests = _read_columns(test_path, list(_TEST_COLUMNS.values()), "ArchitectureString")
+    _check_same_order(test_path, archs2)
+    columns = {"cifar10-valid.validation": c10v["valid-accuracy"], "cifar10-valid.test": c10v["test-accuracy"]}
+    columns |= {key: tests[column] for key, column in TEST_COLUMN_KEYS.items()}
+    files = {valid_path.name: valid_path, test_path.name: test_path}
+    for key, name in GENOTYPE_FILES.items():
+        path = folder / GENOTYPE_DIR / name
+        if path.is_file():
+            columns |= {f"genotype.{key}.{part}": values for part, values in _read_genotypes(path).items()}
+            files[name] = path
+    return columns, files
+
+
+def benchmark_from_columns(columns: dict[str, np.ndarray], provenance: Provenance, where: str) -> Benchmark:
+    """The mean-only :class:`Benchmark` of columns from :func:`read_tables`, validated.
+
+    Seed noise of ``cifar10-valid``, ``cifar100`` and ``ImageNet16-120`` is estimated from
+    their ``best`` genotype table where it is present.
+    """
+    noise = {}
+    for dataset in ("cifar10-valid", "cifar100", "ImageNet16-120"):
+        prefix = f"genotype.{dataset}.best"
+        noise[dataset] = (
+            seed_noise.from_single_and_mean(columns[f"{prefix}.f_sng"], columns[f"{prefix}.f_avg"])
+            if f"{prefix}.f_avg" in columns else None
+        )
+    results = {
+        "cifar10-valid": DatasetResults(
+            "cifar10-valid",
+            validation=columns["cifar10-valid.validation"],
+            test=columns["cifar10-valid.test"],
+            validation_metric=f"x-valid accuracy (%), {_MEAN_NOTE}",
+            test_metric=f"ori-test accuracy (%) of the cifar10-valid model, {_MEAN_NOTE}",
+            per_seed=False,
+            seed_noise=noise["cifar10-valid"],
+        ),
+        "cifar10": DatasetResults(
+            "cifar10",
+            validation=None,
+            test=columns["cifar10.test"],
+            validation_metric="",
+            test_metric=f"ori-test accuracy (%) of the model trained on train+valid, {_MEAN_NOTE}",
+            per_seed=False,
+        ),
+    }
+    for dataset in ("cifar100", "ImageNet16-120"):
+        results[dataset] = DatasetResults(
+            dataset,
+            validation=None,
+            test=columns[f"{dataset}.test"],
+            validation_metric="",
+            test_metric=f"x-test accuracy (%), {_MEAN_NOTE}",
+            per_seed=False,
+            seed_noise=noise[dataset],
+        )
+    return validate(Benchmark(results=results, provenance=provenance), where=where)
+
+
+TABLE_NOTES: tuple[str, ...] = (
+    "Every value is a MEAN over NB201's training seeds; no value is one seed.",
+    "cifar100 and ImageNet16-120 validation (x-valid) accuracies are not in these tables.",
+    "Seed noise estimated from the best ~1% of cells (top_bottom_1pct).",
+)
 
 
 def load_tables(folder: Path) -> Benchmark:
@@ -134,61 +235,12 @@ def load_tables(folder: Path) -> Benchmark:
     BenchmarkDataError
         If a file is missing, truncated, corrupt or out of NB201 order.
     """
-    folder = Path(folder)
-    missing = [name for name in REQUIRED_FILES if not (folder / name).is_file()]
-    if missing:
-        raise BenchmarkDataError(f"{folder}: missing {', '.join(missing)}; expected both of {', '.join(REQUIRED_FILES)}")
-    valid_path, test_path = folder / CIFAR10_VALID_FILE, folder / TEST_FILE
-    archs, c10v = _read_columns(valid_path, ["valid-accuracy", "test-accuracy"], "arch_str")
-    _check_same_order(valid_path, archs)
-    archs2, tests = _read_columns(test_path, list(_TEST_COLUMNS.values()), "ArchitectureString")
-    _check_same_order(test_path, archs2)
-
-    sources = [str(valid_path), str(test_path)]
-    noise = {}
-    for dataset in ("cifar10-valid", "cifar100", "ImageNet16-120"):
-        estimate, source = _genotype_noise(folder, dataset)
-        noise[dataset] = estimate
-        if source:
-            sources.append(source)
-
-    results = {
-        "cifar10-valid": DatasetResults(
-            "cifar10-valid",
-            validation=c10v["valid-accuracy"],
-            test=c10v["test-accuracy"],
-            validation_metric=f"x-valid accuracy (%), {_MEAN_NOTE}",
-            test_metric=f"ori-test accuracy (%) of the cifar10-valid model, {_MEAN_NOTE}",
-            per_seed=False,
-            seed_noise=noise["cifar10-valid"],
-        ),
-        "cifar10": DatasetResults(
-            "cifar10",
-            validation=None,
-            test=tests[_TEST_COLUMNS["cifar10"]],
-            validation_metric="",
-            test_metric=f"ori-test accuracy (%) of the model trained on train+valid, {_MEAN_NOTE}",
-            per_seed=False,
-        ),
-    }
-    for dataset in ("cifar100", "ImageNet16-120"):
-        results[dataset] = DatasetResults(
-            dataset,
-            validation=None,
-            test=tests[_TEST_COLUMNS[dataset]],
-            validation_metric="",
-            test_metric=f"x-test accuracy (%), {_MEAN_NOTE}",
-            per_seed=False,
-            seed_noise=noise[dataset],
-        )
+    columns, files = read_tables(folder)
+    used = [name for name in files if name in REQUIRED_FILES or name.endswith("_best.csv")]
     provenance = Provenance(
         kind="nb201-tables",
-        sources=tuple(sources),
-        checksums={Path(s).name: md5(Path(s)) for s in sources},
-        notes=(
-            "Every value is a MEAN over NB201's training seeds; no value is one seed.",
-            "cifar100 and ImageNet16-120 validation (x-valid) accuracies are not in these tables.",
-            "Seed noise estimated from the best ~1% of cells (top_bottom_1pct).",
-        ),
+        sources=tuple(str(files[name]) for name in used),
+        checksums={name: md5(files[name]) for name in used},
+        notes=TABLE_NOTES,
     )
-    return validate(Benchmark(results=results, provenance=provenance), where=str(folder))
+    return benchmark_from_columns(columns, provenance, where=str(folder))

@@ -47,6 +47,12 @@ def smoothed_losses(
     then ``z`` is standardised, mapped through the normal CDF and ``quantile``.
     ``weight = 0`` gives iid losses.
 
+    Raises
+    ------
+    ValueError
+        If smoothing leaves every value equal (on a clique, ``weight`` equal to the degree
+        replaces each value by the sum over the clique), so no marginal can be imposed.
+
     Notes
     -----
     A stand-in for a local ``pdf_e`` (paper, Sec. 5): the marginal is ``pdf_n``
@@ -58,7 +64,13 @@ def smoothed_losses(
     z = rng.standard_normal(table.shape[0])
     for _ in range(steps if weight else 0):
         z = z + weight * z[table].mean(axis=1)
-    u = ndtr((z - z.mean()) / z.std())
+    spread = z.std()
+    if not spread > 1e-9 * max(1.0, float(np.abs(z).max())):
+        raise ValueError(
+            f"weight={weight} makes every smoothed loss equal on this graph (degree {table.shape[1]}, "
+            f"{table.shape[0]} nodes); choose another weight (on a clique, any but the degree)"
+        )
+    u = ndtr((z - z.mean()) / spread)
     return u if quantile is None else quantile(u)
 
 

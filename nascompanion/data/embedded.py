@@ -1,0 +1,238 @@
+"""The NAS-Bench-201 tables that ship inside the package (``nascompanion/data/nb201/``).
+
+The mean-of-seeds CSV tables (see :mod:`nascompanion.data.tables`) are read by the
+project's own CSV importer and stored as one compact ``.npz`` with a
+``manifest.json`` of provenance: the public source of each file, its licence and
+md5, and a digest of the stored content. Rebuild it with::
+
+    nascompanion data embed --from ../shared/data/nb201
+
+so a fresh clone, Binder or Colab has the book's data with nothing beside the
+repository. Loading checks the content against the manifest's digest.
+
+>>> from nascompanion.data import load_benchmark
+>>> bench = load_benchmark("nb201")
+>>> bench.provenance.kind, bench.validation_accuracy("cifar10-valid").shape
+('nb201-tables', (15625, 1))
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from nascompanion.data.benchmark import Benchmark, BenchmarkDataError, Provenance
+from nascompanion.data.tables import (
+    ACCURACY_KEYS,
+    CIFAR10_VALID_FILE,
+    GENOTYPE_DIR,
+    GENOTYPE_FILES,
+    TABLE_NOTES,
+    TEST_FILE,
+    benchmark_from_columns,
+    md5,
+    read_tables,
+)
+
+SOURCE_NAME = "nb201"
+"""Name that selects the embedded tables: ``load_benchmark("nb201")`` or ``NASCOMPANION_DATA=nb201``."""
+
+FOLDER = Path(__file__).with_name("nb201")
+TABLE_FILE = "nb201_tables.npz"
+MANIFEST_FILE = "manifest.json"
+FORMAT_VERSION = 1
+EMBED_COMMAND = "nascompanion data embed --from ../shared/data/nb201"
+
+_NAS_LANDSCAPES = {
+    "repository": "https://github.com/gabro8a/NAS-Landscapes",
+    "licence": "MIT",
+}
+PUBLIC_SOURCES: dict[str, dict[str, str | None]] = {
+    CIFAR10_VALID_FILE: {
+        **_NAS_LANDSCAPES,
+        "commit": "abd5221948d9",
+        "path": "data/accuracy/cifar10_avg.csv",
+        "content": "cifar10-valid, 200 epochs, mean of seeds: x-valid and ori-test accuracy (%)",
+    },
+    TEST_FILE: {
+        "repository": "https://github.com/v-tao/nats-bench-landscape",
+        "licence": "not stated in the source notes; the numbers are NATS-Bench's (MIT)",
+        "commit": None,
+        "path": "nats_bench.csv",
+        "content": (
+            "NATS-Bench get_more_info(i, dataset, hp=200, is_random=False): test accuracy (%) of cifar10 "
+            "(ori-test), cifar100 and ImageNet16-120 (x-test), mean of seeds"
+        ),
+    },
+    **{
+        name: {
+            **_NAS_LANDSCAPES,
+            "commit": None,
+            "path": f"data/genotype/{name}",
+            "content": "best or worst ~1% of cells: sol, f_avg (mean of seeds), f_sng (one seed) validation accuracy (%)",
+        }
+        for name in GENOTYPE_FILES.values()
+    },
+}
+"""Where each embedded file comes from, as the project's data notes record it (``None``: not recorded)."""
+
+BENCHMARKS = (
+    "NAS-Bench-201 (Dong & Yang, ICLR 2020), https://github.com/D-X-Y/NAS-Bench-201, MIT licence",
+    "NATS-Bench (Dong et al., TPAMI 2021), https://github.com/D-X-Y/NATS-Bench, MIT licence",
+)
+
+
+def shipped_folder() -> Path:
+    """The folder of the embedded tables inside the installed package."""
+    return FOLDER
+
+
+def content_digest(arrays: dict[str, np.ndarray]) -> str:
+    """``"sha256:<hex>"`` of the arrays' names, dtypes, shapes and bytes, in name order.
+
+    It does not depend on how the file was compressed, so it identifies the data itself.
+
+    >>> content_digest({"a": np.arange(3)}) == content_digest({"a": np.arange(3)})
+    True
+    >>> content_digest({"a": np.arange(3)}) == content_digest({"a": np.arange(3.0)})
+    False
+    """
+    digest = hashlib.sha256()
+    for key in sorted(arrays):
+        values = np.ascontiguousarray(arrays[key])
+        digest.update(f"{key}|{values.dtype.str}|{values.shape}\n".encode())
+        digest.update(values.tobytes())
+    return "sha256:" + digest.hexdigest()
+
+
+def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    """A ``.npz`` of ``arrays`` with fixed member order and timestamps, so equal data gives equal bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for key in sorted(arrays):
+            info = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            member = io.BytesIO()
+            np.lib.format.write_array(member, np.ascontiguousarray(arrays[key]), allow_pickle=False)
+            archive.writestr(info, member.getvalue())
+    return buffer.getvalue()
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def build_manifest(arrays: dict[str, np.ndarray], files: dict[str, Path]) -> dict:
+    """The provenance record of tables read from ``files``."""
+    from nascompanion import __version__
+
+    return {
+        "format": FORMAT_VERSION,
+        "what": "NAS-Bench-201 mean-of-seeds 200-epoch accuracies of all 15,625 cells, and one-seed "
+        "values of the best and worst ~1% (top_bottom_1pct)",
+        "command": EMBED_COMMAND,
+        "importer": "nascompanion.data.tables.read_tables",
+        "nascompanion_version": __version__,
+        "benchmarks": list(BENCHMARKS),
+        "sources": {
+            name: {**PUBLIC_SOURCES[name], "md5": md5(path)[len("md5:"):]} for name, path in files.items()
+        },
+        "columns": sorted(arrays),
+        "content": content_digest(arrays),
+    }
+
+
+def embed(folder: Path, dest: Path = FOLDER) -> Path:
+    """Read the CSV tables in ``folder`` with the project's importer and write the embedded copy to ``dest``.
+
+    Both files are written atomically; a failed read leaves ``dest`` as it was.
+
+    Returns
+    -------
+    Path
+        The written ``.npz``.
+
+    Raises
+    ------
+    BenchmarkDataError
+        If the tables are missing, corrupt, or lack a ``top_bottom_1pct`` table.
+    """
+    folder, dest = Path(folder), Path(dest)
+    arrays, files = read_tables(folder)
+    absent = [name for name in GENOTYPE_FILES.values() if name not in files]
+    if absent:
+        raise BenchmarkDataError(f"{folder / GENOTYPE_DIR}: missing {', '.join(absent)}; the embedded copy needs all six")
+    manifest = build_manifest(arrays, files)
+    benchmark_from_columns(arrays, _provenance(manifest), where=str(folder))  # validated before writing
+    dest.mkdir(parents=True, exist_ok=True)
+    _write_atomically(dest / TABLE_FILE, _npz_bytes(arrays))
+    _write_atomically(dest / MANIFEST_FILE, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
+    return dest / TABLE_FILE
+
+
+def _provenance(manifest: dict) -> Provenance:
+    used = [CIFAR10_VALID_FILE, TEST_FILE] + [GENOTYPE_FILES[f"{d}.best"] for d in ("cifar10-valid", "cifar100", "ImageNet16-120")]
+    sources = manifest["sources"]
+    described = []
+    for name in used:
+        where = sources[name]
+        commit = f"@{where['commit']}" if where["commit"] else ""
+        described.append(f"{name}: {where['repository']}{commit} {where['path']} (embedded)")
+    return Provenance(
+        kind="nb201-tables",
+        sources=tuple(described),
+        checksums={name: f"md5:{sources[name]['md5']}" for name in used},
+        notes=TABLE_NOTES
+        + (f"Embedded in the package from the CSV tables by `{manifest['command']}` (provenance in {MANIFEST_FILE}).",),
+    )
+
+
+def read_embedded(folder: Path = FOLDER) -> tuple[dict[str, np.ndarray], dict]:
+    """The embedded arrays and manifest, checked against the manifest's content digest.
+
+    Raises
+    ------
+    BenchmarkDataError
+        If a file is missing, unreadable, or its content differs from the manifest.
+    """
+    folder = Path(folder)
+    table, manifest_path = folder / TABLE_FILE, folder / MANIFEST_FILE
+    for path in (table, manifest_path):
+        if not path.is_file():
+            raise BenchmarkDataError(f"{path}: file not found; rebuild it with `{EMBED_COMMAND}`")
+    try:
+        manifest = json.loads(manifest_path.read_text())
+        with np.load(table, allow_pickle=False) as store:
+            arrays = {key: store[key] for key in store.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as err:
+        raise BenchmarkDataError(f"{folder}: corrupt embedded tables ({type(err).__name__}: {err})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_VERSION:
+        raise BenchmarkDataError(f"{manifest_path}: not an embedded-tables manifest of format {FORMAT_VERSION}")
+    missing = [key for key in ACCURACY_KEYS if key not in arrays]
+    if missing or content_digest(arrays) != manifest.get("content"):
+        raise BenchmarkDataError(
+            f"{table}: content does not match {MANIFEST_FILE} "
+            f"({'missing ' + ', '.join(missing) if missing else 'digest differs'}); rebuild it with `{EMBED_COMMAND}`"
+        )
+    return arrays, manifest
+
+
+def load_embedded(folder: Path = FOLDER) -> Benchmark:
+    """The embedded NAS-Bench-201 tables as a validated, mean-only :class:`Benchmark`."""
+    arrays, manifest = read_embedded(folder)
+    return benchmark_from_columns(arrays, _provenance(manifest), where=str(Path(folder) / TABLE_FILE))
