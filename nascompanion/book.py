@@ -221,8 +221,7 @@ def run_report(times: Mapping[str, Any]) -> str:
 def run_all(scale: str = "paper", output_dir: Path | None = None, chapters: tuple[str, ...] = CHAPTERS) -> list[ChapterRun]:
     """Execute every chapter at ``scale``; print one line per chapter.
 
-    Every chapter's seconds go to :data:`TIMES_FILE` when all chapters ran. Into the book
-    (no ``output_dir``), it also writes ``book/chapters/run_report.md``. A chapter that fails
+    Every chapter's seconds go to :data:`TIMES_FILE` when all chapters ran. A chapter that fails
     stops the run (:class:`ChapterFailed`); the chapters already in place stay as they were.
     """
     runs = []
@@ -233,18 +232,23 @@ def run_all(scale: str = "paper", output_dir: Path | None = None, chapters: tupl
         print(f"[book] {name}: {run.seconds:.1f} s -> {run.output.relative_to(REPO_ROOT) if run.output.is_relative_to(REPO_ROOT) else run.output}", flush=True)
         runs.append(run)
     if chapters == CHAPTERS:
-        times = record_times(runs, scale)
-        if output_dir is None:
-            (BOOK_CHAPTER_DIR / "run_report.md").write_text(run_report(times))
+        record_times(runs, scale)
     return runs
 
 
 def build_html(strict: bool = True) -> Path:
-    """Render the executed chapters with Jupyter Book; return the path of ``index.html``."""
-    expected = [f"{name}.ipynb" for name in CHAPTERS] + ["run_report.md"]
+    """Render the executed chapters with Jupyter Book; return the path of ``index.html``.
+
+    The status page's table (``book/chapters/run_report.md``) is written first, from the
+    seconds in :data:`TIMES_FILE`.
+    """
+    import json
+
+    expected = [f"{name}.ipynb" for name in CHAPTERS] + [TIMES_FILE.name]
     missing = [name for name in expected if not (BOOK_CHAPTER_DIR / name).exists()]
     if missing:
         raise FileNotFoundError(f"chapters not executed yet: {', '.join(missing)}; run `nascompanion book` first")
+    (BOOK_CHAPTER_DIR / "run_report.md").write_text(run_report(json.loads(TIMES_FILE.read_text())))
     html = REPO_ROOT / "_build"
     if html.exists():
         shutil.rmtree(html)

@@ -84,8 +84,8 @@ def load_digits_benchmark(path: str | Path | None = None) -> Benchmark:
 
     Examples
     --------
-    >>> bench = load_digits_benchmark()                       # doctest: +SKIP
-    >>> bench.validation_accuracy("digits-denoised").shape    # doctest: +SKIP
+    >>> bench = load_digits_benchmark()
+    >>> bench.validation_accuracy("digits-denoised").shape
     (15625, 3)
     """
     path = shipped_path() if path is None else Path(path).expanduser()
