@@ -2,13 +2,17 @@
 
 The official files are 2-5 GB, so ``official_fixture`` writes files of the same
 layout with ``nas_201_api``'s own classes. The full-size fixture is written once per
-test run (15-40 s, depending on machine load) in pytest's temporary folder.
+test run (15-40 s, depending on machine load) in pytest's temporary folder. Files are
+unpickled with an allow-list; crafted files that name other globals must not run code.
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
+import os
+import pickle
+import shlex
 import sys
 from pathlib import Path
 
@@ -25,6 +29,7 @@ from nascompanion import objectives  # noqa: E402
 from conftest import needs_tables, table_folder  # noqa: E402
 from nascompanion.config import CACHE_ENV  # noqa: E402
 from nascompanion.data import find_source, load_benchmark, official  # noqa: E402
+from nascompanion.data import restricted_pickle as rp  # noqa: E402
 from nascompanion.data.benchmark import (  # noqa: E402
     DATASETS,
     OPTIMUM_TOLERANCE,
@@ -152,7 +157,7 @@ def small_official_dict(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict,
     """A 40-cell official-format dict, written with ``torch.save`` and read back."""
     path = tmp_path_factory.mktemp("small") / "small.pth"
     info = fx.write_small_fixture(path, n_archs=40, rng=np.random.default_rng(7))
-    return torch.load(path, weights_only=False), info
+    return official.read_official_file(path), info  # nas_201_api's classes' files pass the allow-list
 
 
 def test_reader_agrees_with_nas_201_api_get_metrics(small_official_dict):
@@ -237,9 +242,10 @@ def test_zip_format_files_are_memory_mapped(tmp_path, monkeypatch):
         calls.append(kwargs)
         return real_load(*args, **kwargs)
 
-    monkeypatch.setattr(official.torch, "load", recording_load)
+    monkeypatch.setattr(torch, "load", recording_load)
     _assert_raises_naming(path, "missing key(s)")
-    assert calls[0]["mmap"] is True and calls[0]["weights_only"] is False
+    assert calls[0]["mmap"] is True
+    assert calls[0]["pickle_module"] is official.PICKLE_MODULE and calls[0]["weights_only"] is False
 
 
 # ---------------------------------------------------------------- shared data
@@ -379,3 +385,73 @@ def test_malformed_entry_rejected(tmp_path):
 
     path = fx.write_broken_fixture(tmp_path / fx.FIXTURE_NAME, no_results)
     _assert_raises_naming(path, "architecture 0: malformed 'full' results", "all_results")
+
+
+# ---------------------------------------------------------------- allow-list unpickling
+
+
+class _RunsShell:
+    """Pickles as a call of ``os.system`` that would create ``marker``."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {shlex.quote(str(self.marker))}",))
+
+
+def _write_crafted(path: Path, marker: Path, layout: str) -> None:
+    if layout == "raw-pickle":
+        path.write_bytes(pickle.dumps(_RunsShell(marker), protocol=4))
+    else:
+        crafted = {"meta_archs": _RunsShell(marker), "arch2infos": {}, "evaluated_indexes": set()}
+        fx.save(crafted, path, zipfile=layout == "zip-format")
+
+
+@pytest.mark.parametrize("layout", ["legacy-format", "zip-format", "raw-pickle"])
+def test_crafted_pth_cannot_run_code(tmp_path, monkeypatch, layout):
+    path, marker = tmp_path / fx.FIXTURE_NAME, tmp_path / "code-ran"
+    _write_crafted(path, marker, layout)
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    for load in (load_benchmark, load_official):  # load_benchmark is what `nascompanion data check` runs
+        with pytest.raises(BenchmarkDataError) as caught:
+            load(path)
+        message = str(caught.value)
+        assert str(path) in message
+        assert f"refused to unpickle {os.system.__module__}.system" in message
+        assert "allowed: __builtin__.set, _codecs.encode, builtins.set, collections.OrderedDict" in message
+        assert not marker.exists(), "the crafted pickle ran its command"
+    assert gc.isenabled()
+
+
+@pytest.mark.parametrize(
+    "numpy_module", ["numpy._core.multiarray", "numpy.core.multiarray"], ids=["written-by-numpy-2", "written-by-numpy-1"]
+)
+def test_numpy_scalars_in_an_official_file_are_allowed(tmp_path, numpy_module):
+    """NB201's results hold numpy scalars (e.g. ``params``); files written with numpy 1 name ``numpy.core``."""
+    values = [np.float64(0.5), np.float32(1.25), np.int64(3), np.bool_(True)]
+    path = tmp_path / "numpy.pth"
+    fx.save({"params": values, "hp": {"12", "200"}}, path)  # legacy format, protocol 2, as the official files
+    data = path.read_bytes()
+    assert data.count(b"numpy._core.multiarray\n") > 0
+    path.write_bytes(data.replace(b"numpy._core.multiarray\n", f"{numpy_module}\n".encode()))
+    back = official.read_official_file(path)
+    assert back == {"params": values, "hp": {"12", "200"}}
+    assert [type(v) for v in back["params"]] == [type(v) for v in values]
+
+
+def test_numpy_scalar_of_object_dtype_in_an_official_file_is_refused(tmp_path):
+    class ObjectScalar:
+        def __reduce__(self):
+            return (rp._numpy_scalar, (np.dtype(object), "anything"))
+
+    path = tmp_path / fx.FIXTURE_NAME
+    fx.save({"meta_archs": ObjectScalar()}, path)
+    _assert_raises_naming(path, "refused numpy scalar of dtype dtype('O')", "does not need that")
+
+
+def test_forced_torch_weights_only_load_gets_a_clear_error(tmp_path, monkeypatch):
+    path = tmp_path / fx.FIXTURE_NAME
+    fx.save({"meta_archs": []}, path)
+    monkeypatch.setenv("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "1")
+    _assert_raises_naming(path, "TORCH_FORCE_WEIGHTS_ONLY_LOAD='1'", "unset it")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nascompanion.config import DATA_ENV, candidate_data_locations, data_location
-from nascompanion.data import cache, embedded
+from nascompanion.data import cache, embedded, nats
 from nascompanion.data.benchmark import (
     DATASETS,
     Benchmark,
@@ -37,7 +37,8 @@ HOW_TO_GET_DATA = (
 WHERE_TO_GET_PER_SEED_DATA = (
     "NAS-Bench-201 v1_0: NAS-Bench-201-v1_0-e61699.pth (read by this package)",
     "NAS-Bench-201 v1_1: NAS-Bench-201-v1_1-096897.pth (read by this package)",
-    "NATS-Bench topology search space: NATS-tss-v1_0-3ffb9-simple/ (not yet read by this package)",
+    "NATS-Bench topology search space: NATS-tss-v1_0-3ffb9-simple/ (read by this package, the folder or one "
+    "holding it: 200 epochs; the 12-epoch results with nascompanion.data.nats.cached_nats_tss(folder, epochs=12))",
     "project pages: https://github.com/D-X-Y/NAS-Bench-201 and https://github.com/D-X-Y/NATS-Bench",
 )
 """The official per-seed releases, by release name, and where their download links are."""
@@ -91,6 +92,10 @@ def locate(source: str | Path | None = None) -> Located:
     """Find the data to read, in order: ``source``, ``$NASCOMPANION_DATA``, a data folder
     beside the repository, then the tables that ship with the package.
 
+    A folder is read, in this order of preference, as: the official NB201 file it
+    holds; a NATS-Bench tss release (it holds ``meta.pickle.pbz2``, or the folder
+    ``NATS-tss-v1_0-3ffb9-simple/`` that does); the NB201 CSV tables it holds.
+
     Raises
     ------
     DataNotFoundError
@@ -125,13 +130,19 @@ def locate(source: str | Path | None = None) -> Located:
             return Located("nb201-official", path, reason)
         if path.suffix == ".npz":
             return Located("digits201", path, reason)
+        if path.name == nats.META_FILE:
+            return Located(nats.KIND, path.parent, reason)
         raise BenchmarkDataError(
             f"{path}: not a benchmark source; give an official NB201 .pth file, a digits201 .npz file, "
-            f"a named source ({', '.join(NAMED_SOURCES)}), or a folder with {', '.join(REQUIRED_FILES)}"
+            f"a named source ({', '.join(NAMED_SOURCES)}), a NATS-Bench tss folder ({nats.FOLDER_NAMES[0]}/, "
+            f"extracted), or a folder with {', '.join(REQUIRED_FILES)}"
         )
     for official in OFFICIAL_FILES:
         if (path / official).is_file():
             return Located("nb201-official", path / official, reason)
+    for folder in (path, *(path / name for name in nats.FOLDER_NAMES)):
+        if nats.is_nats_folder(folder):
+            return Located(nats.KIND, folder, reason)
     if is_table_folder(path):
         return Located("nb201-tables", path, reason)
     raise DataNotFoundError(f"{path}: holds no NAS-Bench-201 data. {HOW_TO_GET_DATA}")
@@ -143,7 +154,7 @@ def find_source(source: str | Path | None = None) -> tuple[str, Path]:
     Returns
     -------
     tuple
-        ``("nb201-official", file)``, ``("nb201-tables", folder)``,
+        ``("nb201-official", file)``, ``("nats-tss", folder)``, ``("nb201-tables", folder)``,
         ``("nb201-embedded", file)`` or ``("digits201", file)``.
 
     >>> find_source("nb201")[0]
@@ -160,6 +171,9 @@ def load_benchmark(source: str | Path | None = None, use_cache: bool = True) -> 
     ----------
     source
         An official ``NAS-Bench-201-v1_*.pth`` file, a folder holding one, a
+        NATS-Bench tss release folder (``NATS-tss-v1_0-3ffb9-simple/``, its
+        200-epoch results; see :mod:`nascompanion.data.nats` for the 12-epoch
+        ones) or a folder holding it, a
         folder with the mean-of-seeds CSV tables, ``"nb201"`` (those tables as
         they ship with the package) or ``"digits201"`` (the per-seed benchmark
         of NB201 cells trained on digits that ships with the package, datasets
@@ -168,7 +182,8 @@ def load_benchmark(source: str | Path | None = None, use_cache: bool = True) -> 
         else the shipped tables (see :func:`locate`).
     use_cache
         Read and write the compact ``.npz`` cache (the first import of an
-        official file takes minutes; later loads well under a second).
+        official file or a NATS-Bench folder takes minutes; later loads about a
+        second or less).
 
     Raises
     ------
@@ -188,6 +203,8 @@ def load_benchmark(source: str | Path | None = None, use_cache: bool = True) -> 
         from nascompanion.data.official import load_official
 
         return cache.cached(kind, [path], lambda: load_official(path), use_cache)
+    if kind == nats.KIND:
+        return nats.cached_nats_tss(path, use_cache=use_cache)
     files = [path / name for name in REQUIRED_FILES]
     genotypes = path / "top_bottom_1pct"
     if genotypes.is_dir():

@@ -23,7 +23,9 @@ def _importer_fingerprint() -> str:
     """Digest of the importer code, so a changed importer never serves an old cache."""
     folder = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("benchmark.py", "cache.py", "official.py", "seed_noise.py", "tables.py"):
+    for name in (
+        "benchmark.py", "cache.py", "nats.py", "official.py", "restricted_pickle.py", "seed_noise.py", "tables.py"
+    ):
         path = folder / name
         if path.exists():
             digest.update(path.read_bytes())

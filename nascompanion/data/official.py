@@ -11,12 +11,20 @@ The values are read straight from the state dicts, by the same rule as
 ``"<setname>@<epochs - 1>"`` of the seed's ``ResultsCount``). Going through
 ``get_metrics`` itself would sum 200 per-epoch evaluation times for every query,
 which for 15,625 cells x 4 datasets takes minutes; the test suite checks that
-both give the same numbers.
+both give the same numbers. :func:`read_full_entry` and :func:`per_seed_results`
+are shared with the NATS-Bench importer (:mod:`nascompanion.data.nats`), whose
+files hold the same state dicts, so the same numbers give the same benchmark.
+
+Unpickling is limited to the globals the format needs
+(:data:`nascompanion.data.restricted_pickle.NB201_OFFICIAL`: ``OrderedDict``,
+``set``, numpy scalars); a file naming anything else, such as ``os.system``, is
+refused before that global is imported or called.
 """
 
 from __future__ import annotations
 
 import gc
+import os
 import pickle
 import zipfile
 from contextlib import contextmanager
@@ -24,10 +32,9 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import numpy as np
-import torch
 from tqdm import tqdm
 
-from nascompanion.data import seed_noise
+from nascompanion.data import restricted_pickle, seed_noise
 from nascompanion.data.benchmark import (
     DATASETS,
     Benchmark,
@@ -58,12 +65,11 @@ EVAL_SETS: dict[str, tuple[str | None, str]] = {
 }
 """``(validation, test)`` eval set of each dataset; cifar10 (trained on train+valid) has no validation."""
 
-_PER_SEED = f"{EPOCHS} epochs, one training seed per column"
 _TEST_WORDS = {
-    "cifar10-valid": f"ori-test accuracy (%) of the cifar10-valid model, {_PER_SEED}",
-    "cifar10": f"ori-test accuracy (%) of the model trained on train+valid, {_PER_SEED}",
-    "cifar100": f"x-test accuracy (%), {_PER_SEED}",
-    "ImageNet16-120": f"x-test accuracy (%), {_PER_SEED}",
+    "cifar10-valid": "ori-test accuracy (%) of the cifar10-valid model",
+    "cifar10": "ori-test accuracy (%) of the model trained on train+valid",
+    "cifar100": "x-test accuracy (%)",
+    "ImageNet16-120": "x-test accuracy (%)",
 }
 
 _UNREADABLE = (
@@ -92,8 +98,9 @@ def load_official(path: Path) -> Benchmark:
     ----------
     path
         ``NAS-Bench-201-v1_0-e61699.pth`` or ``NAS-Bench-201-v1_1-096897.pth``
-        (or a file of the same layout). Unpickling it runs code from the file:
-        only load files you trust.
+        (or a file of the same layout). It is unpickled with an allow-list
+        (:data:`~nascompanion.data.restricted_pickle.NB201_OFFICIAL`), so a
+        crafted file cannot run code.
 
     Returns
     -------
@@ -106,18 +113,19 @@ def load_official(path: Path) -> Benchmark:
     Raises
     ------
     BenchmarkDataError
-        If the file is missing, truncated, corrupt, or not laid out like an
-        official NB201 file (the message names the file and the fault).
+        If the file is missing, truncated, corrupt, names a global the format
+        does not need, or is not laid out like an official NB201 file (the
+        message names the file and the fault).
     """
     path = Path(path)
     if not path.is_file():
         raise BenchmarkDataError(f"{path}: file not found")
     with _gc_paused():  # millions of small containers: the cyclic GC would rescan them over and over
-        data = _read_file(path)
+        data = read_official_file(path)
         archs, infos = _check_layout(path, data)
         columns, missing = _read_entries(path, archs, infos)
         data.clear()
-    benchmark = Benchmark(results=_results(columns), provenance=_provenance(path, columns, missing))
+    benchmark = Benchmark(results=per_seed_results(columns), provenance=_provenance(path, columns, missing))
     return validate(benchmark, where=str(path))
 
 
@@ -132,12 +140,21 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+PICKLE_MODULE = restricted_pickle.pickle_module(restricted_pickle.NB201_OFFICIAL)
+"""The ``pickle_module`` handed to ``torch.load``: :mod:`pickle` limited to the format's globals."""
+
+_FORCED_WEIGHTS_ONLY = "Can not safely load weights when explicit pickle_module is specified"
+
+
 def _torch_load(path: Path) -> Any:
-    # weights_only=False is needed: the file pickles plain Python objects (dicts,
-    # sets, OrderedDicts of NB201 results), which torch >= 2.6's default
-    # weights_only=True unpickler refuses. A full unpickle executes whatever code
-    # the pickle names, so only load files you trust (e.g. check their md5).
-    options: dict[str, Any] = {"map_location": "cpu", "weights_only": False}
+    # torch unpickles with PICKLE_MODULE, the C unpickler limited to NB201_OFFICIAL;
+    # weights_only=False only tells torch that its own allow-list is not the one in
+    # use. Its own (weights_only=True, numpy scalars added) would also do, but it
+    # unpickles in pure Python, about 40x slower (measured on a 1,500-cell fixture),
+    # which for the 2-5 GB official files would be hours instead of minutes.
+    import torch  # here, not at the top: the NATS importer shares this module without torch
+
+    options: dict[str, Any] = {"map_location": "cpu", "weights_only": False, "pickle_module": PICKLE_MODULE}
     if zipfile.is_zipfile(path):
         # mmap=True leaves tensor storages on disk instead of copying them into memory.
         try:
@@ -147,9 +164,51 @@ def _torch_load(path: Path) -> Any:
     return torch.load(str(path), **options)
 
 
-def _read_file(path: Path) -> dict:
+def read_official_file(path: Path) -> dict:
+    """Unpickle an official NAS-Bench-201 ``.pth`` file with the format's allow-list.
+
+    Parameters
+    ----------
+    path
+        A ``torch.save`` file, legacy (as the official files) or zip format.
+
+    Returns
+    -------
+    dict
+        What the file holds (its layout is not checked here).
+
+    Raises
+    ------
+    BenchmarkDataError
+        If the file names a global outside
+        :data:`~nascompanion.data.restricted_pickle.NB201_OFFICIAL` (the message
+        names the file, the global and what is allowed; the global was neither
+        imported nor called), or is not a whole torch file, or holds no dict.
+    """
+    path = Path(path)
     try:
         data = _torch_load(path)
+    except restricted_pickle.RefusedGlobalError as err:
+        raise BenchmarkDataError(
+            f"{path}: refused to unpickle {err.qualified}, which an official NAS-Bench-201 file does not need "
+            f"(allowed: {err.allowed.describe()}); nothing the file names outside that list was run. "
+            "Not an official file, or an altered one: download it again and check its md5."
+        ) from None
+    except restricted_pickle.RefusedError as err:
+        raise BenchmarkDataError(
+            f"{path}: {err}; an official NAS-Bench-201 file does not need that. "
+            "Not an official file, or an altered one: download it again and check its md5."
+        ) from None
+    except RuntimeError as err:
+        if _FORCED_WEIGHTS_ONLY in str(err):
+            raise BenchmarkDataError(
+                f"{path}: TORCH_FORCE_WEIGHTS_ONLY_LOAD={os.environ.get('TORCH_FORCE_WEIGHTS_ONLY_LOAD')!r} makes "
+                "torch refuse the allow-list unpickler this importer reads official files with; unset it"
+            ) from None
+        raise BenchmarkDataError(
+            f"{path}: cannot be read as a torch file (RuntimeError: {err}); truncated or corrupt? "
+            "Download it again and check its md5."
+        ) from None
     except _UNREADABLE as err:
         raise BenchmarkDataError(
             f"{path}: cannot be read as a torch file ({type(err).__name__}: {err}); truncated or corrupt? "
@@ -196,7 +255,7 @@ def _check_layout(path: Path, data: dict) -> tuple[tuple[str, ...], dict]:
 
 def _read_entries(path: Path, archs: tuple[str, ...], infos: dict) -> tuple[Columns, int]:
     """Read every cell's 200-epoch values, popping each entry so its memory can go."""
-    columns: Columns = {(d, m): [] for d, sets in EVAL_SETS.items() for m, s in zip(("validation", "test"), sets) if s}
+    columns = empty_columns()
     missing = 0
     for index in tqdm(range(nb201.N_ARCHS), desc=f"Reading {path.name}", unit="arch", disable=None):
         if index not in infos:
@@ -222,15 +281,22 @@ def _read_entries(path: Path, archs: tuple[str, ...], infos: dict) -> tuple[Colu
     return columns, missing
 
 
-def read_full_entry(full: dict, arch: str) -> dict[tuple[str, str], list[float]]:
-    """Per-seed 200-epoch accuracies of one cell from its ``ArchResults`` state dict.
+def read_full_entry(
+    full: dict, arch: str, epochs: int = EPOCHS, label: str = "'full'"
+) -> dict[tuple[str, str], list[float]]:
+    """Per-seed accuracies of one cell from its ``ArchResults`` state dict.
 
     Parameters
     ----------
     full
-        ``arch2infos[index]["full"]`` of an official file.
+        ``arch2infos[index]["full"]`` of an official file (or a NATS-Bench
+        entry's ``"200"`` or ``"12"`` results, which have the same layout).
     arch
         The cell's architecture string, checked against the entry's own.
+    epochs
+        Training epochs the results must be for; the last epoch's eval is read.
+    label
+        What the results are called in error messages.
 
     Returns
     -------
@@ -242,7 +308,7 @@ def read_full_entry(full: dict, arch: str) -> dict[tuple[str, str], list[float]]
     Raises
     ------
     BenchmarkDataError
-        If the entry is for another cell, lacks a dataset, or is not 200 epochs.
+        If the entry is for another cell, lacks a dataset, or is not ``epochs`` epochs.
     """
     if full.get("arch_str") != arch:
         raise BenchmarkDataError(f"results are for {full.get('arch_str')!r}, but meta_archs says {arch!r}")
@@ -250,20 +316,20 @@ def read_full_entry(full: dict, arch: str) -> dict[tuple[str, str], list[float]]
     absent = [d for d in DATASETS if not dataset_seed.get(d)]
     if absent:
         raise BenchmarkDataError(
-            f"no 200-epoch results for dataset(s) {', '.join(absent)}; found: {', '.join(dataset_seed) or 'none'}"
+            f"no {epochs}-epoch results for dataset(s) {', '.join(absent)}; found: {', '.join(dataset_seed) or 'none'}"
         )
     out: dict[tuple[str, str], list[float]] = {}
     for dataset, sets in EVAL_SETS.items():
         runs = [all_results[(dataset, seed)] for seed in sorted(dataset_seed[dataset])]
         for run in runs:
-            if run["epochs"] != EPOCHS:
+            if run["epochs"] != epochs:
                 raise BenchmarkDataError(
-                    f"{dataset} seed {run['seed']} has {run['epochs']} epochs in the 'full' results, "
-                    f"expected {EPOCHS}: not the 200-epoch results"
+                    f"{dataset} seed {run['seed']} has {run['epochs']} epochs in the {label} results, "
+                    f"expected {epochs}: not the {epochs}-epoch results"
                 )
         for metric, setname in zip(("validation", "test"), sets):
             if setname is not None:
-                key = f"{setname}@{EPOCHS - 1}"
+                key = f"{setname}@{epochs - 1}"
                 out[(dataset, metric)] = [float(run["eval_acc1es"].get(key, np.nan)) for run in runs]
     return out
 
@@ -276,7 +342,29 @@ def _pack(rows: list[list[float]]) -> np.ndarray:
     return values
 
 
-def _results(columns: Columns) -> dict[str, DatasetResults]:
+def empty_columns() -> Columns:
+    """Empty :data:`Columns` for every ``(dataset, metric)`` of :data:`EVAL_SETS`."""
+    return {(d, m): [] for d, sets in EVAL_SETS.items() for m, s in zip(("validation", "test"), sets) if s}
+
+
+def per_seed_results(columns: Columns, epochs: int = EPOCHS) -> dict[str, DatasetResults]:
+    """Per-seed :class:`DatasetResults` of all four datasets from per-cell seed values.
+
+    Parameters
+    ----------
+    columns
+        ``{(dataset, "validation" | "test"): [values of each seed, sorted by seed] per cell}``,
+        as :func:`read_full_entry` gives them cell by cell (see :func:`empty_columns`).
+    epochs
+        Training epochs of the values, for the metric descriptions.
+
+    Returns
+    -------
+    dict
+        ``{dataset: DatasetResults}``, shape ``(n_cells, max_seeds)``, NaN for
+        missing seeds; seed noise from the validation seeds where there are any.
+    """
+    per_seed = f"{epochs} epochs, one training seed per column"
     results = {}
     for dataset, (valid_set, _) in EVAL_SETS.items():
         validation = _pack(columns[(dataset, "validation")]) if valid_set else None
@@ -284,8 +372,8 @@ def _results(columns: Columns) -> dict[str, DatasetResults]:
             dataset,
             validation=validation,
             test=_pack(columns[(dataset, "test")]),
-            validation_metric=f"{valid_set} accuracy (%), {_PER_SEED}" if valid_set else "",
-            test_metric=_TEST_WORDS[dataset],
+            validation_metric=f"{valid_set} accuracy (%), {per_seed}" if valid_set else "",
+            test_metric=f"{_TEST_WORDS[dataset]}, {per_seed}",
             per_seed=True,
             seed_noise=_noise(validation),
         )
