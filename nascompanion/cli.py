@@ -59,6 +59,7 @@ def data_check(source: str | None) -> int:
         print(f"  objective versions: {', '.join(supported)}")
     print("\nOrder of sources: --source, then $NASCOMPANION_DATA (a file, a folder, or a named source: nb201, "
           "digits201), then shared/data/nb201 beside the repository, then the tables that ship with the package.")
+    print("Official and NATS-Bench files are unpickled with an allow-list: a file that names other code is refused.")
     print("Per-seed NAS-Bench-201 data (the real one-seed 'standard' objective) is in the official releases:")
     for line in WHERE_TO_GET_PER_SEED_DATA:
         print(f"  {line}")
@@ -86,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     data = sub.add_parser("data", help="inspect benchmark data")
     data_sub = data.add_subparsers(dest="data_command", required=True)
     check = data_sub.add_parser("check", help="print what data is available and what it supports")
-    check.add_argument("--source", help="file, folder or named source (nb201, digits201); default: the configured one")
+    check.add_argument("--source", help="file, folder (CSV tables, an official .pth, a NATS-Bench tss folder) "
+                       "or named source (nb201, digits201); default: the configured one")
     embed = data_sub.add_parser("embed", help="rebuild the NAS-Bench-201 tables that ship with the package")
     embed.add_argument("--from", dest="folder", type=Path, required=True, help="folder with the NB201 CSV tables")
     embed.add_argument("--dest", type=Path, help="output folder (default: the package's nascompanion/data/nb201)")

@@ -29,8 +29,9 @@ OFFICIAL_FILES = ("NAS-Bench-201-v1_1-096897.pth", "NAS-Bench-201-v1_0-e61699.pt
 """Official NB201 files, in order of preference."""
 
 HOW_TO_GET_DATA = (
-    f"Put the NAS-Bench-201 tables ({', '.join(REQUIRED_FILES)}) or an official file "
-    f"({' or '.join(OFFICIAL_FILES)}) in a folder and set {DATA_ENV} to it, pass source=..., "
+    f"Put the NAS-Bench-201 tables ({', '.join(REQUIRED_FILES)}), an official file "
+    f"({' or '.join(OFFICIAL_FILES)}) or an extracted NATS-Bench folder (NATS-tss-v1_0-3ffb9-simple/) "
+    f"in a folder and set {DATA_ENV} to it, pass source=..., "
     f"or use the tables that ship with the package ({DATA_ENV}=nb201)"
 )
 

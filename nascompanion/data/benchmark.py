@@ -100,8 +100,10 @@ class Provenance:
     Attributes
     ----------
     kind
-        ``"nb201-official"`` (a ``NAS-Bench-201-v1_*.pth`` file) or
-        ``"nb201-tables"`` (the mean-of-seeds CSV tables).
+        ``"nb201-official"`` (a ``NAS-Bench-201-v1_*.pth`` file),
+        ``"nats-tss"`` or ``"nats-tss-12-epochs"`` (NATS-Bench's topology release, 200 or 12
+        epochs), ``"nb201-tables"`` (the mean-of-seeds CSV tables, read from their files or
+        as shipped in the package) or ``"digits201"``.
     sources
         Paths of the files read.
     checksums
