@@ -25,6 +25,8 @@ def data_check(source: str | None) -> int:
     print(f"source:   {located.path}")
     print(f"importer: {located.kind}")
     print(f"why:      {located.reason}")
+    if located.looked_in:
+        print(f"looked in: {', '.join(str(place) for place in located.looked_in)}")
     for name, checksum in bench.provenance.checksums.items():
         print(f"  {name}  {checksum}")
     for note in bench.provenance.notes:

@@ -128,6 +128,7 @@ def test_data_check_says_which_source_why_and_where_to_get_per_seed_files(lonely
     assert cli.main(["data", "check"]) == 0
     out = capsys.readouterr().out
     assert "importer: nb201-embedded" in out and "why:      NASCOMPANION_DATA is not set and no data folder" in out
+    assert "looked in: " in out and "shared/data/nb201" in out
     for release in ("NAS-Bench-201-v1_0-e61699.pth", "NAS-Bench-201-v1_1-096897.pth", "NATS-tss-v1_0-3ffb9-simple"):
         assert release in out
     assert "https://github.com/D-X-Y/NAS-Bench-201" in out

@@ -69,6 +69,8 @@ class Located:
     kind: str
     path: Path
     reason: str
+    looked_in: tuple[Path, ...] = ()
+    """Places searched beside the repository before falling back to the shipped tables."""
 
 
 def _named_or_path(text: str | Path, origin: str) -> tuple[str | None, Path]:
@@ -113,15 +115,15 @@ def locate(source: str | Path | None = None) -> Located:
         reason = f"{DATA_ENV} is set to {os.environ[DATA_ENV]!r}"
     else:
         found = data_location()
-        looked = ", ".join(str(p) for p in candidate_data_locations())
         if found is None:
             name, path = EMBEDDED_SOURCE, Path()
-            reason = f"{DATA_ENV} is not set and no data folder was found beside the repository (looked in: {looked})"
+            reason = f"{DATA_ENV} is not set and no data folder was found beside the repository"
         else:
             name, path = None, found
             reason = f"{DATA_ENV} is not set; found a data folder beside the repository"
     if name == EMBEDDED_SOURCE:
-        return Located("nb201-embedded", embedded.shipped_folder() / embedded.TABLE_FILE, reason)
+        looked = tuple(candidate_data_locations()) if source is None and not os.environ.get(DATA_ENV) else ()
+        return Located("nb201-embedded", embedded.shipped_folder() / embedded.TABLE_FILE, reason, looked)
     if name == DIGITS_SOURCE:
         from nascompanion.data.digits import shipped_path
 
