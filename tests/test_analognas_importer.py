@@ -1,0 +1,387 @@
+"""Tests of the AnalogNAS-Bench importer (:mod:`nascompanion.data.analognas`).
+
+Two kinds. Tests on the real ``data.anb`` of the installed ``analog-nasbench`` skip,
+saying why, where it is not installed. Tests of the reader's checks (crafted,
+truncated or incomplete files, the op-tuple convention, the install hint) run
+everywhere, on files written here in the file's own layout: the two record
+classes under upstream's names (``analognasbench.data``), with 15,625 synthetic
+cells whose baseline is NB201's CIFAR-10 test mean.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import itertools
+import os
+import pickle
+import shlex
+import sys
+import types
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import pytest
+from scipy.stats import spearmanr
+
+from nascompanion.data import analognas, load_benchmark
+from nascompanion.data import restricted_pickle as rp
+from nascompanion.data.benchmark import BenchmarkDataError
+from nascompanion.spaces import nb201
+
+try:
+    INSTALLED: Path | None = analognas.data_file()
+except analognas.AnalogNASNotInstalledError:
+    INSTALLED = None
+
+needs_package = pytest.mark.skipif(
+    INSTALLED is None,
+    reason=f"analog-nasbench is not installed ({analognas.INSTALL_HINT}); its data file is what these tests read",
+)
+
+MIN_RANK_CORRELATION = 0.98
+"""Least Spearman correlation of the baseline with NB201's CIFAR-10 test means (measured: 0.991)."""
+
+REFUSED = f"{os.system.__module__}.system"
+"""How a pickle names ``os.system`` (``posix.system`` on Linux and macOS)."""
+
+ALL_TUPLES = list(itertools.product(range(5), repeat=6))
+
+
+@pytest.fixture(scope="module")
+def nb201_cifar10() -> np.ndarray:
+    """NB201's CIFAR-10 ori-test means, in NB201 index order."""
+    return load_benchmark("nb201").test_accuracy("cifar10")[:, 0]
+
+
+@pytest.fixture(scope="module")
+def real():
+    """The installed file's contents and benchmark, read once."""
+    if INSTALLED is None:
+        pytest.skip(f"analog-nasbench is not installed ({analognas.INSTALL_HINT})")
+    assert "analognasbench" not in sys.modules, "precondition: nothing imported the package yet"
+    content = analognas.read_data_file()
+    benchmark = analognas.load_analognas()
+    assert "analognasbench" not in sys.modules, "reading the file imported the package"
+    return content, benchmark
+
+
+# --- files in the upstream layout, written here ---------------------------------------------------
+
+
+@contextmanager
+def upstream_classes() -> Iterator[tuple[type, type]]:
+    """Plain classes named as upstream's ``analognasbench.data.Architecture`` and ``DriftMeasurement``,
+    importable (by pickle, to write them) only inside the block; the real package is never imported."""
+    package, module = types.ModuleType("analognasbench"), types.ModuleType("analognasbench.data")
+    package.data = module
+    classes = []
+    for name in ("Architecture", "DriftMeasurement"):
+        cls = type(name, (), {"__module__": module.__name__})
+        setattr(module, name, cls)
+        classes.append(cls)
+    saved = {name: sys.modules.get(name) for name in (package.__name__, module.__name__)}
+    sys.modules.update({package.__name__: package, module.__name__: module})
+    try:
+        yield classes[0], classes[1]
+    finally:
+        for name, previous in saved.items():
+            if previous is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = previous
+
+
+def synthetic_fields(baseline: float) -> dict[str, object]:
+    """One cell's record attributes, around ``baseline``; drift values as ``(mean, sd)`` pairs."""
+    fields: dict[str, object] = {"architecture": None}
+    for offset, (field, _) in enumerate(analognas.SINGLE_FIELDS.values()):
+        fields[field] = max(baseline - offset, 0.0)
+    for offset, field in enumerate(analognas.DRIFT_FIELDS.values()):
+        fields[field] = (round(max(baseline - 2 * offset, 0.0), 2), 0.5)
+    return fields
+
+
+def write_anb(path: Path, cells: dict[tuple[int, ...], dict[str, object]]) -> Path:
+    """Pickle ``{op tuple: Architecture}`` as ``data.anb`` does (protocol 4, NEWOBJ + BUILD)."""
+    with upstream_classes() as (architecture, drift):
+        data = {}
+        for key, fields in cells.items():
+            record = architecture()
+            for name, value in fields.items():
+                if isinstance(value, tuple) and name != "architecture":
+                    measurement = drift()
+                    measurement.value, measurement.uncertainty = value
+                    value = measurement
+                setattr(record, name, key if name == "architecture" and value is None else value)
+            data[key] = record
+        path.write_bytes(pickle.dumps(data, protocol=4))
+    return path
+
+
+@pytest.fixture(scope="module")
+def synthetic_cells(nb201_cifar10) -> dict[tuple[int, ...], dict[str, object]]:
+    return {ops: synthetic_fields(float(nb201_cifar10[analognas.nb201_index(ops)])) for ops in ALL_TUPLES}
+
+
+@pytest.fixture(scope="module")
+def synthetic_file(synthetic_cells, tmp_path_factory) -> Path:
+    return write_anb(tmp_path_factory.mktemp("anb") / "data.anb", synthetic_cells)
+
+
+class _RunsShell:
+    """Pickles as a call of ``os.system`` that would create ``marker``."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {shlex.quote(str(self.marker))}",))
+
+
+# --- the op-tuple convention ----------------------------------------------------------------------
+
+
+def test_op_tuple_positions_follow_naslib_edges_in_nb201_string_order():
+    # t0..t5 = edges (1,2),(1,3),(1,4),(2,3),(2,4),(3,4): string |t0~0|+|t1~0|t3~1|+|t2~0|t4~1|t5~2|
+    assert analognas.arch_string((0, 1, 2, 3, 4, 0)) == (
+        "|skip_connect~0|+|none~0|nor_conv_1x1~1|+|nor_conv_3x3~0|avg_pool_3x3~1|skip_connect~2|"
+    )
+    assert analognas.arch_string((1, 1, 1, 1, 1, 1)) == "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"
+
+
+def test_nb201_index_is_the_index_of_the_arch_string_and_one_to_one():
+    indices = [analognas.nb201_index(ops) for ops in ALL_TUPLES]
+    assert indices == [nb201.arch_to_index(analognas.arch_string(ops)) for ops in ALL_TUPLES]
+    assert sorted(indices) == list(range(nb201.N_ARCHS))
+
+
+@pytest.mark.parametrize("ops", [(0, 1, 2, 3, 4), (0, 1, 2, 3, 4, 5), (0, 1, 2, 3, 4, True), [0, 0, 0, 0, 0, 0]])
+def test_malformed_op_tuple_is_refused(ops):
+    with pytest.raises(ValueError, match="not a NASLib NB201 op tuple"):
+        analognas.nb201_index(ops)
+
+
+# --- finding the file -----------------------------------------------------------------------------
+
+
+def test_missing_package_error_says_how_to_install(monkeypatch):
+    def not_found(name):
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "distribution", not_found)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(analognas.AnalogNASNotInstalledError, match="pip install analog-nasbench"):
+        analognas.data_file()
+    with pytest.raises(analognas.AnalogNASNotInstalledError, match="pip install analog-nasbench"):
+        analognas.load_analognas()
+
+
+def test_missing_file_is_named(tmp_path):
+    with pytest.raises(BenchmarkDataError, match=f"{tmp_path / 'nothing.anb'}: file not found"):
+        analognas.load_analognas(tmp_path / "nothing.anb")
+
+
+# --- the reader's checks, on files written here ---------------------------------------------------
+
+
+def test_synthetic_file_rows_land_on_their_nb201_index(synthetic_file, nb201_cifar10):
+    bench = analognas.load_analognas(synthetic_file)
+    assert bench.datasets == analognas.DATASETS
+    np.testing.assert_allclose(bench.test_accuracy("analog-baseline")[:, 0], nb201_cifar10)
+    np.testing.assert_allclose(analognas.drift_spread(synthetic_file)["analog-drift-1d"], 0.5)
+    assert "not a release whose data.anb this importer has checked" in bench.provenance.notes[0]
+
+
+def test_crafted_file_cannot_run_code(tmp_path):
+    marker = tmp_path / "code-ran"
+    path = tmp_path / "data.anb"
+    path.write_bytes(pickle.dumps({(0, 0, 0, 0, 0, 0): _RunsShell(marker)}, protocol=4))
+    with pytest.raises(BenchmarkDataError) as caught:
+        analognas.load_analognas(path)
+    message = str(caught.value)
+    assert str(path) in message
+    assert f"refused to unpickle {REFUSED}" in message
+    assert "allowed: analognasbench.data.Architecture, analognasbench.data.DriftMeasurement" in message
+    assert not marker.exists(), "the crafted pickle ran its command"
+    with pytest.raises(BenchmarkDataError, match="refused to unpickle"):
+        analognas.drift_spread(path)
+    assert not marker.exists()
+
+
+def test_allowed_record_class_refuses_anything_but_plain_data(tmp_path):
+    # the allowed class, with a set (EMPTY_SET, no global needed) where a number belongs
+    path = write_anb(tmp_path / "data.anb", {(0, 0, 0, 0, 0, 0): {"baseline_accuracy": {1.0}}})
+    refusal = r"data\.anb: refused AnalogNASArchitecture\.baseline_accuracy of type set"
+    with pytest.raises(BenchmarkDataError, match=refusal):
+        analognas.load_analognas(path)
+
+
+def test_allowed_record_class_cannot_be_called_with_arguments():
+    # REDUCE Architecture("x"): the stand-in has no __init__ to take it
+    crafted = b"\x80\x04\x8c\x13analognasbench.data\x8c\x0cArchitecture\x93\x8c\x01x\x85R."
+    with pytest.raises(TypeError):
+        rp.loads(crafted, analognas.ALLOW_LIST)
+
+
+@pytest.mark.parametrize("keep", [0.5, 0.999])
+def test_truncated_file_gives_a_clear_error(synthetic_file, tmp_path, keep):
+    raw = synthetic_file.read_bytes()
+    path = tmp_path / "data.anb"
+    path.write_bytes(raw[: int(len(raw) * keep)])
+    with pytest.raises(BenchmarkDataError, match=r"data\.anb: not a whole pickle .*truncated or corrupt"):
+        analognas.load_analognas(path)
+
+
+def test_empty_file_gives_a_clear_error(tmp_path):
+    path = tmp_path / "data.anb"
+    path.write_bytes(b"")
+    with pytest.raises(BenchmarkDataError, match=r"data\.anb: empty file"):
+        analognas.load_analognas(path)
+
+
+def test_missing_cell_is_named(synthetic_cells, tmp_path):
+    cells = dict(synthetic_cells)
+    del cells[(2, 2, 2, 2, 2, 2)]
+    path = write_anb(tmp_path / "data.anb", cells)
+    index = analognas.nb201_index((2, 2, 2, 2, 2, 2))
+    with pytest.raises(BenchmarkDataError) as caught:
+        analognas.load_analognas(path)
+    message = str(caught.value)
+    assert str(path) in message
+    assert f"holds 15624 of the 15625 NB201 cells; 1 missing (first: NB201 index {index}" in message
+
+
+def test_record_for_another_cell_is_refused(synthetic_cells, tmp_path):
+    cells = dict(synthetic_cells)
+    cells[(0, 0, 0, 0, 0, 1)] = {**cells[(0, 0, 0, 0, 0, 1)], "architecture": (0, 0, 0, 0, 0, 0)}
+    path = write_anb(tmp_path / "data.anb", cells)
+    refusal = r"under key \(0, 0, 0, 0, 0, 1\) says its architecture is \(0, 0, 0, 0, 0, 0\)"
+    with pytest.raises(BenchmarkDataError, match=refusal):
+        analognas.load_analognas(path)
+
+
+def test_record_without_a_field_is_named(synthetic_cells, tmp_path):
+    fields = dict(synthetic_cells[(0, 0, 0, 0, 0, 0)])
+    del fields["qat_accuracy"]
+    path = write_anb(tmp_path / "data.anb", {(0, 0, 0, 0, 0, 0): fields})
+    with pytest.raises(BenchmarkDataError, match=r"missing: qat_accuracy; unexpected: none"):
+        analognas.load_analognas(path)
+
+
+def test_fraction_instead_of_percent_is_refused_by_validation(synthetic_cells, tmp_path):
+    cells = dict(synthetic_cells)
+    cells[(2, 2, 2, 2, 2, 2)] = {**cells[(2, 2, 2, 2, 2, 2)], "ptq_accuracy": 150.0}
+    path = write_anb(tmp_path / "data.anb", cells)
+    with pytest.raises(BenchmarkDataError, match=r"analog-ptq test accuracy has values outside \[0, 100\]"):
+        analognas.load_analognas(path)
+
+
+# --- the real file ---------------------------------------------------------------------------------
+
+
+@needs_package
+def test_real_file_names_only_the_two_record_classes():
+    refused = []
+    allowed: dict[str, object] = {}
+    while True:  # what the allow-list was built from: add each refused global until the file loads
+        try:
+            with open(INSTALLED, "rb") as handle:
+                rp.load(handle, rp.AllowList("probe", allowed))
+            break
+        except rp.RefusedGlobalError as err:
+            refused.append(err.qualified)
+            allowed[err.qualified] = type(err.name, (), {})
+    assert sorted(refused) == list(analognas.ALLOW_LIST.names())
+
+
+@needs_package
+def test_real_baseline_ranks_like_nb201_cifar10_test(real, nb201_cifar10):
+    _, bench = real
+    rho = spearmanr(bench.test_accuracy("analog-baseline")[:, 0], nb201_cifar10).statistic
+    assert rho >= MIN_RANK_CORRELATION
+
+
+@needs_package
+def test_wrong_op_mapping_ranks_far_worse(real, nb201_cifar10):
+    content, _ = real
+    baseline = content.values["baseline_accuracy"]
+    wrong = {
+        # NB201's op order assumed for the codes (0 none, 1 skip, 2 conv1x1, 3 conv3x3): measured 0.50
+        "nb201 op order": lambda ops: nb201.ops_to_index(tuple(ops[p] for p in analognas.STRING_ORDER)),
+        # the right codes, but the tuple read in string order (t2 and t3 swapped): measured 0.75
+        "tuple in string order": lambda ops: nb201.ops_to_index(tuple(analognas._NB201_CODE[o] for o in ops)),
+    }
+    for name, index in wrong.items():
+        rows = np.array([index(tuple(int(o) for o in ops)) for ops in content.ops])
+        assert sorted(rows.tolist()) == list(range(nb201.N_ARCHS)), f"{name}: still one-to-one"
+        placed = np.empty(nb201.N_ARCHS)
+        placed[rows] = baseline
+        rho = spearmanr(placed, nb201_cifar10).statistic
+        assert rho < 0.85, f"{name}: rank correlation {rho:.3f}"
+
+
+@needs_package
+def test_real_file_holds_every_cell_once(real):
+    content, bench = real
+    rows = [analognas.nb201_index(tuple(int(o) for o in ops)) for ops in content.ops]
+    assert rows == list(range(nb201.N_ARCHS))
+    assert len({tuple(ops) for ops in content.ops.tolist()}) == nb201.N_ARCHS
+    assert bench.arch_strings == nb201.arch_strings()
+
+
+@needs_package
+def test_real_values_are_percent_within_0_to_100(real):
+    _, bench = real
+    for dataset in analognas.DATASETS:
+        values = bench.test_accuracy(dataset)
+        assert values.shape == (nb201.N_ARCHS, 1) and np.isfinite(values).all()
+        assert 0.0 <= values.min() and values.max() <= 100.0, dataset
+    baseline = bench.test_accuracy("analog-baseline")[:, 0]
+    assert baseline.max() > 90 and np.median(baseline) > 80, "percent, not fractions"
+
+
+@needs_package
+def test_real_disconnected_cells_are_exactly_at_chance(real):
+    _, bench = real
+    at_chance = bench.test_accuracy("analog-baseline")[:, 0] == analognas.CHANCE
+    assert np.array_equal(at_chance, ~nb201.has_input_output_path())  # 341 cells, ties at 10.0
+
+
+@needs_package
+def test_real_metrics_are_test_only_and_drift_means_are_not_per_seed(real):
+    _, bench = real
+    for dataset in analognas.DATASETS:
+        assert not bench.has_metric(dataset, "validation")
+        assert "no validation split" in bench.metric_name(dataset, "test")
+        assert bench.is_per_seed(dataset) == (dataset in analognas.SINGLE_FIELDS)
+        assert bench.dataset(dataset).seed_noise is None
+
+
+@needs_package
+def test_real_drift_spreads_are_sds_zero_only_at_chance(real):
+    content, bench = real
+    spreads = analognas.drift_spread()
+    assert sorted(spreads) == sorted(analognas.DRIFT_FIELDS)
+    for dataset, spread in spreads.items():
+        mean = bench.test_accuracy(dataset)[:, 0]
+        assert spread.shape == (nb201.N_ARCHS,) and (spread >= 0).all()
+        assert (np.abs(mean[spread == 0] - analognas.CHANCE) <= 0.11).all(), dataset
+        np.testing.assert_array_equal(spread, content.spreads[analognas.DRIFT_FIELDS[dataset]])
+
+
+@needs_package
+def test_real_provenance_names_package_version_file_md5_and_licence(real):
+    content, bench = real
+    provenance = bench.provenance
+    assert provenance.kind == analognas.KIND
+    assert provenance.sources == (str(INSTALLED),)
+    assert provenance.checksums == {"data.anb": content.checksum}
+    first = provenance.notes[0]
+    assert f"read from the installed analog-nasbench {analognas.installed_version()}" in first
+    assert "Apache License 2.0" in first
+    if content.checksum in analognas.KNOWN_FILES:
+        assert analognas.KNOWN_FILES[content.checksum] in first
+    assert any("no validation split" in note for note in provenance.notes)
