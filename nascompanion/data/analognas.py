@@ -65,7 +65,6 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import math
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -151,21 +150,6 @@ RECORD_FIELDS: frozenset[str] = frozenset(
 
 CHANCE = 10.0
 """Chance accuracy (%) on CIFAR-10's 10 classes; collapsed cells sit exactly on it."""
-
-_UNREADABLE = (
-    pickle.UnpicklingError,
-    EOFError,
-    ValueError,
-    TypeError,
-    AttributeError,
-    IndexError,
-    KeyError,
-    UnicodeDecodeError,
-    OverflowError,
-    MemoryError,
-)
-"""What unpickling raises on bytes that are not a whole pickle."""
-
 
 # --- the allow-list: narrow stand-ins for the two classes the file names ------------------------
 
@@ -435,7 +419,7 @@ def _unpickle(path: Path, raw: bytes) -> Any:
         ) from None
     except restricted_pickle.RefusedError as err:
         raise BenchmarkDataError(f"{path}: {err}; an AnalogNAS-Bench data file does not need that") from None
-    except _UNREADABLE as err:
+    except restricted_pickle.UNREADABLE_ERRORS as err:
         raise BenchmarkDataError(
             f"{path}: not a whole pickle ({type(err).__name__}: {err}); truncated or corrupt? "
             f"Reinstall: pip install --force-reinstall {DISTRIBUTION}"

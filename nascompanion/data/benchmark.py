@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -205,6 +205,18 @@ def _check_metric(metric: str) -> None:
         raise ValueError(f"unknown metric {metric!r}; allowed: {', '.join(METRICS)}")
 
 
+def first_out_of_nb201_order(strings: Sequence[str]) -> int | None:
+    """Position of the first architecture string that is not NB201's cell at that index, else ``None``.
+
+    >>> first_out_of_nb201_order(nb201.arch_strings()[:3]) is None
+    True
+    >>> first_out_of_nb201_order([nb201.index_to_arch(1), nb201.index_to_arch(0)])
+    0
+    """
+    expected = nb201.arch_strings()
+    return next((i for i, (got, want) in enumerate(zip(strings, expected)) if got != want), None)
+
+
 def validate(benchmark: Benchmark, where: str, check_optima: bool = True) -> Benchmark:
     """Check a freshly imported benchmark; raise :class:`BenchmarkDataError` naming ``where``.
 
@@ -217,11 +229,10 @@ def validate(benchmark: Benchmark, where: str, check_optima: bool = True) -> Ben
         raise BenchmarkDataError(f"{where}: {len(strings)} architectures, expected {nb201.N_ARCHS}")
     if len(set(strings)) != len(strings):
         raise BenchmarkDataError(f"{where}: architecture strings are not unique")
-    expected = nb201.arch_strings()
-    if tuple(strings) != expected:
-        bad = next(i for i, (a, b) in enumerate(zip(strings, expected)) if a != b)
+    bad = first_out_of_nb201_order(strings)
+    if bad is not None:
         raise BenchmarkDataError(
-            f"{where}: row {bad} holds {strings[bad]!r} but NB201 index {bad} is {expected[bad]!r}; "
+            f"{where}: row {bad} holds {strings[bad]!r} but NB201 index {bad} is {nb201.index_to_arch(bad)!r}; "
             "rows must be in NB201 index order"
         )
     if not benchmark.results:

@@ -33,7 +33,6 @@ from __future__ import annotations
 import bz2
 import hashlib
 import os
-import pickle
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +43,14 @@ import numpy as np
 from tqdm import tqdm
 
 from nascompanion.data import cache, restricted_pickle
-from nascompanion.data.benchmark import DATASETS, Benchmark, BenchmarkDataError, Provenance, validate
+from nascompanion.data.benchmark import (
+    DATASETS,
+    Benchmark,
+    BenchmarkDataError,
+    Provenance,
+    first_out_of_nb201_order,
+    validate,
+)
 from nascompanion.data.official import Columns, empty_columns, per_seed_results, read_full_entry
 from nascompanion.spaces import nb201
 
@@ -67,19 +73,6 @@ MAX_DECOMPRESSED_BYTES = 64 << 20
 """Largest decompressed file accepted (real files: 0.3 MB per architecture, 1.4 MB for the meta file)."""
 
 _ARCH_FILE = re.compile(r"^(\d{6})\.pickle\.pbz2$")
-
-_UNREADABLE_PICKLE = (
-    pickle.UnpicklingError,
-    EOFError,
-    ValueError,
-    TypeError,
-    AttributeError,
-    IndexError,
-    KeyError,
-    UnicodeDecodeError,
-    OverflowError,
-)
-"""What unpickling raises on bytes that are not a whole pickle."""
 
 
 def arch_file_name(index: int) -> str:
@@ -184,7 +177,7 @@ def read_pbz2(path: Path) -> tuple[Any, str]:
         ) from None
     except restricted_pickle.RefusedError as err:
         raise BenchmarkDataError(f"{path}: {err}; a NATS-Bench tss file does not need that") from None
-    except _UNREADABLE_PICKLE as err:
+    except restricted_pickle.UNREADABLE_ERRORS as err:
         raise BenchmarkDataError(
             f"{path}: its bz2 content is not a whole pickle ({type(err).__name__}: {err}); truncated or corrupt?"
         ) from None
@@ -247,11 +240,10 @@ def _read_meta(path: Path) -> tuple[tuple[str, ...], str]:
     total = meta.get("total_archs", len(archs))
     if total != len(archs):
         raise BenchmarkDataError(f"{path}: total_archs is {total!r} but meta_archs lists {len(archs)} architectures")
-    expected = nb201.arch_strings()
-    if archs != expected:
-        bad = next(i for i, (got, want) in enumerate(zip(archs, expected)) if got != want)
+    bad = first_out_of_nb201_order(archs)
+    if bad is not None:
         raise BenchmarkDataError(
-            f"{path}: meta_archs[{bad}] is {archs[bad]!r} but NB201 index {bad} is {expected[bad]!r}; "
+            f"{path}: meta_archs[{bad}] is {archs[bad]!r} but NB201 index {bad} is {nb201.index_to_arch(bad)!r}; "
             "architectures must be in NB201 index order"
         )
     return archs, checksum

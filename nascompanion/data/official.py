@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import gc
 import os
-import pickle
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,6 +40,7 @@ from nascompanion.data.benchmark import (
     BenchmarkDataError,
     DatasetResults,
     Provenance,
+    first_out_of_nb201_order,
     validate,
 )
 from nascompanion.data.tables import md5
@@ -72,19 +72,7 @@ _TEST_WORDS = {
     "ImageNet16-120": "x-test accuracy (%)",
 }
 
-_UNREADABLE = (
-    pickle.UnpicklingError,
-    EOFError,
-    zipfile.BadZipFile,
-    RuntimeError,
-    ValueError,
-    UnicodeDecodeError,
-    AttributeError,
-    ImportError,
-    IndexError,
-    KeyError,
-    TypeError,
-)
+_UNREADABLE = (*restricted_pickle.UNREADABLE_ERRORS, zipfile.BadZipFile, RuntimeError, ImportError)
 """What ``torch.load`` raises on a file that is not a (whole) torch pickle."""
 
 Columns = dict[tuple[str, str], list[list[float]]]
@@ -243,11 +231,10 @@ def _check_layout(path: Path, data: dict) -> tuple[tuple[str, ...], dict]:
         raise BenchmarkDataError(
             f"{path}: arch2infos holds results for {len(infos)} architectures, expected {nb201.N_ARCHS}"
         )
-    expected = nb201.arch_strings()
-    if archs != expected:
-        bad = next(i for i, (got, want) in enumerate(zip(archs, expected)) if got != want)
+    bad = first_out_of_nb201_order(archs)
+    if bad is not None:
         raise BenchmarkDataError(
-            f"{path}: meta_archs[{bad}] is {archs[bad]!r} but NB201 index {bad} is {expected[bad]!r}; "
+            f"{path}: meta_archs[{bad}] is {archs[bad]!r} but NB201 index {bad} is {nb201.index_to_arch(bad)!r}; "
             "architectures must be in NB201 index order"
         )
     return archs, infos

@@ -80,6 +80,21 @@ class RefusedGlobalError(RefusedError):
         return f"{self.module}.{self.name}"
 
 
+UNREADABLE_ERRORS: tuple[type[BaseException], ...] = (
+    pickle.UnpicklingError,
+    EOFError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    KeyError,
+    UnicodeDecodeError,
+    OverflowError,
+    MemoryError,
+)
+"""What unpickling raises on bytes that are not a whole pickle (a :class:`RefusedError` is one too)."""
+
+
 def numeric_scalar(dtype: np.dtype, data: bytes | None = None) -> np.generic:
     """Rebuild a pickled numpy scalar, for numeric dtypes only.
 

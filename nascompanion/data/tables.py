@@ -20,6 +20,7 @@ from nascompanion.data.benchmark import (
     BenchmarkDataError,
     DatasetResults,
     Provenance,
+    first_out_of_nb201_order,
     validate,
 )
 from nascompanion.spaces import nb201
@@ -88,12 +89,12 @@ def _read_columns(path: Path, columns: list[str], arch_column: str) -> tuple[lis
 
 
 def _check_same_order(path: Path, archs: list[str]) -> None:
-    expected = nb201.arch_strings()
-    for i, (got, want) in enumerate(zip(archs, expected)):
-        if got != want:
-            raise BenchmarkDataError(
-                f"{path}: row {i} holds {got!r} but NB201 index {i} is {want!r}; rows must be in NB201 index order"
-            )
+    bad = first_out_of_nb201_order(archs)
+    if bad is not None:
+        raise BenchmarkDataError(
+            f"{path}: row {bad} holds {archs[bad]!r} but NB201 index {bad} is {nb201.index_to_arch(bad)!r}; "
+            "rows must be in NB201 index order"
+        )
 
 
 GENOTYPE_FILES: dict[str, str] = {
