@@ -282,8 +282,7 @@ def arch_string(ops: tuple[int, ...]) -> str:
     """
     if not _is_op_tuple(ops):
         raise ValueError(f"{ops!r} is not a NASLib NB201 op tuple: six ints in 0..{len(NASLIB_OPS) - 1}")
-    names = [NASLIB_OPS[ops[position]] for position in STRING_ORDER]
-    return "|{}~0|+|{}~0|{}~1|+|{}~0|{}~1|{}~2|".format(*names)
+    return nb201.ops_to_arch(tuple(nb201.OPS.index(NASLIB_OPS[ops[position]]) for position in STRING_ORDER))
 
 
 def nb201_index(ops: tuple[int, ...]) -> int:
