@@ -23,6 +23,7 @@ CHAPTERS: tuple[str, ...] = (
     "search_space",
     "local_search",
     "noise_and_local_minima",
+    "real_noise",
     "theory",
     "theory_meets_data",
     "nas_comparison",
@@ -168,7 +169,7 @@ def _machine() -> str:
 
 
 def record_times(runs: list[ChapterRun], scale: str, path: Path = TIMES_FILE) -> dict:
-    """Store this build's seconds per chapter for ``scale`` beside the other scale's; return all of them."""
+    """Store this build's seconds per chapter for ``scale`` (chapters not run keep theirs); return all of them."""
     import json
 
     from nascompanion.data import locate
@@ -180,11 +181,10 @@ def record_times(runs: list[ChapterRun], scale: str, path: Path = TIMES_FILE) ->
     except (OSError, ValueError):
         times = {}
     located = locate()
-    times[scale] = {
-        "seconds": {run.name: round(run.seconds, 1) for run in runs},
-        "machine": _machine(),
-        "data": f"{located.kind} ({located.reason})",
-    }
+    entry = times.get(scale) if isinstance(times.get(scale), dict) else {}
+    seconds = dict(entry.get("seconds", {})) if isinstance(entry.get("seconds"), dict) else {}
+    seconds.update({run.name: round(run.seconds, 1) for run in runs})
+    times[scale] = {"seconds": seconds, "machine": _machine(), "data": f"{located.kind} ({located.reason})"}
     path.parent.mkdir(parents=True, exist_ok=True)
     moving = path.with_name(f".{path.name}.{os.getpid()}.part")
     moving.write_text(json.dumps(times, indent=2, sort_keys=True) + "\n")
@@ -221,7 +221,7 @@ def run_report(times: Mapping[str, Any]) -> str:
 def run_all(scale: str = "paper", output_dir: Path | None = None, chapters: tuple[str, ...] = CHAPTERS) -> list[ChapterRun]:
     """Execute every chapter at ``scale``; print one line per chapter.
 
-    Every chapter's seconds go to :data:`TIMES_FILE` when all chapters ran. A chapter that fails
+    Each chapter's seconds go to :data:`TIMES_FILE`. A chapter that fails
     stops the run (:class:`ChapterFailed`); the chapters already in place stay as they were.
     """
     runs = []
@@ -231,8 +231,7 @@ def run_all(scale: str = "paper", output_dir: Path | None = None, chapters: tupl
         run = run_chapter(name, {"scale": scale}, output=output, progress=False)
         print(f"[book] {name}: {run.seconds:.1f} s -> {run.output.relative_to(REPO_ROOT) if run.output.is_relative_to(REPO_ROOT) else run.output}", flush=True)
         runs.append(run)
-    if chapters == CHAPTERS:
-        record_times(runs, scale)
+    record_times(runs, scale)
     return runs
 
 

@@ -19,6 +19,7 @@ from typing import Mapping
 
 import numpy as np
 import pandas as pd
+from scipy.stats import spearmanr
 
 from nascompanion.landscape import converge, landscape_stats, ls_map
 
@@ -312,3 +313,66 @@ def landscape_inputs(benchmark, dataset: str, fallback_sigma_from: str = "cifar1
         sigma=float(noise.sigma),
         note="; ".join(notes),
     )
+
+
+def measured_landscapes(
+    accuracies: Mapping[str, np.ndarray], neighbours: np.ndarray, reference: str, chance: float | None = None
+) -> pd.DataFrame:
+    """Table 1 of several measured accuracy landscapes on one graph, each beside its deviation from ``reference``.
+
+    Where :func:`landscape_table` adds simulated noise, this takes landscapes whose noise
+    was measured (e.g. the same cells quantised, on analog hardware, after drift).
+
+    Parameters
+    ----------
+    accuracies
+        ``{name: accuracy (%) of every node}``; the loss is ``100 - accuracy``.
+    neighbours
+        Neighbour table of the graph.
+    reference
+        Name of the landscape the others are noisy versions of (e.g. the digital model).
+    chance
+        Accuracy of a collapsed model (10 on CIFAR-10); minima at it are counted apart.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per name: ``iterations``, ``local_minima``, ``minima_at_chance``,
+        ``reached_global_pct`` (starts reaching the landscape's own best cell),
+        ``reached_reference_best_pct`` (starts reaching the reference's best cell),
+        ``rms_deviation`` (root mean square of ``accuracy - reference`` over all nodes) and
+        ``rank_disagreement`` (1 - Spearman's rank correlation with the reference). Local
+        search sees only the order of the losses, so a uniform shift of every accuracy
+        changes ``rms_deviation`` but neither the landscape nor ``rank_disagreement``.
+
+    Examples
+    --------
+    >>> cycle = np.array([[1, 3], [0, 2], [1, 3], [2, 0]])
+    >>> table = measured_landscapes({"clean": np.array([90., 80, 70, 80]), "noisy": np.array([90., 70, 80, 80])},
+    ...                             cycle, "clean")
+    >>> table.loc["noisy", ["local_minima", "reached_reference_best_pct", "rms_deviation"]].tolist()
+    [2.0, 75.0, 7.0710678118654755]
+    >>> round(float(table.loc["noisy", "rank_disagreement"]), 6)
+    0.5
+    """
+    if reference not in accuracies:
+        raise ValueError(f"reference {reference!r} is not one of the landscapes: {', '.join(accuracies)}")
+    base = np.asarray(accuracies[reference], dtype=float)
+    best = np.flatnonzero(base == base.max())
+    rows = {}
+    for name, values in accuracies.items():
+        values = np.asarray(values, dtype=float)
+        if values.shape != base.shape:
+            raise ValueError(f"landscape {name!r} has shape {values.shape}, the reference {base.shape}")
+        stats = landscape_stats(100.0 - values, neighbours)
+        at_chance = int(np.count_nonzero(values[stats.minima] == chance)) if chance is not None else 0
+        rows[name] = {
+            "iterations": float(stats.iterations),
+            "local_minima": float(stats.local_minima),
+            "minima_at_chance": float(at_chance),
+            "reached_global_pct": float(stats.reached_global_pct),
+            "reached_reference_best_pct": float(np.isin(stats.ls_star, best).mean() * 100),
+            "rms_deviation": float(np.sqrt(np.mean((values - base) ** 2))),
+            "rank_disagreement": float(1.0 - spearmanr(values, base).statistic),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
