@@ -104,6 +104,7 @@ def run_chapter(
 
     from nascompanion.chapter_parameters import check_parameters
     from nascompanion.config import cache_dir
+    from nascompanion.data.cache import write_atomically
 
     check_chapter(name)
     notebook = jupytext.read(NOTEBOOK_DIR / f"{name}.md")
@@ -138,10 +139,7 @@ def run_chapter(
         staged.unlink(missing_ok=True)
     seconds = time.perf_counter() - start
     record_source_paths(working, name, output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    moving = output.with_name(f".{output.name}.{os.getpid()}.part")
-    shutil.copyfile(working, moving)
-    os.replace(moving, output)
+    write_atomically(output, working.read_bytes())
     working.unlink()
     return ChapterRun(name, output, seconds)
 
@@ -173,22 +171,17 @@ def record_times(runs: list[ChapterRun], scale: str, path: Path = TIMES_FILE) ->
     import json
 
     from nascompanion.data import locate
+    from nascompanion.data.cache import write_atomically
 
     try:
         times = json.loads(path.read_text())
-        if not isinstance(times, dict):
-            times = {}
-    except (OSError, ValueError):
-        times = {}
+        seconds = dict(times.get(scale, {}).get("seconds", {}))
+    except (OSError, ValueError, TypeError, AttributeError):  # no file yet, or not this file's layout: start it anew
+        times, seconds = {}, {}
     located = locate()
-    entry = times.get(scale) if isinstance(times.get(scale), dict) else {}
-    seconds = dict(entry.get("seconds", {})) if isinstance(entry.get("seconds"), dict) else {}
     seconds.update({run.name: round(run.seconds, 1) for run in runs})
     times[scale] = {"seconds": seconds, "machine": _machine(), "data": f"{located.kind} ({located.reason})"}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    moving = path.with_name(f".{path.name}.{os.getpid()}.part")
-    moving.write_text(json.dumps(times, indent=2, sort_keys=True) + "\n")
-    os.replace(moving, path)
+    write_atomically(path, (json.dumps(times, indent=2, sort_keys=True) + "\n").encode())
     return times
 
 

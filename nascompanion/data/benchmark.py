@@ -217,6 +217,16 @@ def first_out_of_nb201_order(strings: Sequence[str]) -> int | None:
     return next((i for i, (got, want) in enumerate(zip(strings, expected)) if got != want), None)
 
 
+def require_nb201_order(strings: Sequence[str], where: str) -> None:
+    """Raise :class:`BenchmarkDataError` naming ``where`` and the first row out of NB201 index order."""
+    bad = first_out_of_nb201_order(strings)
+    if bad is not None:
+        raise BenchmarkDataError(
+            f"{where}: row {bad} holds {strings[bad]!r} but NB201 index {bad} is {nb201.index_to_arch(bad)!r}; "
+            "rows must be in NB201 index order"
+        )
+
+
 def validate(benchmark: Benchmark, where: str, check_optima: bool = True) -> Benchmark:
     """Check a freshly imported benchmark; raise :class:`BenchmarkDataError` naming ``where``.
 
@@ -229,12 +239,7 @@ def validate(benchmark: Benchmark, where: str, check_optima: bool = True) -> Ben
         raise BenchmarkDataError(f"{where}: {len(strings)} architectures, expected {nb201.N_ARCHS}")
     if len(set(strings)) != len(strings):
         raise BenchmarkDataError(f"{where}: architecture strings are not unique")
-    bad = first_out_of_nb201_order(strings)
-    if bad is not None:
-        raise BenchmarkDataError(
-            f"{where}: row {bad} holds {strings[bad]!r} but NB201 index {bad} is {nb201.index_to_arch(bad)!r}; "
-            "rows must be in NB201 index order"
-        )
+    require_nb201_order(strings, where)
     if not benchmark.results:
         raise BenchmarkDataError(f"{where}: no dataset found")
     for name, results in benchmark.results.items():

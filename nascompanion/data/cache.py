@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import tempfile
@@ -41,6 +42,27 @@ def cache_key(kind: str, files: list[Path]) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
 
 
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file beside it: a killed write leaves ``path`` as it was.
+
+    >>> import tempfile
+    >>> target = Path(tempfile.mkdtemp()) / "x.bin"
+    >>> write_atomically(target, b"abc"); target.read_bytes()
+    b'abc'
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
 def save(benchmark: Benchmark, path: Path) -> None:
     """Write ``benchmark`` to ``path`` atomically (a killed write leaves no partial file)."""
     arrays: dict[str, np.ndarray] = {}
@@ -62,16 +84,9 @@ def save(benchmark: Benchmark, path: Path) -> None:
                 arrays[key] = values
                 entry["arrays"][metric] = key
         meta["datasets"][name] = entry
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.part")
-    os.close(fd)
-    try:
-        with open(tmp, "wb") as handle:  # a handle, so numpy does not append ".npz"
-            np.savez_compressed(handle, meta=np.array(json.dumps(meta)), **arrays)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    buffer = io.BytesIO()  # a buffer, so numpy does not append ".npz"
+    np.savez_compressed(buffer, meta=np.array(json.dumps(meta)), **arrays)
+    write_atomically(path, buffer.getvalue())
 
 
 def load(path: Path) -> Benchmark:

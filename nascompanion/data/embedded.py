@@ -21,19 +21,19 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from nascompanion.data.benchmark import Benchmark, BenchmarkDataError, Provenance
+from nascompanion.data.cache import write_atomically
 from nascompanion.data.tables import (
     ACCURACY_KEYS,
     CIFAR10_VALID_FILE,
     GENOTYPE_DIR,
     GENOTYPE_FILES,
+    SOURCE_FILES,
     TABLE_NOTES,
     TEST_FILE,
     benchmark_from_columns,
@@ -125,18 +125,6 @@ def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
     return buffer.getvalue()
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 def build_manifest(arrays: dict[str, np.ndarray], files: dict[str, Path]) -> dict:
     """The provenance record of tables read from ``files``."""
     from nascompanion import __version__
@@ -180,23 +168,22 @@ def embed(folder: Path, dest: Path = FOLDER) -> Path:
     manifest = build_manifest(arrays, files)
     benchmark_from_columns(arrays, _provenance(manifest), where=str(folder))  # validated before writing
     dest.mkdir(parents=True, exist_ok=True)
-    _write_atomically(dest / TABLE_FILE, _npz_bytes(arrays))
-    _write_atomically(dest / MANIFEST_FILE, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
+    write_atomically(dest / TABLE_FILE, _npz_bytes(arrays))
+    write_atomically(dest / MANIFEST_FILE, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
     return dest / TABLE_FILE
 
 
 def _provenance(manifest: dict) -> Provenance:
-    used = [CIFAR10_VALID_FILE, TEST_FILE] + [GENOTYPE_FILES[f"{d}.best"] for d in ("cifar10-valid", "cifar100", "ImageNet16-120")]
     sources = manifest["sources"]
     described = []
-    for name in used:
+    for name in SOURCE_FILES:
         where = sources[name]
         commit = f"@{where['commit']}" if where["commit"] else ""
         described.append(f"{name}: {where['repository']}{commit} {where['path']} (embedded)")
     return Provenance(
         kind="nb201-tables",
         sources=tuple(described),
-        checksums={name: f"md5:{sources[name]['md5']}" for name in used},
+        checksums={name: f"md5:{sources[name]['md5']}" for name in SOURCE_FILES},
         notes=TABLE_NOTES
         + (f"Embedded in the package from the CSV tables by `{manifest['command']}` (provenance in {MANIFEST_FILE}).",),
     )

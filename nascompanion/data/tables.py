@@ -20,7 +20,7 @@ from nascompanion.data.benchmark import (
     BenchmarkDataError,
     DatasetResults,
     Provenance,
-    first_out_of_nb201_order,
+    require_nb201_order,
     validate,
 )
 from nascompanion.spaces import nb201
@@ -88,21 +88,15 @@ def _read_columns(path: Path, columns: list[str], arch_column: str) -> tuple[lis
     return archs, {c: np.asarray(v) for c, v in values.items()}
 
 
-def _check_same_order(path: Path, archs: list[str]) -> None:
-    bad = first_out_of_nb201_order(archs)
-    if bad is not None:
-        raise BenchmarkDataError(
-            f"{path}: row {bad} holds {archs[bad]!r} but NB201 index {bad} is {nb201.index_to_arch(bad)!r}; "
-            "rows must be in NB201 index order"
-        )
-
-
 GENOTYPE_FILES: dict[str, str] = {
     f"{dataset}.{side}": f"genotype_{name}_{side}.csv"
     for dataset, name in _GENOTYPE_NAMES.items()
     for side in ("best", "worst")
 }
 """Seed-noise tables of ``top_bottom_1pct/``, keyed ``"<dataset>.<best|worst>"``."""
+
+SOURCE_FILES: tuple[str, ...] = (*REQUIRED_FILES, *(GENOTYPE_FILES[f"{d}.best"] for d in _GENOTYPE_NAMES))
+"""The files a tables benchmark rests on (its provenance): the two tables and each ``best`` seed-noise table."""
 
 TEST_COLUMN_KEYS: dict[str, str] = {f"{dataset}.test": column for dataset, column in _TEST_COLUMNS.items()}
 ACCURACY_KEYS: tuple[str, ...] = ("cifar10-valid.validation", "cifar10-valid.test", *TEST_COLUMN_KEYS)
@@ -149,9 +143,9 @@ def read_tables(folder: Path) -> tuple[dict[str, np.ndarray], dict[str, str]]:
         raise BenchmarkDataError(f"{folder}: missing {', '.join(missing)}; expected both of {', '.join(REQUIRED_FILES)}")
     valid_path, test_path = folder / CIFAR10_VALID_FILE, folder / TEST_FILE
     archs, c10v = _read_columns(valid_path, ["valid-accuracy", "test-accuracy"], "arch_str")
-    _check_same_order(valid_path, archs)
+    require_nb201_order(archs, str(valid_path))
     archs2, tests = _read_columns(test_path, list(_TEST_COLUMNS.values()), "ArchitectureString")
-    _check_same_order(test_path, archs2)
+    require_nb201_order(archs2, str(test_path))
     columns = {"cifar10-valid.validation": c10v["valid-accuracy"], "cifar10-valid.test": c10v["test-accuracy"]}
     columns |= {key: tests[column] for key, column in TEST_COLUMN_KEYS.items()}
     files = {valid_path.name: valid_path, test_path.name: test_path}
@@ -237,7 +231,7 @@ def load_tables(folder: Path) -> Benchmark:
         If a file is missing, truncated, corrupt or out of NB201 order.
     """
     columns, files = read_tables(folder)
-    used = [name for name in files if name in REQUIRED_FILES or name.endswith("_best.csv")]
+    used = [name for name in SOURCE_FILES if name in files]
     provenance = Provenance(
         kind="nb201-tables",
         sources=tuple(str(files[name]) for name in used),
