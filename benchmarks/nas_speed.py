@@ -15,7 +15,7 @@ import time
 import numpy as np
 import torch
 
-from nascompanion.comparison import Setting, run_algorithm
+from nascompanion.compare.run import Setting, run_algorithm
 from nascompanion.data import load_benchmark
 from nascompanion.search.bananas import PredictorSettings, fit_ensembles, nb201_path_encoding
 from nascompanion.search.trials import trial_losses

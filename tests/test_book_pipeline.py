@@ -2,9 +2,10 @@ from pathlib import Path
 
 import pytest
 
-from nascompanion import book, cli
-from nascompanion.chapter_parameters import declared_parameters
-from nascompanion.notebook import by_scale, check_choice, check_range
+from nascompanion.book import cli
+from nascompanion.book import runner as book
+from nascompanion.book.parameters import declared_parameters
+from nascompanion.book.notebook import by_scale, check_choice, check_range
 
 
 def test_unknown_chapter_lists_the_chapters():
@@ -67,7 +68,7 @@ def test_glue_stores_numpy_scalars_as_python_numbers(monkeypatch):
 
     import numpy as np
 
-    from nascompanion import notebook
+    from nascompanion.book import notebook
 
     stored = {}
     fake = types.SimpleNamespace(glue=lambda name, value, display: stored.update({name: value}))
@@ -119,7 +120,7 @@ def test_killed_run_leaves_the_previous_chapter(tmp_path):
     before = _previous_chapter(out)
     runs = tmp_path / "cache" / "runs"
     environment = {**os.environ, "NASCOMPANION_CACHE": str(tmp_path / "cache")}
-    command = [sys.executable, "-m", "nascompanion.cli", "run", "search_space", "-p", "scale", "smoke", "-o", str(out)]
+    command = [sys.executable, "-m", "nascompanion.book.cli", "run", "search_space", "-p", "scale", "smoke", "-o", str(out)]
     process = subprocess.Popen(command, env=environment, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 300
     while not list(runs.glob("search_space-*[0-9].ipynb")) and process.poll() is None and time.monotonic() < deadline:
@@ -155,7 +156,7 @@ def test_parameter_checks_read_from_the_chapter_refuse_bad_values(parameters, me
     import jupytext
 
     notebook = jupytext.read(book.NOTEBOOK_DIR / "theory.md")
-    from nascompanion.chapter_parameters import check_parameters
+    from nascompanion.book.parameters import check_parameters
 
     with pytest.raises(ValueError, match=message):
         check_parameters("theory", notebook, parameters)

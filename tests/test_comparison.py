@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from nascompanion.comparison import Setting, compare, ranks_at, summary_table
+from nascompanion.compare.run import Setting, compare, ranks_at, summary_table
 from nascompanion.data import Benchmark, DatasetResults, Provenance, SeedNoise
 from nascompanion.search.trials import trial_losses
 
@@ -69,7 +69,7 @@ def test_summary_and_ranks():
 
 
 def test_verdict_by_dataset_names_where_a_claim_fails():
-    from nascompanion.comparison_plots import verdict_by_dataset
+    from nascompanion.compare.plots import verdict_by_dataset
 
     assert verdict_by_dataset({"a": True, "b": True}) == "holds on every dataset"
     assert verdict_by_dataset({"a": False}) == "does not hold on any dataset"

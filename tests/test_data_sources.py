@@ -14,7 +14,7 @@ from packaging.requirements import Requirement
 
 import nascompanion.data as data
 from conftest import needs_tables, table_folder
-from nascompanion import cli
+from nascompanion.book import cli
 from nascompanion.config import DATA_ENV, REPO_ROOT
 from nascompanion.data import BenchmarkDataError, DataNotFoundError, embedded, load_benchmark, locate
 from nascompanion.data.tables import load_tables
@@ -178,7 +178,7 @@ def _first_code_cell(path: Path) -> tuple[list[str], str]:
 
 @pytest.mark.parametrize("folder,suffix", [("notebooks", ".md"), ("book/chapters", ".ipynb")])
 def test_every_chapter_first_installs_the_package_in_colab_only(folder, suffix):
-    from nascompanion.book import CHAPTERS
+    from nascompanion.book.runner import CHAPTERS
 
     repository = yaml.safe_load((REPO_ROOT / "_config.yml").read_text())["repository"]["url"]
     for name in CHAPTERS:

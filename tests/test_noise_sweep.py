@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from nascompanion.landscape import landscape_stats
-from nascompanion.noise_sweep import (
+from nascompanion.landscape.noise import (
     PAPER_TABLE1,
     STATISTICS,
     SweepResult,

@@ -14,7 +14,7 @@ an encoding (:func:`sample_cell`), the statistics of the paper's Table 1
 (:func:`encoding_sd_stats`) and four searches: ANASOD-RS, biased ANASOD-RS
 (Eq. 3), ANASOD-LS (Appendix B, Algorithm 3) and ANASOD-BO (Algorithm 2).
 Every search gets a budget of distinct architecture queries, like the package's
-own algorithms, so their curves sit beside :func:`nascompanion.comparison.compare`.
+own algorithms, so their curves sit beside :func:`nascompanion.compare.run.compare`.
 """
 
 from __future__ import annotations

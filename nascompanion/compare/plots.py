@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from nascompanion.comparison import LABELS
+from nascompanion.compare.run import LABELS
 
 COLOURS = {
     "local_search": "tab:red",

@@ -86,7 +86,7 @@ def run_chapter(
     parameters
         Values that override the notebook's ``parameters`` cell, e.g.
         ``{"scale": "smoke", "seed": 1}``; checked before a kernel starts
-        (see :func:`nascompanion.chapter_parameters.check_parameters`).
+        (see :func:`nascompanion.book.parameters.check_parameters`).
     output
         Executed notebook path; default ``book/chapters/NAME.ipynb``.
     progress
@@ -102,7 +102,7 @@ def run_chapter(
     import jupytext
     import papermill
 
-    from nascompanion.chapter_parameters import check_parameters
+    from nascompanion.book.parameters import check_parameters
     from nascompanion.config import cache_dir
     from nascompanion.data.cache import write_atomically
 
@@ -190,7 +190,7 @@ def run_report(times: Mapping[str, Any]) -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     import nascompanion
-    from nascompanion.notebook import SCALES
+    from nascompanion.book.notebook import SCALES
 
     scales = [scale for scale in SCALES if scale in times]
     lines = ["| chapter | " + " | ".join(f"`{scale}` (s)" for scale in scales) + " |",

@@ -95,7 +95,7 @@ def _code_digest() -> str:
     """Digest of the search code, so results of changed algorithms are never reused."""
     from pathlib import Path
 
-    folder = Path(__file__).parent
+    folder = Path(__file__).parents[1]
     digest = hashlib.sha256()
     for path in sorted((folder / "search").glob("*.py")) + [Path(__file__)]:
         digest.update(path.read_bytes())

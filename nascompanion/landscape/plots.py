@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.collections import LineCollection
 
-from nascompanion.noise_sweep import SweepResult
+from nascompanion.landscape.noise import SweepResult
 
 SWEEP_LABELS: Mapping[str, str] = {
     "local_minima": "number of local minima",
@@ -130,7 +130,7 @@ def plot_search_trees(ax, losses: np.ndarray, ls_map: np.ndarray, roots: Sequenc
     dict
         ``{"nodes": number drawn, "tops": tree tops, "sizes": nodes per tree}``.
     """
-    from nascompanion.landscape import converge
+    from nascompanion.landscape.stats import converge
 
     losses = np.asarray(losses, dtype=float)
     ls_map = np.asarray(ls_map)

@@ -1,13 +1,13 @@
 """A chapter's parameters, checked before a kernel starts.
 
 Every chapter opens with a ``parameters`` cell (names and defaults) and, in the
-next code cell, checks them with :func:`nascompanion.notebook.check_choice` and
-:func:`nascompanion.notebook.check_range`. This module reads both cells without
+next code cell, checks them with :func:`nascompanion.book.notebook.check_choice` and
+:func:`nascompanion.book.notebook.check_range`. This module reads both cells without
 running them, so a bad value fails at once with the same one-line message the
 chapter itself would give, and no papermill traceback.
 
 >>> import jupytext
->>> from nascompanion.book import NOTEBOOK_DIR
+>>> from nascompanion.book.runner import NOTEBOOK_DIR
 >>> notebook = jupytext.read(NOTEBOOK_DIR / "search_space.md")
 >>> sorted(declared_parameters(notebook))
 ['data', 'dataset', 'scale', 'seed']
@@ -23,7 +23,7 @@ import ast
 import importlib
 from typing import Any, Mapping
 
-from nascompanion.notebook import check_choice, check_range
+from nascompanion.book.notebook import check_choice, check_range
 
 _CHECKS = {"check_choice": check_choice, "check_range": check_range}
 

@@ -7,8 +7,8 @@ import signal
 import sys
 from pathlib import Path
 
-from nascompanion import book
-from nascompanion.notebook import SCALES
+from nascompanion.book import runner as book
+from nascompanion.book.notebook import SCALES
 
 
 def data_check(source: str | None) -> int:
