@@ -1,11 +1,17 @@
-"""Figures of Sec. 5: theory vs Monte Carlo (Fig. 4.2 right), Eq. 5.3 fits (Fig. 5.1), pair densities (Fig. 5.2)."""
+"""Figures of Sec. 5: theory vs Monte Carlo (Fig. 4.2 right), Eq. 5.3 fits (Fig. 5.1), pair densities (Fig. 5.2).
+
+:func:`figure` and :func:`show` live in :mod:`nascompanion.report.figures` and are re-exported here.
+"""
 
 from __future__ import annotations
 
 from typing import Mapping
 
-import matplotlib.pyplot as plt
 import numpy as np
+
+from nascompanion.report.figures import figure, show
+
+__all__ = ["within_eps", "preimage_vs_loss", "histogram_fit", "pair_density", "figure", "show"]
 
 
 def within_eps(ax, eps: np.ndarray, mean: np.ndarray, se: np.ndarray, theory: Mapping[str, np.ndarray], title: str = ""):
@@ -46,19 +52,3 @@ def pair_density(ax, x: np.ndarray, y: np.ndarray, title: str = "", bins: int = 
     ax.imshow(np.log1p(counts.T), origin="lower", extent=[0, 1, 0, 1], cmap="viridis", aspect="equal")
     ax.set(xlabel=r"$\ell(v)$", ylabel=r"$\ell(u)$, $u \in N(v)$", title=title)
     return ax
-
-
-def figure(ncols: int = 2, nrows: int = 1, width: float = 5.0, height: float = 4.0):
-    """A new figure with ``nrows x ncols`` axes."""
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False)
-    return fig, axes.ravel()
-
-
-def show(fig, path: str | None = None) -> None:
-    """Display ``fig`` once (works under the Agg backend too), optionally save it, and close it."""
-    from IPython.display import display
-
-    if path is not None:
-        fig.savefig(path, dpi=100, bbox_inches="tight")
-    display(fig)
-    plt.close(fig)

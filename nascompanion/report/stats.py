@@ -1,0 +1,176 @@
+"""Standard errors and intervals the chapters use to judge a claim.
+
+Every function is pure; the bootstrap takes an explicit :class:`numpy.random.Generator`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Interval:
+    """An estimate with an interval around it.
+
+    Examples
+    --------
+    >>> i = Interval(estimate=1.0, low=0.5, high=1.5)
+    >>> i.contains(0.0), i.excludes(0.0), i.width
+    (False, True, 1.0)
+    """
+
+    estimate: float
+    low: float
+    high: float
+
+    def contains(self, value: float) -> bool:
+        """Whether ``low <= value <= high``."""
+        return bool(self.low <= value <= self.high)
+
+    def excludes(self, value: float) -> bool:
+        """Whether ``value`` lies outside the interval."""
+        return not self.contains(value)
+
+    @property
+    def width(self) -> float:
+        """``high - low``."""
+        return float(self.high - self.low)
+
+
+def sem(values: np.ndarray) -> float:
+    """Standard error of the mean of a 1-d sample, ``std(ddof=1) / sqrt(n)``; 0 for one value.
+
+    Examples
+    --------
+    >>> round(sem(np.array([1.0, 2.0, 3.0])), 6)
+    0.57735
+    >>> sem(np.array([4.0]))
+    0.0
+    """
+    values = np.asarray(values, dtype=float).ravel()
+    if values.size == 0:
+        raise ValueError("the standard error of an empty sample is undefined")
+    return float(values.std(ddof=1) / np.sqrt(values.size)) if values.size > 1 else 0.0
+
+
+def mean_sem(curves: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean over trials (axis 0) and its standard error, per column; zeros with one trial.
+
+    Parameters
+    ----------
+    curves
+        Shape ``(trials, points)``, e.g. best-so-far losses of several searches.
+
+    Returns
+    -------
+    mean, sem
+        Two arrays of shape ``(points,)``.
+
+    Examples
+    --------
+    >>> m, s = mean_sem(np.array([[1.0, 2.0], [3.0, 2.0]]))
+    >>> m.tolist(), s.tolist()
+    ([2.0, 2.0], [1.0, 0.0])
+    """
+    curves = np.asarray(curves, dtype=float)
+    mean = curves.mean(axis=0)
+    if curves.shape[0] > 1:
+        return mean, curves.std(axis=0, ddof=1) / np.sqrt(curves.shape[0])
+    return mean, np.zeros_like(mean)
+
+
+def z_difference(a: np.ndarray, b: np.ndarray) -> float:
+    """``mean(a) - mean(b)`` in standard errors of the difference of two independent samples.
+
+    0 when both samples are constant (the difference has no spread to measure it in).
+
+    Examples
+    --------
+    >>> z_difference(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 3.0]))
+    0.0
+    >>> round(z_difference(np.array([2.0, 3.0, 4.0]), np.array([1.0, 2.0, 3.0])), 3)
+    1.225
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    se = np.sqrt(a.var(ddof=1) / a.size + b.var(ddof=1) / b.size)
+    return float((a.mean() - b.mean()) / se) if se > 0 else 0.0
+
+
+def paired_difference(a: np.ndarray, b: np.ndarray, z: float = 2.0) -> Interval:
+    """Mean of ``a - b`` over pairs (same seed, same start, ...) with ``z`` standard errors either side.
+
+    Raises
+    ------
+    ValueError
+        If ``a`` and ``b`` do not have the same shape.
+
+    Examples
+    --------
+    >>> paired_difference(np.array([2.0, 3.0, 5.0]), np.array([1.0, 2.0, 4.0]))
+    Interval(estimate=1.0, low=1.0, high=1.0)
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.shape != b.shape:
+        raise ValueError(f"paired samples need the same shape, got {a.shape} and {b.shape}")
+    d = (a - b).ravel()
+    centre, half = float(d.mean()), z * sem(d)
+    return Interval(centre, centre - half, centre + half)
+
+
+def bootstrap_interval(values: np.ndarray, rng: np.random.Generator, statistic: Callable[[np.ndarray], float] = np.mean,
+                       level: float = 0.9, draws: int = 2000) -> Interval:
+    """Percentile bootstrap interval of ``statistic`` over a 1-d sample.
+
+    Parameters
+    ----------
+    values
+        The sample.
+    rng
+        Source of the resamples (the only randomness used).
+    statistic
+        Maps a sample to a number; applied to ``values`` for the estimate and to each resample.
+    level
+        Coverage of the interval, in ``(0, 1)``.
+    draws
+        Number of resamples.
+
+    Raises
+    ------
+    ValueError
+        If ``level`` is not in ``(0, 1)``, ``draws < 1`` or the sample is empty.
+
+    Examples
+    --------
+    >>> i = bootstrap_interval(np.arange(10.0), np.random.default_rng(0), level=0.9, draws=500)
+    >>> i.estimate, i.low < 4.5 < i.high
+    (4.5, True)
+    """
+    values = np.asarray(values, dtype=float).ravel()
+    if not 0 < level < 1:
+        raise ValueError(f"level={level!r} must lie strictly between 0 and 1")
+    if draws < 1 or values.size == 0:
+        raise ValueError(f"a bootstrap needs draws >= 1 and a non-empty sample (draws={draws}, n={values.size})")
+    picks = rng.integers(0, values.size, size=(draws, values.size))
+    stats = np.array([statistic(values[row]) for row in picks])
+    tail = (1 - level) / 2
+    low, high = np.quantile(stats, [tail, 1 - tail])
+    return Interval(float(statistic(values)), float(low), float(high))
+
+
+def bin_average(curve: np.ndarray, grid: np.ndarray, edges: np.ndarray, per_bin: int = 20) -> np.ndarray:
+    """Average of a curve given on ``grid`` over each bin ``[edges[i], edges[i+1])``.
+
+    The curve is linearly interpolated at ``per_bin`` equally spaced points per bin (the left edge
+    included, the right one left to the next bin) and those are averaged.
+
+    Examples
+    --------
+    >>> bin_average(np.array([0.0, 1.0]), np.array([0.0, 1.0]), np.array([0.0, 0.5, 1.0]), per_bin=2).tolist()
+    [0.125, 0.625]
+    """
+    fine = np.linspace(edges[0], edges[-1], per_bin * (edges.size - 1) + 1)
+    values = np.interp(fine, grid, curve)[:-1].reshape(edges.size - 1, per_bin)
+    return values.mean(axis=1)

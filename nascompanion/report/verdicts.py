@@ -1,0 +1,179 @@
+"""Verdicts on the papers' claims: a criterion is stated in words first, then evaluated.
+
+A :class:`Criterion` pairs a claim of a paper with the rule that decides it, written down before
+any number is computed. :meth:`Criterion.judge` turns the rule's outcome (``True``, ``False`` or
+``None`` when the data cannot decide it) into a :class:`Verdict`, whose :attr:`~Verdict.words` are
+the only verdict words the chapters print: "holds", "does not hold" or "cannot be checked".
+
+Examples
+--------
+>>> c = Criterion("Local search ends at a local minimum", "the traced run ends where LS* says")
+>>> v = c.judge(True, "3 steps")
+>>> v.words
+'holds'
+>>> v.markdown()
+'*Local search ends at a local minimum* (the traced run ends where LS* says): **holds**; 3 steps'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+
+HOLDS = "holds"
+FAILS = "does not hold"
+UNCHECKABLE = "cannot be checked"
+
+
+def words(holds: bool | None) -> str:
+    """The verdict words for an outcome: "holds", "does not hold" or "cannot be checked".
+
+    Examples
+    --------
+    >>> [words(x) for x in (True, False, None)]
+    ['holds', 'does not hold', 'cannot be checked']
+    """
+    if holds is None:
+        return UNCHECKABLE
+    return HOLDS if holds else FAILS
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of a :class:`Criterion`.
+
+    Parameters
+    ----------
+    claim
+        The claim, in words.
+    criterion
+        The rule that decided it, in words.
+    holds
+        ``True``, ``False``, or ``None`` when the data cannot decide it.
+    detail
+        The numbers behind the outcome, or why it cannot be checked.
+    """
+
+    claim: str
+    criterion: str
+    holds: bool | None
+    detail: str = ""
+
+    @property
+    def words(self) -> str:
+        """"holds", "does not hold" or "cannot be checked"."""
+        return words(self.holds)
+
+    def markdown(self) -> str:
+        """One line of markdown: the claim in italics, the rule, the verdict in bold, the detail."""
+        line = f"*{self.claim}* ({self.criterion}): **{self.words}**"
+        return f"{line}; {self.detail}" if self.detail else line
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A claim and the rule that decides it, stated before the numbers.
+
+    Examples
+    --------
+    >>> c = Criterion("E[#minima] = n/(s+1)", "within 2 standard errors")
+    >>> c.judge(np.bool_(False)).holds is False
+    True
+    >>> c.judge(None, "no single-seed data").words
+    'cannot be checked'
+    """
+
+    claim: str
+    rule: str
+
+    def judge(self, holds: bool | None, detail: str = "") -> Verdict:
+        """The :class:`Verdict` for the rule's outcome ``holds`` (NumPy booleans accepted)."""
+        if holds is not None:
+            holds = bool(holds)
+        return Verdict(self.claim, self.rule, holds, detail)
+
+    def unchecked(self, reason: str) -> Verdict:
+        """The verdict when the data cannot decide the claim, with the reason."""
+        return Verdict(self.claim, self.rule, None, reason)
+
+
+def verdict_table(verdicts: Iterable[Verdict]) -> pd.DataFrame:
+    """One row per verdict: claim, criterion, verdict (words) and detail.
+
+    Examples
+    --------
+    >>> t = verdict_table([Criterion("a", "rule a").judge(True), Criterion("b", "rule b").judge(None)])
+    >>> t["verdict"].tolist()
+    ['holds', 'cannot be checked']
+    """
+    rows = [{"claim": v.claim, "criterion": v.criterion, "verdict": v.words, "detail": v.detail} for v in verdicts]
+    return pd.DataFrame(rows, columns=["claim", "criterion", "verdict", "detail"])
+
+
+# --------------------------------------------------------------------------- helpers of the NAS comparison
+
+
+def verdict(holds: bool | None) -> str:
+    """The comparison chapters' wording: :func:`words`, with "with this data" when it cannot be checked.
+
+    Examples
+    --------
+    >>> verdict(None)
+    'cannot be checked with this data'
+    """
+    return f"{UNCHECKABLE} with this data" if holds is None else words(holds)
+
+
+def verdict_by_dataset(flags: Mapping[str, bool]) -> str:
+    """Where a claim holds, e.g. ``"holds on cifar100; does not hold on cifar10-valid"``.
+
+    Examples
+    --------
+    >>> verdict_by_dataset({"a": True, "b": True})
+    'holds on every dataset'
+    >>> verdict_by_dataset({"a": True, "b": False})
+    'holds on a; does not hold on b'
+    """
+    held = [d for d, ok in flags.items() if ok]
+    failed = [d for d, ok in flags.items() if not ok]
+    if not failed:
+        return f"{HOLDS} on every dataset"
+    if not held:
+        return f"{FAILS} on any dataset"
+    return f"{HOLDS} on {', '.join(held)}; {FAILS} on {', '.join(failed)}"
+
+
+def matches_or_beats(results: Mapping[str, np.ndarray], algorithm: str, query: int, z: float = 2.0) -> bool:
+    """Whether ``algorithm``'s mean loss after ``query`` queries is within ``z`` standard errors of the best other.
+
+    Parameters
+    ----------
+    results
+        Algorithm -> curves of shape ``(trials, queries)`` (lower is better).
+    algorithm
+        The algorithm judged; every other one of ``results`` competes.
+    query
+        1-based query after which the losses are compared.
+    z
+        Allowed gap, in standard errors of the difference (the two errors combined in quadrature).
+
+    Examples
+    --------
+    >>> r = {"ls": np.array([[3.0], [1.0]]), "rs": np.array([[1.0], [1.0]])}
+    >>> matches_or_beats(r, "ls", 1), matches_or_beats(r, "ls", 1, z=0.5)
+    (True, False)
+    """
+    def mean_and_sem(curves: np.ndarray) -> tuple[float, float]:
+        values = np.asarray(curves)[:, query - 1]
+        return float(values.mean()), float(values.std(ddof=1) / np.sqrt(values.size))
+
+    mine, my_sem = mean_and_sem(results[algorithm])
+    best, best_sem = min(mean_and_sem(c) for a, c in results.items() if a != algorithm)
+    return bool(mine <= best + z * np.hypot(my_sem, best_sem))

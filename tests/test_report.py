@@ -1,0 +1,231 @@
+"""The report layer: paper numbers with their sources, verdicts from stated criteria, intervals, figures."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+from hypothesis.extra.numpy import arrays
+
+from nascompanion.report import figures, paper, stats
+from nascompanion.report.verdicts import (
+    Criterion, Verdict, matches_or_beats, verdict, verdict_by_dataset, verdict_table, words)
+
+matplotlib.use("Agg")
+
+PAPERS = Path(__file__).resolve().parents[2] / "shared" / "paper"
+finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
+samples = arrays(np.float64, st.integers(2, 30), elements=finite)
+
+
+# --------------------------------------------------------------------------- paper numbers
+
+
+def test_every_quoted_number_names_its_paper_and_place():
+    bib = (Path(__file__).resolve().parents[1] / "references.bib").read_text()
+    for name, q in paper.quoted().items():
+        assert q.what and q.where, name
+        assert f"{{{q.paper}," in bib, f"{name} cites {q.paper}, which references.bib lacks"
+
+
+def test_quoted_numbers_are_read_only():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        paper.BUDGET.value = 100
+    with pytest.raises(TypeError):
+        paper.TABLE1.value["random"]["local_minima"] = 1
+
+
+def test_landscape_noise_keeps_the_old_name_for_table1():
+    from nascompanion.landscape.noise import PAPER_TABLE1
+
+    assert PAPER_TABLE1 is paper.TABLE1.value
+    assert PAPER_TABLE1["denoised"] == {"iterations": 5.36, "local_minima": 21, "reached_global_pct": 47.4}
+
+
+def test_anasod_ratios_follow_from_its_table1():
+    assert {k: round(v, 2) for k, v in paper.ANASOD_SD_RATIOS.value.items()} == {
+        "CIFAR-10": 0.13, "CIFAR-100": 0.17, "ImageNet16": 0.27}
+
+
+def _printed(number: float) -> str:
+    return re.escape(f"{number:g}")
+
+
+@pytest.mark.skipif(not PAPERS.exists(), reason="the papers' text is not beside the repository")
+def test_table_numbers_appear_in_the_papers_text():
+    text = {key: "".join(p.read_text() for p in PAPERS.glob(f"{prefix}_*.txt"))
+            for key, prefix in [(paper.WHITE, "000"), (paper.ANASOD, "003")]}
+    for version, row in paper.TABLE1.value.items():
+        line = f"{version.capitalize()}\t{row['iterations']:g}\t{row['local_minima']:g}\t{row['reached_global_pct']:g}"
+        assert line in text[paper.WHITE], line
+    for method, values in paper.ANASOD_TABLE2.value.items():
+        for v in values:
+            assert re.search(rf"{v:.2f}", text[paper.ANASOD]), (method, v)
+    assert "0.18, 0.1, and 0.22" in text[paper.WHITE] and "budget of 300 evaluations" in text[paper.WHITE]
+
+
+# --------------------------------------------------------------------------- verdicts
+
+
+def test_verdict_without_data_cannot_be_checked():
+    v = Criterion("the standard row has 55 minima", "Table 1 on single-seed data").unchecked("mean-only data")
+    assert v.holds is None and v.words == "cannot be checked"
+    assert "**cannot be checked**; mean-only data" in v.markdown()
+
+
+def test_numpy_booleans_become_python_booleans():
+    v = Criterion("c", "r").judge(np.bool_(True))
+    assert v.holds is True and isinstance(v.holds, bool)
+
+
+def test_verdicts_are_immutable():
+    v = Criterion("c", "r").judge(False)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        v.holds = True
+
+
+def test_verdict_table_lists_claim_criterion_and_words():
+    table = verdict_table([Criterion("a", "x > 1").judge(True, "x = 2"), Criterion("b", "y < 0").judge(False)])
+    assert table.columns.tolist() == ["claim", "criterion", "verdict", "detail"]
+    assert table["verdict"].tolist() == ["holds", "does not hold"]
+
+
+@given(st.one_of(st.booleans(), st.none()))
+def test_the_three_outcomes_have_three_different_words(holds):
+    others = {words(x) for x in (True, False, None) if x is not holds}
+    assert words(holds) not in others
+    assert Verdict("c", "r", holds).words == words(holds)
+
+
+def test_comparison_wording_says_with_this_data_when_unchecked():
+    assert [verdict(True), verdict(False), verdict(None)] == [
+        "holds", "does not hold", "cannot be checked with this data"]
+
+
+@given(st.dictionaries(st.sampled_from(["cifar10", "cifar100", "imagenet"]), st.booleans(), min_size=1))
+def test_verdict_by_dataset_names_every_failing_dataset(flags):
+    text = verdict_by_dataset(flags)
+    if all(flags.values()):
+        assert text == "holds on every dataset"
+    elif not any(flags.values()):
+        assert text == "does not hold on any dataset"
+    else:
+        for d, ok in flags.items():
+            part = text.split("; ")[0 if ok else 1]
+            assert d in part
+
+
+def test_matches_or_beats_allows_z_standard_errors():
+    results = {"ls": np.array([[3.0], [1.0]]), "rs": np.array([[1.0], [1.0]])}
+    assert matches_or_beats(results, "ls", 1, z=2.0)
+    assert not matches_or_beats(results, "ls", 1, z=0.5)
+
+
+@given(arrays(np.float64, (5, 3), elements=finite), arrays(np.float64, (5, 3), elements=finite))
+def test_the_best_algorithm_always_matches_or_beats(a, b):
+    results = {"a": a, "b": b}
+    best = min(results, key=lambda k: results[k][:, -1].mean())
+    assert matches_or_beats(results, best, 3)
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def test_sem_of_one_value_is_zero():
+    assert stats.sem(np.array([3.0])) == 0.0
+    with pytest.raises(ValueError, match="empty"):
+        stats.sem(np.array([]))
+
+
+@given(samples, finite)
+def test_sem_ignores_a_shift(values, shift):
+    assert np.isclose(stats.sem(values + shift), stats.sem(values), rtol=1e-6, atol=1e-3)
+
+
+@given(arrays(np.float64, st.tuples(st.integers(1, 8), st.integers(1, 5)), elements=finite))
+def test_mean_sem_matches_sem_per_column(curves):
+    mean, se = stats.mean_sem(curves)
+    for j in range(curves.shape[1]):
+        assert np.isclose(mean[j], curves[:, j].mean())
+        assert np.isclose(se[j], stats.sem(curves[:, j]))
+
+
+@given(samples)
+def test_paired_difference_of_a_sample_with_itself_is_zero(values):
+    interval = stats.paired_difference(values, values)
+    assert interval == stats.Interval(0.0, 0.0, 0.0)
+
+
+@given(samples, finite)
+def test_paired_difference_of_a_shift_is_the_shift(values, shift):
+    interval = stats.paired_difference(values + shift, values)
+    assert np.isclose(interval.estimate, shift, atol=1e-6) and interval.width < 1e-3
+
+
+def test_paired_difference_refuses_unequal_samples():
+    with pytest.raises(ValueError, match="same shape"):
+        stats.paired_difference(np.zeros(3), np.zeros(4))
+
+
+@given(samples, samples)
+def test_z_difference_is_antisymmetric(a, b):
+    assert np.isclose(stats.z_difference(a, b), -stats.z_difference(b, a))
+
+
+def test_bootstrap_is_reproducible_from_its_generator():
+    values = np.random.default_rng(1).normal(size=50)
+    one = stats.bootstrap_interval(values, np.random.default_rng(7))
+    two = stats.bootstrap_interval(values, np.random.default_rng(7))
+    assert one == two and one.contains(float(values.mean()))
+
+
+@given(samples, st.floats(0.5, 0.95))
+def test_bootstrap_interval_lies_within_the_sample(values, level):
+    interval = stats.bootstrap_interval(values, np.random.default_rng(0), level=level, draws=200)
+    assert values.min() - 1e-9 <= interval.low <= interval.high <= values.max() + 1e-9
+
+
+@pytest.mark.parametrize("level", [0.0, 1.0, 1.5])
+def test_bootstrap_refuses_a_level_outside_zero_one(level):
+    with pytest.raises(ValueError, match="level"):
+        stats.bootstrap_interval(np.arange(3.0), np.random.default_rng(0), level=level)
+
+
+@given(st.floats(-5, 5), st.floats(-5, 5), st.integers(1, 6), st.integers(1, 30))
+def test_bin_average_of_a_line_is_its_value_at_the_bin_centre_shifted(slope, intercept, bins, per_bin):
+    grid = np.linspace(0, 1, 11)
+    edges = np.linspace(0, 1, bins + 1)
+    got = stats.bin_average(slope * grid + intercept, grid, edges, per_bin)
+    width = 1 / bins
+    expected = intercept + slope * (edges[:-1] + width * (per_bin - 1) / (2 * per_bin))
+    assert np.allclose(got, expected)
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def test_theory_plots_reexports_the_shared_figure_helpers():
+    from nascompanion.theory import plots
+
+    assert plots.figure is figures.figure and plots.show is figures.show
+
+
+def test_figure_gives_flat_axes_of_the_requested_size():
+    import matplotlib.pyplot as plt
+
+    fig, axes = figures.figure(ncols=2, nrows=3, width=2.0, height=1.0)
+    assert axes.shape == (6,) and fig.get_size_inches().tolist() == [4.0, 3.0]
+    plt.close(fig)
+
+
+def test_show_saves_and_closes_the_figure(tmp_path):
+    import matplotlib.pyplot as plt
+
+    fig, _ = figures.figure(ncols=1)
+    figures.show(fig, str(tmp_path / "f.png"))
+    assert (tmp_path / "f.png").exists() and not plt.fignum_exists(fig.number)
