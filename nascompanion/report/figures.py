@@ -54,3 +54,15 @@ def show(fig: plt.Figure, path: str | None = None) -> None:
         fig.savefig(path, dpi=100, bbox_inches="tight")
     display(fig)
     plt.close(fig)
+
+
+def glue_figure(name: str, fig: plt.Figure) -> None:
+    """Record ``fig`` under ``name`` for a captioned ``{glue:figure}`` directive, and close it.
+
+    The figure is stored, not shown where the cell runs: the chapter places it, with its caption,
+    where the directive stands.
+    """
+    from nascompanion.book.notebook import glue
+
+    glue(name, fig, display=False)
+    plt.close(fig)
