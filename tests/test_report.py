@@ -229,3 +229,15 @@ def test_show_saves_and_closes_the_figure(tmp_path):
     fig, _ = figures.figure(ncols=1)
     figures.show(fig, str(tmp_path / "f.png"))
     assert (tmp_path / "f.png").exists() and not plt.fignum_exists(fig.number)
+
+
+@given(arrays(np.float64, st.integers(1, 25), elements=st.floats(0, 1)), st.floats(0, 1))
+def test_pair_share_counts_the_pairs_within_delta(values, delta):
+    brute = np.mean(np.abs(values[:, None] - values[None, :]) <= delta)
+    assert np.isclose(stats.pair_share_within(values, delta), brute)
+
+
+@given(arrays(np.float64, st.integers(1, 25), elements=st.floats(0, 1)), st.floats(0, 0.5), st.floats(0, 0.5))
+def test_pair_share_grows_with_delta(values, d1, d2):
+    low, high = sorted([d1, d2])
+    assert stats.pair_share_within(values, low) <= stats.pair_share_within(values, high)

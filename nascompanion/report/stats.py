@@ -174,3 +174,22 @@ def bin_average(curve: np.ndarray, grid: np.ndarray, edges: np.ndarray, per_bin:
     fine = np.linspace(edges[0], edges[-1], per_bin * (edges.size - 1) + 1)
     values = np.interp(fine, grid, curve)[:-1].reshape(edges.size - 1, per_bin)
     return values.mean(axis=1)
+
+
+def pair_share_within(values: np.ndarray, delta: float) -> float:
+    """Share of the ordered pairs ``(i, j)`` of a sample (``i = j`` included) with ``|x_i - x_j| <= delta``.
+
+    What the share would be if the two losses of a pair were drawn independently from the sample:
+    the baseline against which neighbouring pairs are said to lie "on the diagonal". Exact (sorting,
+    no sampling), ``O(n log n)``.
+
+    Examples
+    --------
+    >>> pair_share_within(np.array([0.0, 0.05, 1.0]), 0.1)
+    0.5555555555555556
+    """
+    a = np.sort(np.asarray(values, dtype=float).ravel())
+    if a.size == 0:
+        raise ValueError("the pair share of an empty sample is undefined")
+    inside = np.searchsorted(a, a + delta, side="right") - np.searchsorted(a, a - delta, side="left")
+    return float(inside.sum() / a.size**2)
