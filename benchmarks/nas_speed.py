@@ -18,7 +18,7 @@ import torch
 from nascompanion.compare.run import Setting, run_algorithm
 from nascompanion.data import load_benchmark
 from nascompanion.search.bananas import PredictorSettings, fit_ensembles, nb201_path_encoding
-from nascompanion.search.trials import trial_losses
+from nascompanion.objectives import trial_losses
 from nascompanion.spaces import nb201
 
 TRIALS, BUDGET = 200, 300

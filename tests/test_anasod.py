@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from nascompanion.landscape import landscape_stats
 from nascompanion.related import anasod
-from nascompanion.search.trials import TrialLosses
-from nascompanion.spaces import nb201
+from nascompanion.objectives import TrialLosses
+from nascompanion.search import registry
+from nascompanion.spaces import nb201, nb201_space
 
 simplex_points = st.lists(st.floats(0.0, 1.0, allow_nan=False), min_size=5, max_size=5).filter(
     lambda v: sum(v) > 1e-3).map(lambda v: np.array(v) / np.sum(v))
@@ -126,63 +127,46 @@ class TestTableOne:
         assert stats.median_seeds == pytest.approx(np.sqrt(2.0))
 
 
-class SearchContract:
-    """Every ANASOD search: distinct queries, exact budget, reproducible, finds good cells."""
-
-    method = "anasod_rs"
-    budget = 120
-
-    def run(self, seed: int, budget: int | None = None, loss=None):
-        loss = toy_losses() if loss is None else loss
-        return anasod.RUNNERS[self.method](loss, budget or self.budget, np.random.default_rng(seed))
-
-    def test_queries_are_distinct_and_use_the_whole_budget(self):
-        archs = self.run(0)
-        assert archs.size == self.budget and np.unique(archs).size == self.budget
-
-    def test_same_seed_gives_the_same_queries(self):
-        np.testing.assert_array_equal(self.run(3), self.run(3))
-
-    def test_beats_the_median_cell_of_a_count_driven_landscape(self):
-        loss = toy_losses()
-        assert loss[self.run(1)].min() < np.quantile(loss, 0.05)
-
-    def test_curves_are_non_increasing_and_shaped_trials_by_budget(self):
-        loss = toy_losses()
-        curves = anasod.run_trials(self.method, TrialLosses(np.stack([loss, loss]), loss), 40,
-                                   np.random.default_rng(0))
-        assert curves.shape == (2, 40) and (np.diff(curves, axis=1) <= 0).all()
+def search(method: str, seed: int, budget: int, loss=None) -> np.ndarray:
+    """The queries of one ANASOD search on ``loss`` (default: the toy landscape)."""
+    loss = toy_losses() if loss is None else loss
+    result = registry.run(method, nb201_space(), TrialLosses(loss[None, :], loss), budget, np.random.default_rng(seed))
+    return result.archs[0]
 
 
-class TestRandomSearch(SearchContract):
-    method = "anasod_rs"
+@pytest.mark.parametrize("method, budget", [("anasod_rs", 120), ("anasod_biased_rs", 120), ("anasod_ls", 120),
+                                            ("anasod_bo", 40)])
+def test_anasod_search_beats_the_best_five_percent_of_a_count_driven_landscape(method, budget):
+    loss = toy_losses()
+    assert loss[search(method, 1, budget)].min() < np.quantile(loss, 0.05)
 
 
-class TestBiasedRandomSearch(SearchContract):
-    method = "anasod_biased_rs"
-
-    def test_bias_concentrates_late_queries_near_the_best_encoding(self):
-        loss = toy_losses()
-        late = {}
-        for beta in (0.0, 2.0):
-            archs = anasod.anasod_random_search(loss, 300, np.random.default_rng(5), beta_max=beta)
-            late[beta] = np.median(loss[archs[-100:]])
-        assert late[2.0] < late[0.0]
+def test_bias_concentrates_late_queries_near_the_best_encoding():
+    loss = toy_losses()
+    late = {}
+    for method in ("anasod_rs", "anasod_biased_rs"):
+        archs = search(method, 5, 300)
+        late[method] = np.median(loss[archs[-100:]])
+    assert late["anasod_biased_rs"] < late["anasod_rs"]
 
 
-class TestLocalSearch(SearchContract):
-    method = "anasod_ls"
-
-    def test_finds_the_global_minimum_of_a_count_driven_landscape(self):
-        loss = toy_losses()
-        assert loss[self.run(0, budget=300)].min() == loss.min()
+def test_anasod_local_search_finds_the_global_minimum_of_a_count_driven_landscape():
+    loss = toy_losses()
+    assert loss[search("anasod_ls", 0, 300)].min() == loss.min()
 
 
-class TestBayesOpt(SearchContract):
-    method = "anasod_bo"
-    budget = 40
+def test_anasod_local_search_continues_with_the_package_local_search_on_cells():
+    # after the grid phase the walk expands cells: later queries are neighbours of earlier ones
+    loss = toy_losses()
+    archs = search("anasod_ls", 0, 300)
+    table = nb201.neighbour_table()
+    tail = archs[-50:]
+    assert all(np.isin(table[a], archs[:i + 250]).any() for i, a in enumerate(tail))
 
 
-def test_unknown_method_is_refused_with_the_allowed_names():
-    with pytest.raises(ValueError, match="anasod_rs"):
-        anasod.run_trials("anasod_ga", TrialLosses(np.zeros((1, 4)), np.zeros(4)), 2, np.random.default_rng(0))
+def test_anasod_searches_refuse_a_space_other_than_nb201():
+    from nascompanion.spaces import hamming_space
+
+    space = hamming_space(3, 3)
+    with pytest.raises(ValueError, match="NAS-Bench-201"):
+        registry.run("anasod_rs", space, np.zeros(space.size), 5, np.random.default_rng(0))

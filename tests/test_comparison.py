@@ -3,7 +3,7 @@ import pytest
 
 from nascompanion.compare.run import Setting, compare, ranks_at, summary_table
 from nascompanion.data import Benchmark, DatasetResults, Provenance, SeedNoise
-from nascompanion.search.trials import trial_losses
+from nascompanion.objectives import trial_losses
 
 
 def toy_benchmark(per_seed: bool) -> Benchmark:

@@ -19,7 +19,7 @@ from nascompanion.search import (
     curve_at,
     local_search,
 )
-from nascompanion.spaces.base import TableSpace, nb201_space
+from nascompanion.spaces.table import TableSpace, nb201_space
 
 
 # A 6-cycle 0-1-2-3-4-5-0. Losses worked out by hand:

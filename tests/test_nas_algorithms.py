@@ -1,152 +1,76 @@
-"""Contract tests every lockstep NAS algorithm must pass, plus each one's defining behaviour."""
-
-import itertools
+"""Each lockstep NAS algorithm's defining behaviour (the shared contract is in test_search_contract.py)."""
 
 import numpy as np
 import pytest
 import torch
 
-from nascompanion.search.bananas import BatchedEnsemble, PredictorSettings, bananas_trials, fit_ensembles, nb201_path_encoding
-from nascompanion.search.bayesopt import bayesopt_trials
-from nascompanion.search.evolution import evolution_trials, regularized_evolution
-from nascompanion.search.random_search import random_search, random_search_trials
-from nascompanion.search.trials import LockstepRecorder, TrialLosses, distinct_random
-from nascompanion.spaces import TableSpace, nb201, nb201_space
+from nascompanion.objectives import SeedObjective, TrialLosses
+from nascompanion.search.bananas import BatchedEnsemble, PredictorSettings, fit_ensembles, nb201_path_encoding
+from nascompanion.search.bayesopt import bayesian_optimization
+from nascompanion.search.candidates import distinct_random
+from nascompanion.search.evolution import regularized_evolution
+from nascompanion.search.query_log import QueryLog
+from nascompanion.search.random_search import random_search
+from nascompanion.spaces import hamming_space, nb201, nb201_space
 
 
-def hamming_space(length: int = 4, alphabet: int = 3) -> tuple[TableSpace, np.ndarray]:
-    """The Hamming graph (K_alphabet)^length, with its words as features."""
-    words = np.array(list(itertools.product(range(alphabet), repeat=length)))
-    index = {tuple(w): i for i, w in enumerate(words)}
-    table = []
-    for w in words:
-        row = []
-        for position in range(length):
-            for letter in range(alphabet):
-                if letter != w[position]:
-                    v = w.copy()
-                    v[position] = letter
-                    row.append(index[tuple(v)])
-        table.append(row)
-    return TableSpace(np.array(table), name="hamming"), words
+def small_space_and_losses(trials=6, seed=0):
+    space = hamming_space(4, 3)
+    val = np.random.default_rng(seed).random((trials, space.size))
+    return space, TrialLosses(val, val + 10.0)
 
 
-class LockstepContract:
-    """Behaviour every algorithm of the comparison must have; subclasses say how to run it."""
-
-    def run(self, space, losses, budget, rng):
-        raise NotImplementedError
-
-    def space_and_losses(self, trials=6, seed=0):
-        space, words = hamming_space()
-        rng = np.random.default_rng(seed)
-        val = rng.random((trials, space.size))
-        return space, TrialLosses(val, val + 10.0)
-
-    def test_queries_exactly_budget_distinct_architectures(self):
-        space, losses = self.space_and_losses()
-        recorder = self.run(space, losses, 40, np.random.default_rng(1))
-        assert recorder.count == 40
-        for row in recorder.archs:
-            assert len(set(row.tolist())) == 40
-        assert (recorder.queried.sum(axis=1) == 40).all()
-
-    def test_same_seed_same_queries(self):
-        space, losses = self.space_and_losses()
-        a = self.run(space, losses, 30, np.random.default_rng(7)).archs
-        b = self.run(space, losses, 30, np.random.default_rng(7)).archs
-        np.testing.assert_array_equal(a, b)
-
-    def test_whole_space_budget_finds_the_global_minimum(self):
-        space, losses = self.space_and_losses(trials=3)
-        recorder = self.run(space, losses, space.size, np.random.default_rng(2))
-        found = recorder.val.min(axis=1)
-        np.testing.assert_array_equal(found, losses.validation.min(axis=1))
-
-    def test_reported_test_loss_belongs_to_the_queried_architecture(self):
-        space, losses = self.space_and_losses()
-        recorder = self.run(space, losses, 25, np.random.default_rng(3))
-        rows = np.arange(losses.trials)[:, None]
-        np.testing.assert_array_equal(recorder.test, losses.test[rows, recorder.archs])
-        curve = recorder.best_so_far("validation")
-        assert (np.diff(curve, axis=1) <= 0).all()
-
-    def test_budget_outside_the_space_is_refused(self):
-        space, losses = self.space_and_losses()
-        with pytest.raises(ValueError, match="budget must be an integer in 1..81"):
-            self.run(space, losses, 82, np.random.default_rng(0))
-
-
-class TestRandomSearch(LockstepContract):
-    def run(self, space, losses, budget, rng):
-        return random_search_trials(space, losses, budget, rng)
-
-    def test_draws_are_uniform_over_the_space(self):
-        space, losses = self.space_and_losses(trials=400)
-        first = self.run(space, losses, 1, np.random.default_rng(0)).archs[:, 0]
+def test_random_search_draws_are_uniform_over_the_space():
+        space, losses = small_space_and_losses(trials=400)
+        first = random_search(space, losses, 1, np.random.default_rng(0)).archs[:, 0]
         counts = np.bincount(first, minlength=space.size)
         assert counts.max() < 20 and (counts > 0).sum() > 60
 
 
-class TestEvolution(LockstepContract):
-    def run(self, space, losses, budget, rng):
-        return evolution_trials(space, losses, budget, rng, population=8, tournament=3, n_init=5)
-
+class TestEvolution:
     def test_full_tournament_breeds_from_the_best_living_member(self):
         space, losses = nb201_space(), None
         rng = np.random.default_rng(0)
         val = rng.random((4, space.size))
         losses = TrialLosses(val, val)
         population = 6
-        rec = evolution_trials(space, losses, 60, np.random.default_rng(1), population=population,
-                               tournament=population, n_init=population)
+        rec = regularized_evolution(space, losses, 60, np.random.default_rng(1), population=population,
+                                    tournament=population, n_init=population)
         for t in range(4):
             for step in range(population, 60):
                 alive = rec.archs[t, step - population: step]
-                parent = alive[np.argmin(rec.val[t, step - population: step])]
+                parent = alive[np.argmin(rec.validation[t, step - population: step])]
                 assert rec.archs[t, step] in space.neighbours(parent)
 
     def test_the_oldest_member_dies_not_the_worst(self):
         # with a population of 2 and a full tournament, the parent is the better of the two
         # newest queries: an old champion stops breeding once two younger members exist.
-        space, words = hamming_space()
+        space = hamming_space(4, 3)
         val = np.arange(space.size, dtype=float)[None, :] * 1.0
         val[0, :] = np.random.default_rng(5).permutation(space.size)
-        rec = evolution_trials(space, TrialLosses(val, val), 30, np.random.default_rng(2), population=2,
+        rec = regularized_evolution(space, TrialLosses(val, val), 30, np.random.default_rng(2), population=2,
                                tournament=2, n_init=2)
         for step in range(2, 30):
             pair = rec.archs[0, step - 2: step]
-            parent = pair[np.argmin(rec.val[0, step - 2: step])]
-            assert rec.archs[0, step] in space.neighbours(parent) or not (~rec.queried[0, space.neighbours(parent)]).any()
+            parent = pair[np.argmin(rec.validation[0, step - 2: step])]
+            open_ = ~np.isin(space.neighbours(parent), rec.archs[0, :step])
+            assert rec.archs[0, step] in space.neighbours(parent) or not open_.any()
 
-    def test_single_run_wrapper_returns_a_history(self):
-        space, _ = hamming_space()
-        history = regularized_evolution(space, np.arange(81.0), 20, np.random.default_rng(0), population=5, tournament=2, n_init=3)
-        assert len(history) == 20 and history.variant == "evolution"
+    def test_an_array_of_losses_is_one_trial(self):
+        space = hamming_space(4, 3)
+        result = regularized_evolution(space, np.arange(81.0), 20, np.random.default_rng(0), population=5,
+                                       tournament=2, n_init=3)
+        assert result.trials == 1 and result.histories[0].variant == "evolution"
 
 
-class TestBayesOpt(LockstepContract):
-    def run(self, space, losses, budget, rng):
-        return bayesopt_trials(space, losses, budget, rng, hamming_space()[1], n_init=5, batch=5, parents=4, per_parent=6)
-
-    def test_beats_random_search_on_a_smooth_landscape(self):
+def test_bayesian_optimization_beats_random_search_on_a_smooth_landscape():
         space = nb201_space()
         target = nb201.ops_matrix()[1234]
         val = (nb201.ops_matrix() != target).sum(axis=1).astype(float)
         losses = TrialLosses(np.broadcast_to(val, (8, space.size)), val)
-        bo = bayesopt_trials(space, losses, 60, np.random.default_rng(0), nb201.ops_matrix(), batch=5)
-        rs = random_search_trials(space, losses, 60, np.random.default_rng(0))
-        assert bo.val.min(axis=1).mean() < rs.val.min(axis=1).mean() - 1.0
-
-
-class TestBananas(LockstepContract):
-    settings = PredictorSettings(members=3, hidden=8, layers=2, epochs=20)
-
-    def run(self, space, losses, budget, rng):
-        _, words = hamming_space()
-        encoding = np.concatenate([np.eye(3)[words[:, j]] for j in range(words.shape[1])], axis=1)
-        return bananas_trials(space, losses, budget, rng, encoding, n_init=5, batch=5, parents=4, per_parent=6,
-                              settings=self.settings)
+        bo = bayesian_optimization(space, losses, 60, np.random.default_rng(0), batch=5)
+        rs = random_search(space, losses, 60, np.random.default_rng(0))
+        assert bo.validation.min(axis=1).mean() < rs.validation.min(axis=1).mean() - 1.0
 
 
 def test_path_encoding_of_nb201_cells():
@@ -194,17 +118,21 @@ def test_distinct_random_never_returns_a_queried_architecture():
     assert all(len(set(r)) == 5 for r in picks.tolist())
 
 
-def test_recorder_refuses_a_repeat_query():
-    losses = TrialLosses(np.zeros((1, 4)), np.zeros(4))
-    rec = LockstepRecorder(losses, 3)
-    rec.record(np.array([2]))
+def test_query_log_refuses_a_repeat_in_lockstep():
+    log = QueryLog(TrialLosses(np.zeros((1, 4)), np.zeros(4)), 3)
+    log.record(np.array([2]))
     with pytest.raises(ValueError, match="queried twice"):
-        rec.record(np.array([2]))
+        log.record(np.array([2]))
 
 
-def test_single_run_random_search_refuses_noisy_objectives():
-    from nascompanion.search.local_search import SeedObjective
+def test_query_log_asks_each_architecture_once_and_stops_at_the_budget():
+    log = QueryLog(TrialLosses(np.array([[5.0, 4.0, 3.0, 2.0]]), np.zeros(4)), 3)
+    assert log.ask(np.array([1, 1, 0])) == 2
+    assert log.ask(np.array([0, 3, 2])) == 1
+    assert log.archs[0].tolist() == [1, 0, 3] and log.done(0) and log.best(0) == 3
 
-    space, _ = hamming_space()
-    with pytest.raises(ValueError, match="lockstep algorithms need losses fixed per trial"):
+
+def test_lockstep_algorithms_refuse_objectives_drawn_per_query():
+    space = hamming_space(4, 3)
+    with pytest.raises(ValueError, match="SeedObjective"):
         random_search(space, SeedObjective(np.ones((81, 2)), np.ones((81, 2))), 5, np.random.default_rng(0))

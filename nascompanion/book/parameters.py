@@ -71,25 +71,27 @@ def _value(node: ast.expr, imported: Mapping[str, tuple[str, str]]) -> Any:
 
 
 def _checks(notebook: Any) -> list[tuple[str, str, list[ast.expr], dict[str, tuple[str, str]]]]:
-    """``(check, parameter, argument nodes, imports)`` of each check call in the code cell after ``parameters``."""
-    cells = notebook.cells[_parameters_cell_index(notebook) + 1 :]
-    cell = next((c for c in cells if c.cell_type == "code"), None)
-    if cell is None:
-        return []
-    tree = ast.parse(cell.source)
-    imported = _imported_names(tree)
-    found = []
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Call)
+    """``(check, parameter, argument nodes, imports)`` of each check call in the first code cell after
+    ``parameters`` that makes one; the imports of the cells up to it resolve the allowed values."""
+    imported: dict[str, tuple[str, str]] = {}
+    for cell in notebook.cells[_parameters_cell_index(notebook) + 1 :]:
+        if cell.cell_type != "code":
+            continue
+        tree = ast.parse(cell.source)
+        imported |= _imported_names(tree)
+        found = [
+            (node.func.id, node.args[1].id, node.args[2:], imported)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)
             and node.func.id in _CHECKS
             and len(node.args) >= 2
             and isinstance(node.args[0], ast.Constant)
             and isinstance(node.args[1], ast.Name)
-        ):
-            found.append((node.func.id, node.args[1].id, node.args[2:], imported))
-    return found
+        ]
+        if found:
+            return found
+    return []
 
 
 def check_parameters(chapter: str, notebook: Any, parameters: Mapping[str, Any]) -> None:

@@ -19,26 +19,17 @@ import numpy as np
 from tqdm import tqdm
 
 from nascompanion.config import cache_dir
-from nascompanion.search.bananas import PredictorSettings, bananas_trials, nb201_path_encoding
-from nascompanion.search.bayesopt import bayesopt_trials
-from nascompanion.search.evolution import evolution_trials
-from nascompanion.search.history import curve_at
-from nascompanion.search.local_search import ArrayObjective, local_search
-from nascompanion.search.random_search import random_search_trials
-from nascompanion.search.trials import TrialLosses, trial_losses
-from nascompanion.spaces import nb201, nb201_space
-from nascompanion.spaces.base import TableSpace
+from nascompanion.objectives import TrialLosses, trial_losses
+from nascompanion.search import registry
+from nascompanion.search.bananas import PredictorSettings
+from nascompanion.spaces import nb201_space
+from nascompanion.spaces.table import TableSpace
 
 ALGORITHMS: tuple[str, ...] = ("local_search", "random_search", "evolution", "bo", "bananas")
 """Algorithms compared, under the names used in tables and figures."""
 
-LABELS = {
-    "local_search": "local search",
-    "random_search": "random search",
-    "evolution": "regularized evolution",
-    "bo": "Bayesian optimization (GP)",
-    "bananas": "BANANAS",
-}
+LABELS = {name: algorithm.label for name, algorithm in registry.ALGORITHMS.items()}
+"""Reader's name of every registered algorithm."""
 
 CACHE_VERSION = 1
 
@@ -63,32 +54,23 @@ class Setting:
         return f"{self.dataset}, {objective}, {self.metric}"
 
 
-def _local_search_trials(space: TableSpace, losses: TrialLosses, budget: int, rng: np.random.Generator,
-                         variant: str) -> np.ndarray:
-    curves = np.empty((losses.trials, budget))
-    for t in range(losses.trials):
-        history = local_search(space, ArrayObjective(losses.validation[t], losses.test[t]), budget, rng, variant=variant)
-        curves[t] = curve_at(history, budget)
-    return curves
+def algorithm_config(algorithm: str, setting: Setting) -> dict:
+    """The settings the comparison passes to a registered algorithm beyond its registry defaults."""
+    if algorithm == "local_search":
+        return {"variant": setting.local_search_variant}
+    if algorithm == "bananas":
+        return {"settings": PredictorSettings(epochs=setting.bananas_epochs)}
+    return {}
 
 
 def run_algorithm(algorithm: str, losses: TrialLosses, setting: Setting, rng: np.random.Generator,
                   space: TableSpace | None = None) -> np.ndarray:
     """Best-so-far test-loss curves, shape ``(trials, budget)``, of one algorithm on ``losses``."""
-    space = space or nb201_space()
-    budget = setting.budget
-    if algorithm == "local_search":
-        return _local_search_trials(space, losses, budget, rng, setting.local_search_variant)
-    runners: dict[str, Callable] = {
-        "random_search": lambda: random_search_trials(space, losses, budget, rng),
-        "evolution": lambda: evolution_trials(space, losses, budget, rng),
-        "bo": lambda: bayesopt_trials(space, losses, budget, rng, nb201.ops_matrix(), batch=10),
-        "bananas": lambda: bananas_trials(space, losses, budget, rng, nb201_path_encoding(),
-                                          settings=PredictorSettings(epochs=setting.bananas_epochs)),
-    }
-    if algorithm not in runners:
+    if algorithm not in ALGORITHMS:
         raise ValueError(f"unknown algorithm {algorithm!r}; allowed: {', '.join(ALGORITHMS)}")
-    return runners[algorithm]().best_so_far("test")
+    result = registry.run(algorithm, space or nb201_space(), losses, setting.budget, rng,
+                          **algorithm_config(algorithm, setting))
+    return result.curves("test")
 
 
 def _code_digest() -> str:
@@ -97,7 +79,9 @@ def _code_digest() -> str:
 
     folder = Path(__file__).parents[1]
     digest = hashlib.sha256()
-    for path in sorted((folder / "search").glob("*.py")) + [Path(__file__)]:
+    code = [*sorted((folder / "search").glob("*.py")), *sorted((folder / "related").glob("*.py")),
+            folder / "objectives.py", Path(__file__)]
+    for path in code:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

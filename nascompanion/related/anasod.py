@@ -27,20 +27,17 @@ from typing import Callable
 
 import numpy as np
 
-from nascompanion.search.trials import TrialLosses
+from nascompanion.search.candidates import check_budget
+from nascompanion.search.history import SearchResult
+from nascompanion.search.local_search import best_first, local_walk
+from nascompanion.search.query_log import QueryLog
 from nascompanion.spaces import nb201
+from nascompanion.spaces.table import TableSpace
 
 N_EDGES = nb201.N_EDGES
 N_OPS = nb201.N_OPS
-METHODS: tuple[str, ...] = ("anasod_rs", "anasod_biased_rs", "anasod_ls", "anasod_bo")
-"""The ANASOD searches, under the names used in tables and figures."""
-
-LABELS = {
-    "anasod_rs": "ANASOD-RS",
-    "anasod_biased_rs": "ANASOD-biasedRS",
-    "anasod_ls": "ANASOD-LS",
-    "anasod_bo": "ANASOD-BO",
-}
+SEARCHES: tuple[str, ...] = ("anasod_rs", "anasod_biased_rs", "anasod_ls", "anasod_bo")
+"""Registry names (:mod:`nascompanion.search.registry`) of the four ANASOD searches."""
 
 
 def n_encodings(n: int = N_EDGES, k: int = N_OPS) -> int:
@@ -334,38 +331,47 @@ def encoding_sd_stats(errors: np.ndarray, rng: np.random.Generator | None = None
 # --------------------------------------------------------------------------- searches
 
 
-class _Queries:
-    """Distinct-architecture budget bookkeeping for one trial."""
+class _Trial:
+    """One trial's view of a :class:`~nascompanion.search.query_log.QueryLog` with ANASOD's two moves (internal)."""
 
-    def __init__(self, validation: np.ndarray, budget: int, rng: np.random.Generator) -> None:
-        self.val = validation
-        self.budget = budget
-        self.rng = rng
-        self.queried = np.zeros(validation.size, dtype=bool)
-        self.archs: list[int] = []
-        self.best = -1
+    def __init__(self, log: QueryLog, trial: int, rng: np.random.Generator) -> None:
+        self.log, self.trial, self.rng = log, trial, rng
+        self.val = log.memo_val[trial]
 
     @property
     def done(self) -> bool:
-        return len(self.archs) >= self.budget
+        return self.log.done(self.trial)
 
-    def ask(self, arch: int) -> float:
-        if self.queried[arch]:
+    @property
+    def count(self) -> int:
+        return int(self.log.counts[self.trial])
+
+    @property
+    def best(self) -> int:
+        return self.log.best(self.trial)
+
+    def ask(self, arch: int) -> None:
+        if self.log.ask(np.array([arch]), self.trial, iteration=self.count) != 1:
             raise ValueError(f"architecture {arch} queried twice")
-        self.queried[arch] = True
-        self.archs.append(int(arch))
-        if self.best < 0 or self.val[arch] < self.val[self.best]:
-            self.best = int(arch)
-        return float(self.val[arch])
 
     def fresh_member(self, encoding: int) -> int | None:
         """A uniformly random not-yet-queried cell of ``encoding`` (``None`` if exhausted)."""
-        cells = encoding_members()[encoding]
-        cells = cells[~self.queried[cells]]
+        cells = self.log.unqueried(self.trial, encoding_members()[encoding])
         return int(self.rng.choice(cells)) if cells.size else None
 
     def best_encoding(self) -> int:
         return int(cell_encodings()[self.best])
+
+
+def _each_trial(space: TableSpace, losses, budget: int, rng: np.random.Generator, name: str, walk) -> SearchResult:
+    """Run ``walk(trial_view)`` for every trial in turn on one stream ``rng``."""
+    if space.size != nb201.N_ARCHS:
+        raise ValueError(f"ANASOD searches NAS-Bench-201 cells; space {space.name!r} has {space.size} architectures")
+    losses = check_budget(space, losses, budget)
+    log = QueryLog(losses, budget)
+    for t in range(losses.trials):
+        walk(_Trial(log, t, rng))
+    return log.result(name)
 
 
 def _dirichlet_encoding(rng: np.random.Generator, centre: np.ndarray | None, beta: float) -> int:
@@ -374,91 +380,65 @@ def _dirichlet_encoding(rng: np.random.Generator, centre: np.ndarray | None, bet
     return grid_index(round_to_grid(rng.dirichlet(alpha)))
 
 
-def anasod_random_search(validation: np.ndarray, budget: int, rng: np.random.Generator,
-                         beta_max: float = 0.0) -> np.ndarray:
-    """ANASOD-RS (``beta_max = 0``) or biased ANASOD-RS (paper, Sec. 3.2, Eq. 3).
+def anasod_random_search(space: TableSpace, losses, budget: int, rng: np.random.Generator,
+                         beta_max: float = 0.0) -> SearchResult:
+    """ANASOD-RS (``beta_max = 0``) or biased ANASOD-RS (paper, Sec. 3.2, Eq. 3), in every trial of ``losses``.
 
     Each query draws an encoding from ``Dir(k * beta_t * p* + 1)``, rounds it to
     the grid and queries a not-yet-queried cell of it; ``p*`` is the normalised
     encoding of the best cell so far and ``beta_t = t * beta_max / T`` rises
     linearly over the budget ``T`` (App. A.1; the paper uses ``beta_max = 2``).
-
-    Returns
-    -------
-    numpy.ndarray
-        The ``budget`` queried benchmark indices, in query order.
     """
-    state = _Queries(np.asarray(validation, dtype=float), budget, rng)
     grid = encoding_grid()
-    while not state.done:
-        t = len(state.archs)
-        centre = None if state.best < 0 or beta_max == 0 else grid[state.best_encoding()] / N_EDGES
-        arch = state.fresh_member(_dirichlet_encoding(rng, centre, t * beta_max / budget))
+
+    def walk(state: _Trial) -> None:
+        while not state.done:
+            centre = None if state.best < 0 or beta_max == 0 else grid[state.best_encoding()] / N_EDGES
+            arch = state.fresh_member(_dirichlet_encoding(rng, centre, state.count * beta_max / budget))
+            if arch is not None:
+                state.ask(arch)
+
+    return _each_trial(space, losses, budget, rng, "anasod_biased_rs" if beta_max else "anasod_rs", walk)
+
+
+def _uniform_start(state: _Trial, n_init: int, budget: int) -> None:
+    """``n_init`` cells, each a fresh member of a uniform-Dirichlet encoding."""
+    while state.count < min(n_init, budget):
+        arch = state.fresh_member(_dirichlet_encoding(state.rng, None, 0.0))
         if arch is not None:
             state.ask(arch)
-    return np.array(state.archs)
 
 
-def anasod_local_search(validation: np.ndarray, budget: int, rng: np.random.Generator,
-                        n_init: int = 10) -> np.ndarray:
-    """ANASOD-LS (paper, App. B): local search on the encoding grid, then on cells.
+def anasod_local_search(space: TableSpace, losses, budget: int, rng: np.random.Generator,
+                        n_init: int = 10) -> SearchResult:
+    """ANASOD-LS (paper, App. B): local search on the encoding grid, then on cells, in every trial.
 
     ``n_init`` random encodings (uniform Dirichlet, one cell each) start it.
     Phase 1 repeatedly takes the encoding of the best cell so far and queries
     one fresh cell of each of its grid neighbours; when no neighbour improves
-    the best loss, phase 2 runs local search on the cell graph from the best
-    cell: query all unqueried neighbours, move to the best if it improves,
-    else continue from the best queried cell not yet expanded (the
-    ``continue_at_min`` rule the package's local search uses on NB201).
-
-    Returns
-    -------
-    numpy.ndarray
-        The ``budget`` queried benchmark indices, in query order.
+    the best loss, phase 2 continues from the best cell with the package's own
+    ``continue_at_min`` local search on the cell graph
+    (:func:`nascompanion.search.local_search.best_first`), on the same log.
     """
-    state = _Queries(np.asarray(validation, dtype=float), budget, rng)
-    while len(state.archs) < min(n_init, budget):
-        arch = state.fresh_member(_dirichlet_encoding(rng, None, 0.0))
-        if arch is not None:
-            state.ask(arch)
     table = grid_neighbour_table()
-    expanded_enc = np.zeros(n_encodings(), dtype=bool)
-    while not state.done:  # phase 1: the encoding grid
-        before = state.val[state.best]
-        e = state.best_encoding()
-        expanded_enc[e] = True
-        for nbr in rng.permutation(np.unique(table[e][table[e] != e])):
-            if state.done:
+
+    def walk(state: _Trial) -> None:
+        _uniform_start(state, n_init, budget)
+        while not state.done:  # phase 1: the encoding grid
+            before = state.val[state.best]
+            e = state.best_encoding()
+            for nbr in rng.permutation(np.unique(table[e][table[e] != e])):
+                if state.done:
+                    break
+                arch = state.fresh_member(int(nbr))
+                if arch is not None:
+                    state.ask(arch)
+            if not state.val[state.best] < before:
                 break
-            arch = state.fresh_member(int(nbr))
-            if arch is not None:
-                state.ask(arch)
-        if not state.val[state.best] < before:
-            break
-    cells = nb201.neighbour_table()
-    expanded = np.zeros(state.val.size, dtype=bool)
-    current = state.best
-    while not state.done:  # phase 2: the cell graph
-        expanded[current] = True
-        for nbr in rng.permutation(cells[current]):
-            if state.done:
-                break
-            if not state.queried[nbr]:
-                state.ask(int(nbr))
-        nbrs = cells[current]
-        best_nbr = int(nbrs[np.argmin(state.val[nbrs])])
-        if state.queried[best_nbr] and state.val[best_nbr] < state.val[current] and not expanded[best_nbr]:
-            current = best_nbr
-            continue
-        seen = np.array(state.archs)
-        open_ = seen[~expanded[seen]]
-        if open_.size == 0:
-            fresh = np.flatnonzero(~state.queried)
-            current = int(rng.choice(fresh))
-            state.ask(current)
-        else:
-            current = int(open_[np.argmin(state.val[open_])])
-    return np.array(state.archs)
+        if not state.done:  # phase 2: the cell graph
+            best_first(local_walk(state.log, state.trial, rng), space, 1, start=state.best)
+
+    return _each_trial(space, losses, budget, rng, "anasod_ls", walk)
 
 
 def _matern52(x: np.ndarray, y: np.ndarray, lengthscale: float) -> np.ndarray:
@@ -500,8 +480,8 @@ def _expected_improvement(mean: np.ndarray, sd: np.ndarray, best: float) -> np.n
     return (best - mean) * ndtr(z) + sd * np.exp(-0.5 * z**2) / np.sqrt(2 * np.pi)
 
 
-def anasod_bo(validation: np.ndarray, budget: int, rng: np.random.Generator, n_init: int = 10,
-              pool: int = 200, beta_max: float = 8.0) -> np.ndarray:
+def anasod_bo(space: TableSpace, losses, budget: int, rng: np.random.Generator, n_init: int = 10,
+              pool: int = 200, beta_max: float = 8.0) -> SearchResult:
     """ANASOD-BO (paper, Algorithm 2): GP-BO on the encoding with a Dirichlet trust region.
 
     A GP with a Matérn-5/2 kernel models the standardised log error of a cell
@@ -513,29 +493,22 @@ def anasod_bo(validation: np.ndarray, budget: int, rng: np.random.Generator, n_i
     The trust region follows Sec. 3.2: ``beta`` halves after an improvement
     (towards the uniform Dirichlet) and doubles after a failure, up to
     ``beta_max`` (our choice: start at 1, floor 0.25).
-
-    Returns
-    -------
-    numpy.ndarray
-        The ``budget`` queried benchmark indices, in query order.
     """
     from threadpoolctl import threadpool_limits  # installed with scikit-learn
 
     with threadpool_limits(1):  # small matrices: threaded BLAS only adds contention
-        return _anasod_bo(validation, budget, rng, n_init, pool, beta_max)
+        return _each_trial(space, losses, budget, rng, "anasod_bo",
+                           lambda state: _anasod_bo(state, budget, n_init, pool, beta_max))
 
 
-def _anasod_bo(validation, budget, rng, n_init, pool, beta_max) -> np.ndarray:
-    state = _Queries(np.asarray(validation, dtype=float), budget, rng)
+def _anasod_bo(state: _Trial, budget: int, n_init: int, pool: int, beta_max: float) -> None:
+    rng = state.rng
     grid = encoding_grid() / N_EDGES
-    while len(state.archs) < min(n_init, budget):
-        arch = state.fresh_member(_dirichlet_encoding(rng, None, 0.0))
-        if arch is not None:
-            state.ask(arch)
+    _uniform_start(state, n_init, budget)
     beta = 1.0
     codes = cell_encodings()
     while not state.done:
-        archs = np.array(state.archs)
+        archs = state.log.archs[state.trial, : state.count]
         y = np.log(np.maximum(state.val[archs], 1e-9))
         y = (y - y.mean()) / (y.std() or 1.0)
         predict = _gp_fit(grid[codes[archs]], y)
@@ -551,63 +524,6 @@ def _anasod_bo(validation, budget, rng, n_init, pool, beta_max) -> np.ndarray:
                 state.ask(arch)
                 break
         else:
-            state.ask(int(rng.choice(np.flatnonzero(~state.queried))))
+            state.ask(int(rng.choice(np.flatnonzero(~state.log.queried[state.trial]))))
         beta = beta / 2 if state.val[state.best] < before else beta * 2
         beta = float(np.clip(beta, 0.25, beta_max))
-    return np.array(state.archs)
-
-
-RUNNERS: dict[str, Callable] = {
-    "anasod_rs": lambda val, budget, rng: anasod_random_search(val, budget, rng, beta_max=0.0),
-    "anasod_biased_rs": lambda val, budget, rng: anasod_random_search(val, budget, rng, beta_max=2.0),
-    "anasod_ls": anasod_local_search,
-    "anasod_bo": anasod_bo,
-}
-
-
-def best_so_far_curve(archs: np.ndarray, validation: np.ndarray, test: np.ndarray) -> np.ndarray:
-    """After each query, the test loss of the queried cell with the lowest validation loss so far.
-
-    Examples
-    --------
-    >>> best_so_far_curve(np.array([0, 1, 2]), np.array([3.0, 1.0, 2.0]), np.array([30.0, 10.0, 20.0])).tolist()
-    [30.0, 10.0, 10.0]
-    """
-    val = np.asarray(validation, dtype=float)[archs]
-    position = np.zeros(val.size, dtype=np.int64)
-    for i in range(1, val.size):
-        position[i] = i if val[i] < val[position[i - 1]] else position[i - 1]
-    return np.asarray(test, dtype=float)[archs][position]
-
-
-def run_trials(method: str, losses: TrialLosses, budget: int, rng: np.random.Generator,
-               trials: int | None = None) -> np.ndarray:
-    """Best-so-far test-loss curves of one ANASOD search, shape ``(trials, budget)``.
-
-    Parameters
-    ----------
-    method
-        One of :data:`METHODS`.
-    losses
-        What each trial observes (as built by
-        :func:`nascompanion.search.trials.trial_losses`).
-    budget
-        Distinct queries per trial.
-    rng
-        Source of randomness (trials use consecutive draws from it).
-    trials
-        Run only the first ``trials`` trials (default: all).
-
-    Raises
-    ------
-    ValueError
-        For an unknown method.
-    """
-    if method not in RUNNERS:
-        raise ValueError(f"unknown ANASOD method {method!r}; allowed: {', '.join(METHODS)}")
-    count = losses.trials if trials is None else min(trials, losses.trials)
-    curves = np.empty((count, budget))
-    for t in range(count):
-        archs = RUNNERS[method](losses.validation[t], budget, rng)
-        curves[t] = best_so_far_curve(archs, losses.validation[t], losses.test[t])
-    return curves

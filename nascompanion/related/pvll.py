@@ -13,11 +13,16 @@ against the number of labelled samples, gradient-guided vs uniform sampling).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 
 import numpy as np
 import torch
 
+from nascompanion.search.candidates import check_budget
+from nascompanion.search.history import SearchResult
+from nascompanion.search.query_log import QueryLog
 from nascompanion.spaces import nb201
+from nascompanion.spaces.table import TableSpace
 
 N_EDGES = nb201.N_EDGES
 N_OPS = nb201.N_OPS
@@ -124,9 +129,43 @@ def _weights(model: Estimator, h: torch.Tensor) -> torch.Tensor:
     return w / w.mean()
 
 
+def pvll_samples(label, warmup: int, rng: np.random.Generator, settings: PVLLSettings = PVLLSettings()):
+    """Algorithm 1 as a stream of sampled cells, warm-up first; ``label(cells)`` gives their normalised losses.
+
+    The warm-up draws ``warmup`` uniform cells. Then each step retrains ``psi``
+    on the memory (the last ``settings.memory`` samples), takes one Adam step on
+    ``A`` down ``grad_A psi(GumbelSoftmax(A))`` (Eq. 10) and samples one cell
+    with the sampler. Repeats are allowed.
+
+    Yields
+    ------
+    int
+        Benchmark indices, in sampling order.
+    """
+    torch.set_num_threads(1)
+    gen = torch.Generator().manual_seed(int(rng.integers(2**62)))
+    cells = [int(c) for c in rng.integers(nb201.N_ARCHS, size=warmup)]
+    yield from cells
+    model = None
+    a = torch.zeros(N_EDGES, N_OPS, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.Adam([a], lr=settings.lr)
+    while True:
+        memory = np.array(cells[-settings.memory:])
+        h = one_hot(memory)
+        weights = _weights(model, h) if settings.weighted and model is not None else None
+        model = fit_estimator(h, label(memory), settings, gen, weights, model)
+        opt.zero_grad()
+        model(gumbel_softmax(a, settings.tau, gen)).backward()
+        opt.step()
+        with torch.no_grad():
+            _, cell = sample_hard(a, settings.tau, gen)
+        cells.append(cell)
+        yield cell
+
+
 def pvll_search(loss: np.ndarray, warmup: int, steps: int, rng: np.random.Generator,
                 settings: PVLLSettings = PVLLSettings()) -> np.ndarray:
-    """Algorithm 1 with benchmark losses: the sampled cells, warm-up first.
+    """Algorithm 1 with benchmark losses: the first ``warmup + steps`` cells of :func:`pvll_samples`.
 
     Parameters
     ----------
@@ -135,9 +174,7 @@ def pvll_search(loss: np.ndarray, warmup: int, steps: int, rng: np.random.Genera
     warmup
         Size of the uniformly random warm-up population (paper: 100).
     steps
-        Search steps after warm-up; each samples one cell with the sampler,
-        labels it, retrains ``psi`` on the memory and takes one Adam step on
-        ``A`` down ``grad_A psi(GumbelSoftmax(A))`` (Eq. 10).
+        Search steps after warm-up.
     rng
         Source of randomness (seeds torch's generator too).
 
@@ -146,27 +183,41 @@ def pvll_search(loss: np.ndarray, warmup: int, steps: int, rng: np.random.Genera
     numpy.ndarray
         ``warmup + steps`` benchmark indices, in sampling order (repeats allowed).
     """
-    torch.set_num_threads(1)
-    gen = torch.Generator().manual_seed(int(rng.integers(2**62)))
     loss_t = torch.as_tensor(np.asarray(loss, dtype=float))
-    cells = [int(c) for c in rng.integers(nb201.N_ARCHS, size=warmup)]
-    model = None
-    a = torch.zeros(N_EDGES, N_OPS, dtype=torch.float64, requires_grad=True)
-    opt = torch.optim.Adam([a], lr=settings.lr)
-    for t in range(steps + 1):
-        memory = np.array(cells[-settings.memory:])
-        h = one_hot(memory)
-        weights = _weights(model, h) if settings.weighted and model is not None else None
-        model = fit_estimator(h, loss_t[memory], settings, gen, weights, model)
-        if t == steps:
-            break
-        opt.zero_grad()
-        model(gumbel_softmax(a, settings.tau, gen)).backward()
-        opt.step()
-        with torch.no_grad():
-            _, cell = sample_hard(a, settings.tau, gen)
-        cells.append(cell)
-    return np.array(cells)
+    return np.fromiter(islice(pvll_samples(lambda cells: loss_t[cells], warmup, rng, settings), warmup + steps),
+                       dtype=np.int64, count=warmup + steps)
+
+
+def pvll(space: TableSpace, losses, budget: int, rng: np.random.Generator, warmup: int = 100,
+         settings: PVLLSettings = PVLLSettings(), scale: float = 100.0, max_samples: int | None = None) -> SearchResult:
+    """PVLL-NAS (Algorithm 1) as a budgeted search, in every trial of ``losses``.
+
+    The estimator learns the trial's validation loss divided by ``scale`` (the
+    book's losses are % errors: 100 maps them to [0, 1]), read from the query
+    log, so a sample costs a query only the first time its cell is drawn; a
+    repeat is a free lookup. A trial stops at ``budget`` distinct cells, or
+    after ``max_samples`` samples (default ``20 * budget``) if the sampler has
+    settled on few cells; its curve then keeps its last value.
+
+    Raises
+    ------
+    ValueError
+        If a loss divided by ``scale`` falls outside [0, 1].
+    """
+    if space.size != nb201.N_ARCHS:
+        raise ValueError(f"PVLL samples NAS-Bench-201 cells; space {space.name!r} has {space.size} architectures")
+    losses = check_budget(space, losses, budget)
+    if ((losses.validation < 0) | (losses.validation > scale)).any():
+        raise ValueError(f"PVLL learns losses in [0, 1]: every validation loss / scale={scale:g} must lie in [0, 1]")
+    cap = 20 * budget if max_samples is None else int(max_samples)
+    log = QueryLog(losses, budget)
+    for t in range(losses.trials):
+        memo = torch.as_tensor(log.memo_val[t])  # a view: answers appear as they are queried
+        for k, cell in enumerate(pvll_samples(lambda cells: memo[cells] / scale, warmup, rng, settings)):
+            log.ask(np.array([cell]), t, iteration=k)
+            if log.done(t) or k + 1 >= cap:
+                break
+    return log.result("pvll")
 
 
 def learning_curve(loss: np.ndarray, cells: np.ndarray, test: np.ndarray, sizes: np.ndarray,

@@ -19,17 +19,12 @@ from functools import lru_cache
 import numpy as np
 import torch
 
-from nascompanion.search.history import History
-from nascompanion.search.random_search import _check, single_trial
-from nascompanion.search.trials import (
-    LockstepRecorder,
-    TrialLosses,
-    distinct_random,
-    neighbours_of_best,
-    record_best_candidates,
-)
+from nascompanion.objectives import TrialLosses
+from nascompanion.search.candidates import check_budget, distinct_random, neighbours_of_best, record_best_candidates
+from nascompanion.search.history import SearchResult
+from nascompanion.search.query_log import QueryLog
 from nascompanion.spaces import nb201
-from nascompanion.spaces.base import TableSpace
+from nascompanion.spaces.table import TableSpace, one_hot, space_features
 
 NB201_PATHS: tuple[tuple[int, ...], ...] = ((3,), (0, 4), (1, 5), (0, 2, 5))
 """The four input-to-output paths of the NB201 cell, as edge positions in ``nb201.EDGES`` order:
@@ -124,27 +119,28 @@ def _fit(x: torch.Tensor, y: torch.Tensor, settings: PredictorSettings, generato
     return model
 
 
-def bananas_trials(
+def bananas(
     space: TableSpace,
     losses: TrialLosses,
     budget: int,
     rng: np.random.Generator,
-    encoding: np.ndarray,
+    encoding: np.ndarray | None = None,
     n_init: int = 10,
     batch: int = 10,
     parents: int = 10,
     per_parent: int = 10,
     settings: PredictorSettings = PredictorSettings(),
-) -> LockstepRecorder:
+) -> SearchResult:
     """BANANAS in every trial of ``losses`` at once.
 
     Parameters
     ----------
     space, losses, budget, rng
-        As in :func:`~nascompanion.search.random_search.random_search_trials`.
+        As in :func:`~nascompanion.search.random_search.random_search`.
     encoding
-        Shape ``(n, p)``: predictor input for every architecture (NB201:
-        :func:`nb201_path_encoding`).
+        Shape ``(n, p)``: predictor input for every architecture. Default: on
+        NB201 :func:`nb201_path_encoding`, elsewhere the one-hot rows of
+        ``space.features``.
     n_init
         Random architectures before the predictor is used.
     batch
@@ -155,8 +151,10 @@ def bananas_trials(
     settings
         The predictor ensemble.
     """
-    _check(space, losses, budget)
-    recorder = LockstepRecorder(losses, budget)
+    losses = check_budget(space, losses, budget)
+    recorder = QueryLog(losses, budget)
+    if encoding is None:
+        encoding = nb201_path_encoding() if space.name == "nb201" else one_hot(space_features(space))
     enc = torch.as_tensor(np.asarray(encoding, dtype=np.float32))
     generator = torch.Generator().manual_seed(int(rng.integers(2**62)))
     start = min(n_init, budget)
@@ -167,15 +165,10 @@ def bananas_trials(
         raw = torch.as_tensor(recorder.val[:, :step], dtype=torch.float32)
         y = (raw - raw.mean(1, keepdim=True)) / raw.std(1, keepdim=True).clamp_min(1e-6)
         model = fit_ensembles(enc[torch.as_tensor(recorder.archs[:, :step])], y, settings, generator)
-        cand = neighbours_of_best(space.table, recorder.archs[:, :step], recorder.val[:, :step], rng, parents, per_parent)
+        cand = neighbours_of_best(space, recorder.archs[:, :step], recorder.val[:, :step], rng, parents, per_parent)
         with torch.no_grad():
             pred = model(enc[torch.as_tensor(cand)].repeat_interleave(settings.members, dim=0))
         pred = pred.reshape(losses.trials, settings.members, -1).numpy()
         draw = pred.mean(1) + pred.std(1) * rng.standard_normal(cand.shape)     # independent Thompson sampling
         step += record_best_candidates(recorder, cand, draw, batch, rng)
-    return recorder
-
-
-def bananas(space: TableSpace, objective, budget: int, rng: np.random.Generator, encoding: np.ndarray, **settings) -> History:
-    """One run of BANANAS; see :func:`bananas_trials`."""
-    return bananas_trials(space, single_trial(objective, space), budget, rng, encoding, **settings).histories("bananas")[0]
+    return recorder.result("bananas")

@@ -15,27 +15,14 @@ import math
 import numpy as np
 import torch
 
-from nascompanion.search.history import History
-from nascompanion.search.random_search import _check, single_trial
-from nascompanion.search.trials import (
-    LockstepRecorder,
-    TrialLosses,
-    distinct_random,
-    neighbours_of_best,
-    record_best_candidates,
-)
-from nascompanion.spaces.base import TableSpace
+from nascompanion.objectives import TrialLosses
+from nascompanion.search.candidates import check_budget, distinct_random, neighbours_of_best, record_best_candidates
+from nascompanion.search.history import SearchResult
+from nascompanion.search.query_log import QueryLog
+from nascompanion.spaces.table import TableSpace, one_hot, space_features
 
 LENGTH_SCALES = (0.5, 1.0, 2.0, 4.0, 8.0)
 NOISE_VARIANCES = (1e-3, 1e-2, 1e-1)
-
-
-def one_hot(features: np.ndarray) -> torch.Tensor:
-    """One-hot rows of categorical ``features`` (n, e): Hamming distance = e - dot product."""
-    features = np.asarray(features, dtype=np.int64)
-    codes = [np.unique(features[:, j], return_inverse=True)[1] for j in range(features.shape[1])]
-    blocks = [np.eye(int(c.max()) + 1)[c] for c in codes]
-    return torch.as_tensor(np.concatenate(blocks, axis=1), dtype=torch.float64)
 
 
 def _distance(onehot: torch.Tensor, a: torch.Tensor, b: torch.Tensor, edges: int) -> torch.Tensor:
@@ -61,27 +48,28 @@ def _fit(dist: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tenso
     return best
 
 
-def bayesopt_trials(
+def bayesian_optimization(
     space: TableSpace,
     losses: TrialLosses,
     budget: int,
     rng: np.random.Generator,
-    features: np.ndarray,
+    features: np.ndarray | None = None,
     n_init: int = 10,
     refit_every: int = 10,
     parents: int = 10,
     per_parent: int = 10,
     batch: int = 1,
-) -> LockstepRecorder:
+) -> SearchResult:
     """GP-EI Bayesian optimisation in every trial of ``losses`` at once.
 
     Parameters
     ----------
     space, losses, budget, rng
-        As in :func:`~nascompanion.search.random_search.random_search_trials`.
+        As in :func:`~nascompanion.search.random_search.random_search`.
     features
-        Shape ``(n, e)``: categorical description of each architecture (NB201:
-        its six op codes); the kernel distance counts differing entries.
+        Shape ``(n, e)``: categorical description of each architecture; the
+        kernel distance counts differing entries. Default: ``space.features``
+        (NB201: the six op codes of a cell).
     n_init
         Random architectures before the model is used.
     refit_every
@@ -93,9 +81,10 @@ def bayesopt_trials(
         Queries per model fit: the ``batch`` candidates of highest expected
         improvement (1 = fully sequential BO).
     """
-    _check(space, losses, budget)
-    recorder = LockstepRecorder(losses, budget)
-    feats = one_hot(features)
+    losses = check_budget(space, losses, budget)
+    recorder = QueryLog(losses, budget)
+    features = space_features(space, features)
+    feats = torch.as_tensor(one_hot(features), dtype=torch.float64)
     edges = int(np.asarray(features).shape[1])
     start = min(n_init, budget)
     for archs in distinct_random(rng, recorder.queried, start).T:
@@ -111,7 +100,7 @@ def bayesopt_trials(
             ell, noise = _fit(dist, y)
         eye = torch.eye(step, dtype=torch.float64)
         chol = torch.linalg.cholesky(torch.exp(-dist / ell[:, None, None]) + noise[:, None, None] * eye)
-        cand = neighbours_of_best(space.table, recorder.archs[:, :step], recorder.val[:, :step], rng, parents, per_parent)
+        cand = neighbours_of_best(space, recorder.archs[:, :step], recorder.val[:, :step], rng, parents, per_parent)
         k_cand = torch.exp(-_distance(feats, torch.as_tensor(cand), observed, edges) / ell[:, None, None])  # (T, C, m)
         alpha = torch.cholesky_solve(y[..., None], chol)                                            # (T, m, 1)
         mean = (k_cand @ alpha)[..., 0]
@@ -120,10 +109,4 @@ def bayesopt_trials(
         z = (y.min(1, keepdim=True).values - mean) / sd
         ei = (sd * (z * 0.5 * torch.erfc(-z / math.sqrt(2.0)) + torch.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi))).numpy()
         step += record_best_candidates(recorder, cand, -ei, batch, rng)
-    return recorder
-
-
-def bayesian_optimization(space: TableSpace, objective, budget: int, rng: np.random.Generator,
-                          features: np.ndarray, **settings) -> History:
-    """One run of GP-EI Bayesian optimisation; see :func:`bayesopt_trials`."""
-    return bayesopt_trials(space, single_trial(objective, space), budget, rng, features, **settings).histories("bo")[0]
+    return recorder.result("bo")

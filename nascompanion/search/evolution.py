@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from nascompanion.search.history import History
-from nascompanion.search.random_search import _check, single_trial
-from nascompanion.search.trials import LockstepRecorder, TrialLosses, distinct_random
-from nascompanion.spaces.base import TableSpace
+from nascompanion.objectives import TrialLosses
+from nascompanion.search.candidates import check_budget, distinct_random
+from nascompanion.search.history import SearchResult
+from nascompanion.search.query_log import QueryLog
+from nascompanion.spaces.table import TableSpace
 
 
 def _fresh_mutants(space: TableSpace, parents: np.ndarray, queried: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -16,7 +17,7 @@ def _fresh_mutants(space: TableSpace, parents: np.ndarray, queried: np.ndarray, 
     A trial whose parent has no unqueried neighbour gets a random unqueried architecture.
     """
     rows = np.arange(parents.shape[0])
-    neighbours = space.table[parents]                                 # (T, s)
+    neighbours = space.neighbours(parents)                            # (T, s)
     open_ = ~queried[rows[:, None], neighbours]
     keys = np.where(open_, rng.random(neighbours.shape), np.inf)
     choice = np.argmin(keys, axis=1)
@@ -27,7 +28,7 @@ def _fresh_mutants(space: TableSpace, parents: np.ndarray, queried: np.ndarray, 
     return child
 
 
-def evolution_trials(
+def regularized_evolution(
     space: TableSpace,
     losses: TrialLosses,
     budget: int,
@@ -35,13 +36,13 @@ def evolution_trials(
     population: int = 30,
     tournament: int = 10,
     n_init: int = 10,
-) -> LockstepRecorder:
+) -> SearchResult:
     """Regularized evolution in every trial of ``losses`` at once.
 
     Parameters
     ----------
     space, losses, budget, rng
-        As in :func:`~nascompanion.search.random_search.random_search_trials`.
+        As in :func:`~nascompanion.search.random_search.random_search`.
     population
         Largest population; beyond it the oldest member dies.
     tournament
@@ -57,10 +58,10 @@ def evolution_trials(
     duplicates (they cost budget but add no information) and overshoots the
     budget by one.
     """
-    _check(space, losses, budget)
+    losses = check_budget(space, losses, budget)
     if not 1 <= tournament <= population or not 1 <= n_init:
         raise ValueError(f"need 1 <= tournament <= population and n_init >= 1; got {tournament}, {population}, {n_init}")
-    recorder = LockstepRecorder(losses, budget)
+    recorder = QueryLog(losses, budget)
     trials = losses.trials
     rows = np.arange(trials)
     members = np.full((trials, population), -1, dtype=np.int64)
@@ -75,19 +76,4 @@ def evolution_trials(
         child = _fresh_mutants(space, members[rows, winner], recorder.queried, rng)
         slot = step % population  # members are stored in birth order: this slot holds the oldest
         members[:, slot], fitness[:, slot] = child, recorder.record(child)
-    return recorder
-
-
-def regularized_evolution(space: TableSpace, objective, budget: int, rng: np.random.Generator, **settings) -> History:
-    """One run of regularized evolution; see :func:`evolution_trials` for the settings.
-
-    Examples
-    --------
-    >>> from nascompanion.spaces import nb201_space
-    >>> import numpy as np
-    >>> losses = np.random.default_rng(0).random(15625)
-    >>> h = regularized_evolution(nb201_space(), losses, 100, np.random.default_rng(1))
-    >>> len(h), len(set(h.archs.tolist()))
-    (100, 100)
-    """
-    return evolution_trials(space, single_trial(objective, space), budget, rng, **settings).histories("evolution")[0]
+    return recorder.result("evolution")

@@ -116,19 +116,23 @@ class History:
 def best_so_far_index(validation: np.ndarray) -> np.ndarray:
     """Position of the best validation loss among the first ``t + 1`` queries, for every ``t``.
 
-    A later query replaces the incumbent only if it is strictly lower.
+    A later query replaces the incumbent only if it is strictly lower. Works
+    along the last axis, so a ``(trials, q)`` array gives every trial at once.
 
     Examples
     --------
     >>> best_so_far_index(np.array([3.0, 1.0, 1.0, 0.5])).tolist()
     [0, 1, 1, 3]
+    >>> best_so_far_index(np.array([[2.0, 3.0], [2.0, 1.0]])).tolist()
+    [[0, 0], [0, 1]]
     """
     validation = np.asarray(validation, dtype=float)
-    if validation.size == 0:
-        return np.zeros(0, dtype=np.int64)
-    before = np.concatenate(([np.inf], np.minimum.accumulate(validation)[:-1]))
+    if validation.shape[-1] == 0:
+        return np.zeros(validation.shape, dtype=np.int64)
+    running = np.minimum.accumulate(validation, axis=-1)
+    before = np.concatenate([np.full(validation.shape[:-1] + (1,), np.inf), running[..., :-1]], axis=-1)
     improves = validation < before
-    return np.maximum.accumulate(np.where(improves, np.arange(validation.size), 0))
+    return np.maximum.accumulate(np.where(improves, np.arange(validation.shape[-1]), 0), axis=-1)
 
 
 def best_so_far(history: History, which: str = "test") -> np.ndarray:
@@ -164,44 +168,64 @@ def curve_at(history: History, budget: int, which: str = "test") -> np.ndarray:
     return np.concatenate([curve, np.full(budget - len(curve), curve[-1])])
 
 
-class Recorder:
-    """Collects queries in chunks while a search runs; :meth:`history` freezes them.
+@dataclass(frozen=True, eq=False)
+class SearchResult:
+    """What every trial of one algorithm queried: the one result type of :mod:`nascompanion.search`.
 
-    Appending whole neighbourhoods as arrays keeps the per-query Python cost low.
+    Attributes
+    ----------
+    algorithm
+        Registry name of the algorithm.
+    budget
+        Distinct queries each trial was allowed.
+    archs, validation, test
+        Shape ``(trials, budget)``: each trial's queries in order and their
+        answers; a trial that stopped early is padded with ``-1`` / NaN.
+    counts
+        Queries each trial made.
+    histories
+        One :class:`History` per trial (with iterations, restarts and paths).
 
     Examples
     --------
-    >>> rec = Recorder()
-    >>> rec.add(np.array([5, 6]), np.array([2.0, 1.0]), np.array([2.5, 1.5]), iteration=1)
-    >>> rec.history(variant="full", budget=10).archs.tolist()
-    [5, 6]
+    >>> h = History.from_arrays([4, 2], [3.0, 1.0], [30.0, 10.0], [0, 1], budget=3)
+    >>> result = SearchResult.from_histories("demo", 3, [h])
+    >>> result.curves().tolist()
+    [[30.0, 10.0, 10.0]]
     """
 
-    def __init__(self) -> None:
-        self._chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray, int, int, int]] = []
-        self._path: list[tuple[int, int]] = []
-        self.count = 0
+    algorithm: str
+    budget: int
+    archs: np.ndarray
+    validation: np.ndarray
+    test: np.ndarray
+    counts: np.ndarray
+    histories: tuple[History, ...]
 
-    def add(self, archs: np.ndarray, validation: np.ndarray, test: np.ndarray, iteration: int,
-            run: int = 0, parent: int = -1) -> None:
-        """Record queries of ``archs`` made in one iteration of one run, from ``parent``'s neighbourhood."""
-        if len(archs):
-            self._chunks.append((archs, validation, test, iteration, run, parent))
-            self.count += len(archs)
+    @classmethod
+    def from_histories(cls, algorithm: str, budget: int, histories) -> "SearchResult":
+        """Stack per-trial histories (each at most ``budget`` long)."""
+        histories = tuple(histories)
+        trials = len(histories)
+        archs = np.full((trials, budget), -1, dtype=np.int64)
+        val, test = np.full((trials, budget), np.nan), np.full((trials, budget), np.nan)
+        counts = np.array([len(h) for h in histories], dtype=np.int64)
+        if (counts > budget).any():
+            raise ValueError(f"a history is longer than the budget of {budget}")
+        for t, h in enumerate(histories):
+            archs[t, : len(h)], val[t, : len(h)], test[t, : len(h)] = h.archs, h.validation, h.test
+        return cls(algorithm, budget, archs, val, test, counts, histories)
 
-    def visit(self, arch: int, run: int = 0) -> None:
-        """Record that the search now stands at ``arch`` (a ``v_i`` of Algorithm 1)."""
-        self._path.append((run, int(arch)))
+    @property
+    def trials(self) -> int:
+        """Number of trials."""
+        return len(self.histories)
 
-    def history(self, variant: str = "unknown", budget: int | None = None) -> History:
-        """The frozen :class:`History` of everything recorded."""
-        path = np.array(self._path, dtype=np.int64).reshape(-1, 2)
-        if not self._chunks:
-            empty = np.zeros(0)
-            return History.from_arrays(empty, empty, empty, empty, empty, empty, path, variant, budget)
-        archs, val, test, it, run, parent = zip(*self._chunks)
-        sizes = [len(a) for a in archs]
-        return History.from_arrays(
-            np.concatenate(archs), np.concatenate(val), np.concatenate(test),
-            np.repeat(it, sizes), np.repeat(run, sizes), np.repeat(parent, sizes), path, variant, budget,
-        )
+    def curves(self, which: str = "test") -> np.ndarray:
+        """Shape ``(trials, budget)``: after every query, the ``which`` loss of the best-by-validation query
+        so far (the paper's plots); a trial that stopped early keeps its last value."""
+        if which not in ("test", "validation"):
+            raise ValueError(f"which={which!r} is not allowed; choose one of: 'test', 'validation'")
+        padded = np.where(np.arange(self.budget) < self.counts[:, None], self.validation, np.inf)
+        source = self.test if which == "test" else self.validation
+        return np.take_along_axis(source, best_so_far_index(padded), axis=-1)

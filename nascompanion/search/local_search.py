@@ -13,154 +13,28 @@ answer is remembered, even for a noisy objective).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Protocol, runtime_checkable
-
 import numpy as np
 
-from nascompanion.objectives import present_seeds, seed_columns
-from nascompanion.search.history import History, Recorder
-from nascompanion.spaces.base import TableSpace
+from nascompanion.objectives import ArrayObjective, TrialLosses, as_objective
+from nascompanion.search.history import History, SearchResult
+from nascompanion.search.query_log import QueryLog
+from nascompanion.spaces.table import TableSpace
 
 VARIANTS: tuple[str, ...] = ("full", "query_until_lower", "continue_at_min")
 """Local-search variants of Sec. 3: Algorithm 1, and the paper's two variants."""
 
 
-# --------------------------------------------------------------------------- objectives
-
-
-@runtime_checkable
-class Objective(Protocol):
-    """What a search may ask about architectures: their (validation, test) losses.
-
-    ``query`` answers for an array of architectures at once; ``rng`` is there so
-    that a noisy objective (one training seed per query) can draw its noise.
-    """
-
-    def query(self, archs: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        """Validation and test losses of ``archs`` (two float arrays of ``len(archs)``)."""
-        ...
-
-
-@dataclass(frozen=True, eq=False)
-class ArrayObjective:
-    """A precomputed loss for every architecture (denoised, ``noise(x)`` or random).
-
-    Parameters
-    ----------
-    validation
-        Loss the search sees, shape ``(n,)``.
-    test
-        Test loss of the same architectures, shape ``(n,)``; defaults to ``validation``.
-
-    Examples
-    --------
-    >>> obj = ArrayObjective(np.array([3.0, 1.0, 2.0]), np.array([30.0, 10.0, 20.0]))
-    >>> [v.tolist() for v in obj.query(np.array([2, 0]), np.random.default_rng(0))]
-    [[2.0, 3.0], [20.0, 30.0]]
-    """
-
-    validation: np.ndarray
-    test: np.ndarray | None = None
-
-    def __post_init__(self) -> None:
-        validation = np.array(self.validation, dtype=float, copy=True)
-        test = validation if self.test is None else np.array(self.test, dtype=float, copy=True)
-        if validation.ndim != 1 or test.shape != validation.shape:
-            raise ValueError(f"validation and test must be (n,) arrays of one shape; got {validation.shape} and {test.shape}")
-        if np.isnan(validation).any():
-            raise ValueError(f"validation losses contain {int(np.isnan(validation).sum())} NaN values")
-        for values in (validation, test):
-            values.setflags(write=False)
-        object.__setattr__(self, "validation", validation)
-        object.__setattr__(self, "test", test)
-
-    def query(self, archs: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        return self.validation[archs], self.test[archs]
-
-
-@dataclass(frozen=True, eq=False)
-class SeedObjective:
-    """The paper's ``standard`` objective: each query returns ONE training seed's losses.
-
-    Parameters
-    ----------
-    validation, test
-        Per-seed losses, shape ``(n, n_seeds)``, NaN where a seed is missing.
-        The same seed (the same trained network) gives both numbers.
-
-    Examples
-    --------
-    >>> obj = SeedObjective(np.array([[1.0, 3.0], [5.0, np.nan]]), np.array([[2.0, 4.0], [6.0, np.nan]]))
-    >>> val, test = obj.query(np.array([1, 1]), np.random.default_rng(0))
-    >>> val.tolist(), test.tolist()
-    ([5.0, 5.0], [6.0, 6.0])
-    """
-
-    validation: np.ndarray
-    test: np.ndarray
-
-    def __post_init__(self) -> None:
-        validation = np.array(self.validation, dtype=float, copy=True)
-        test = np.array(self.test, dtype=float, copy=True)
-        if validation.ndim != 2 or test.shape != validation.shape:
-            raise ValueError(f"validation and test must be (n, n_seeds) arrays of one shape; got {validation.shape} and {test.shape}")
-        counts, order = present_seeds(validation)
-        if not (counts > 0).all():
-            raise ValueError("every architecture needs at least one seed")
-        object.__setattr__(self, "validation", validation)
-        object.__setattr__(self, "test", test)
-        object.__setattr__(self, "_counts", counts)
-        object.__setattr__(self, "_order", order)
-
-    def query(self, archs: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        archs = np.asarray(archs)
-        column = seed_columns(self._counts, self._order, archs, rng.random(archs.shape[0]))
-        return self.validation[archs, column], self.test[archs, column]
-
-
-@dataclass(frozen=True, eq=False)
-class FunctionObjective:
-    """Wrap a plain callable ``f(arch) -> (validation, test)`` (or ``f(arch, rng)`` when ``takes_rng``)."""
-
-    function: Callable
-    takes_rng: bool = False
-
-    def query(self, archs: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        answers = [self.function(int(a), rng) if self.takes_rng else self.function(int(a)) for a in archs]
-        values = np.array(answers, dtype=float).reshape(len(answers), 2)
-        return values[:, 0], values[:, 1]
-
-
-def as_objective(objective) -> Objective:
-    """Accept an :class:`Objective`, a ``(validation, test)`` pair of arrays, one array, or a callable."""
-    if isinstance(objective, Objective):
-        return objective
-    if isinstance(objective, np.ndarray):
-        return ArrayObjective(objective)
-    if isinstance(objective, tuple) and len(objective) == 2 and not callable(objective[0]):
-        return ArrayObjective(*objective)
-    if callable(objective):
-        return FunctionObjective(objective)
-    raise ValueError(
-        "objective must be an Objective (with query(archs, rng)), a (validation, test) pair of arrays, "
-        f"one array of losses, or a callable arch -> (validation, test); got {type(objective).__name__}"
-    )
-
-
 # --------------------------------------------------------------------------- the search
 
 
-class _Budgeted:
-    """Memo of answers and the budget of distinct queries (internal)."""
+class _Walk:
+    """One trial's log, with the row views and permutation block local search uses (internal)."""
 
-    def __init__(self, space: TableSpace, objective: Objective, budget: int, rng: np.random.Generator):
-        self.n = space.size
-        self.objective, self.rng, self.budget = objective, rng, budget
-        self.known = np.zeros(self.n, dtype=bool)
-        self.val = np.full(self.n, np.inf)
-        self.test = np.full(self.n, np.nan)
-        self.recorder = Recorder()
+    def __init__(self, log: QueryLog, trial: int, rng: np.random.Generator | None = None) -> None:
+        self.log, self.trial = log, trial
+        self.rng = log.rng if rng is None else rng
+        self.known = log.queried[trial]
+        self.val = log.memo_val[trial]
         self._perms: np.ndarray | None = None
         self._next = 0
 
@@ -173,29 +47,26 @@ class _Budgeted:
         return self._perms[self._next - 1]
 
     @property
-    def left(self) -> int:
-        return self.budget - self.recorder.count
+    def done(self) -> bool:
+        return self.log.done(self.trial)
 
     @property
-    def done(self) -> bool:
-        return self.left <= 0 or self.recorder.count >= self.n
+    def count(self) -> int:
+        return int(self.log.counts[self.trial])
 
     def ask(self, archs: np.ndarray, iteration: int, run: int, parent: int = -1) -> int:
-        """Query the not-yet-known ``archs`` (in order, distinct, within budget); return how many."""
-        new = archs[~self.known[archs]]
-        if new.shape[0] > 1 and len(set(new.tolist())) < new.shape[0]:
-            _, first = np.unique(new, return_index=True)
-            new = new[np.sort(first)]
-        new = new[: max(self.left, 0)]
-        if new.shape[0]:
-            val, test = self.objective.query(new, self.rng)
-            self.known[new] = True
-            self.val[new], self.test[new] = val, test
-            self.recorder.add(new, np.asarray(val, float), np.asarray(test, float), iteration, run, parent)
-        return int(new.shape[0])
+        return self.log.ask(archs, self.trial, iteration, run, parent)
+
+    def visit(self, arch: int, run: int) -> None:
+        self.log.visit(arch, self.trial, run)
 
 
-def _start(state: _Budgeted, space: TableSpace, k_init: int, run: int) -> int | None:
+def local_walk(log: QueryLog, trial: int, rng: np.random.Generator) -> _Walk:
+    """A handle on one trial of ``log`` that :func:`best_first` can walk with draws from ``rng``."""
+    return _Walk(log, trial, rng)
+
+
+def _start(state: _Walk, space: TableSpace, k_init: int, run: int) -> int | None:
     """Draw ``k_init`` random architectures, query them, return the best known one (first on ties)."""
     starts = np.array([space.sample(state.rng) for _ in range(k_init)], dtype=np.int64)
     state.ask(starts, 0, run)
@@ -205,9 +76,9 @@ def _start(state: _Budgeted, space: TableSpace, k_init: int, run: int) -> int | 
     return int(starts[np.argmin(state.val[starts])])
 
 
-def _full_step(state: _Budgeted, table: np.ndarray, v: int, iteration: int, run: int) -> int:
+def _full_step(state: _Walk, space: TableSpace, v: int, iteration: int, run: int) -> int:
     """Algorithm 1, step 3: evaluate N(v); return the best neighbour if strictly lower, else v."""
-    nbrs = table[v]
+    nbrs = space.neighbours(v)
     state.ask(nbrs, iteration, run, v)
     seen = nbrs[state.known[nbrs]]
     if seen.shape[0] == 0:
@@ -216,14 +87,15 @@ def _full_step(state: _Budgeted, table: np.ndarray, v: int, iteration: int, run:
     return best if state.val[best] < state.val[v] else v
 
 
-def _lower_step(state: _Budgeted, table: np.ndarray, v: int, iteration: int, run: int) -> int:
+def _lower_step(state: _Walk, space: TableSpace, v: int, iteration: int, run: int) -> int:
     """Draw neighbours at random without replacement; return the first strictly lower one, else v."""
-    nbrs = table[v]
+    nbrs = space.neighbours(v)
     order = nbrs[state.permutation(nbrs.shape[0])]
-    if isinstance(state.objective, ArrayObjective):
+    fixed = _fixed_validation(state)
+    if fixed is not None:
         # A fixed table: find the first lower neighbour by array lookup, then query
         # exactly the prefix a one-by-one scan would have queried.
-        lower = state.objective.validation[order] < state.val[v]
+        lower = fixed[order] < state.val[v]
         first = int(lower.argmax())
         if not lower[first]:
             state.ask(order, iteration, run, v)
@@ -240,35 +112,39 @@ def _lower_step(state: _Budgeted, table: np.ndarray, v: int, iteration: int, run
     return v
 
 
-def _restarting(state, space, variant, k_init) -> None:
-    table = space.table
+def _restarting(state: _Walk, space: TableSpace, variant: str, k_init: int) -> None:
     step = _full_step if variant == "full" else _lower_step
     run = 0
     while not state.done:
-        before = state.recorder.count
+        before = state.count
         v = _start(state, space, k_init, run)
         iteration = 1
         if v is not None and not state.done:
-            state.recorder.visit(v, run)
+            state.visit(v, run)
         while v is not None and not state.done:
-            nxt = step(state, table, v, iteration, run)
+            nxt = step(state, space, v, iteration, run)
             if nxt == v:
                 break  # local minimum (or budget spent mid-neighbourhood)
             v, iteration = nxt, iteration + 1
-            state.recorder.visit(v, run)
-        if state.recorder.count > before:
+            state.visit(v, run)
+        if state.count > before:
             run += 1  # a run that queried nothing new (a known start) is not counted
 
 
-def _best_first(state, space, k_init) -> None:
-    table = space.table
+def best_first(state: _Walk, space: TableSpace, k_init: int, start: int | None = None) -> None:
+    """The ``continue_at_min`` walk: expand the best neighbour while it improves, else the best
+    queried, not yet expanded architecture; a fresh random start only when every query is expanded.
+
+    ``start`` continues a search whose earlier queries are already in the log
+    (ANASOD-LS, phase 2); by default the walk starts from ``k_init`` random draws.
+    """
     expanded = np.zeros(space.size, dtype=bool)
-    v = _start(state, space, k_init, 0)
+    v = _start(state, space, k_init, 0) if start is None else int(start)
     iteration = 1
     while v is not None and not state.done:
         expanded[v] = True
-        state.recorder.visit(v, 0)
-        nbrs = table[v]
+        state.visit(v, 0)
+        nbrs = space.neighbours(v)
         state.ask(nbrs, iteration, 0, v)
         open_nbrs = nbrs[state.known[nbrs] & ~expanded[nbrs]]
         iteration += 1
@@ -298,7 +174,7 @@ def local_search(
     Parameters
     ----------
     space
-        A :class:`~nascompanion.spaces.base.TableSpace` (NB201: ``nb201_space()``).
+        A :class:`~nascompanion.spaces.table.TableSpace` (NB201: ``nb201_space()``).
     objective
         An :class:`Objective` (``query(archs, rng) -> (validation, test)``), or
         anything :func:`as_objective` accepts: an array of losses, a
@@ -347,6 +223,35 @@ def local_search(
     >>> h.best_arch, len(h)
     (3, 4)
     """
+    _check_settings(variant, budget, k_init, rng)
+    log = QueryLog(as_objective(objective), int(budget), rng, size=space.size)
+    _search(_Walk(log, 0), space, variant, int(k_init))
+    return log.history(0, variant)
+
+
+def local_search_trials(space: TableSpace, losses: TrialLosses, budget: int, rng: np.random.Generator,
+                        variant: str = "continue_at_min", k_init: int = 1) -> SearchResult:
+    """:func:`local_search` in every trial of ``losses``, one after another on one stream ``rng``.
+
+    Examples
+    --------
+    >>> from nascompanion.objectives import TrialLosses
+    >>> path = TableSpace(np.array([[1, 1], [0, 2], [1, 3], [2, 2]]))
+    >>> result = local_search_trials(path, TrialLosses(np.array([[3.0, 2.0, 1.0, 0.0]] * 2), np.zeros(4)), 3,
+    ...                              np.random.default_rng(0), variant="full")
+    >>> result.counts.tolist()
+    [3, 3]
+    """
+    _check_settings(variant, budget, k_init, rng)
+    if losses.size != space.size:
+        raise ValueError(f"losses cover {losses.size} architectures but the space has {space.size}")
+    log = QueryLog(losses, int(budget), rng)
+    for t in range(losses.trials):
+        _search(_Walk(log, t), space, variant, int(k_init))
+    return log.result(variant)
+
+
+def _check_settings(variant: str, budget, k_init, rng) -> None:
     if variant not in VARIANTS:
         raise ValueError(f"unknown local-search variant {variant!r}; allowed: {', '.join(VARIANTS)}")
     if isinstance(budget, bool) or not isinstance(budget, (int, np.integer)) or budget < 1:
@@ -355,28 +260,20 @@ def local_search(
         raise ValueError(f"k_init must be a positive integer, got {k_init!r}")
     if not isinstance(rng, np.random.Generator):
         raise ValueError("rng must be a numpy.random.Generator, e.g. np.random.default_rng(0)")
-    state = _Budgeted(space, as_objective(objective), int(budget), rng)
+
+
+def _search(state: _Walk, space: TableSpace, variant: str, k_init: int) -> None:
     if variant == "continue_at_min":
-        _best_first(state, space, int(k_init))
+        best_first(state, space, k_init)
     else:
-        _restarting(state, space, variant, int(k_init))
-    return state.recorder.history(variant=variant, budget=int(budget))
+        _restarting(state, space, variant, k_init)
 
 
-def benchmark_objective(benchmark, dataset: str, version: str, rng: np.random.Generator | None = None,
-                        x: float | None = None, metric: str = "validation") -> Objective:
-    """The objective a search on NB201 sees, for one of the paper's versions.
-
-    ``denoised``, ``noise`` and ``random`` give an :class:`ArrayObjective`
-    (test loss: 100 - mean test accuracy; for ``random`` the random loss
-    itself, which has no test counterpart). ``standard`` gives a
-    :class:`SeedObjective` (one seed per query) and needs per-seed data.
-    """
-    from nascompanion import objectives
-
-    if version == "standard":
-        objectives.losses(benchmark, dataset, "standard", rng=rng, metric=metric)  # refuses mean-only data
-        return SeedObjective(100.0 - benchmark.accuracy(dataset, metric), 100.0 - benchmark.accuracy(dataset, "test"))
-    val = objectives.losses(benchmark, dataset, version, rng=rng, x=x, metric=metric)
-    test = val if version == "random" else 100.0 - np.nanmean(benchmark.accuracy(dataset, "test"), axis=1)
-    return ArrayObjective(val, test)
+def _fixed_validation(state: _Walk) -> np.ndarray | None:
+    """The trial's whole validation vector when it is fixed in advance (an array lookup), else None."""
+    losses = state.log.losses
+    if isinstance(losses, TrialLosses):
+        return losses.validation[state.trial]
+    if isinstance(losses, ArrayObjective):
+        return losses.validation
+    return None

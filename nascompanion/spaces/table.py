@@ -24,6 +24,10 @@ class TableSpace:
         Optional human-readable name of every architecture.
     name
         Name of the space, used in messages and cache keys.
+    features
+        Optional categorical description of every architecture, shape
+        ``(n, e)`` (NB201: the op code of each of the six edges); model-based
+        searches use it for their kernels.
 
     Examples
     --------
@@ -35,6 +39,7 @@ class TableSpace:
     table: np.ndarray
     names: tuple[str, ...] | None = None
     name: str = "table"
+    features: np.ndarray | None = field(default=None, repr=False)
     _check: bool = field(default=True, repr=False)
 
     def __post_init__(self) -> None:
@@ -50,6 +55,8 @@ class TableSpace:
             if not back.all():
                 bad = int(rows[~back][0])
                 raise ValueError(f"neighbour table of space {self.name!r} is not symmetric (node {bad})")
+        if self.features is not None and np.asarray(self.features).shape[:1] != (n,):
+            raise ValueError(f"space {self.name!r} has {n} nodes but features for {np.asarray(self.features).shape[:1]}")
         if self.names is not None and len(self.names) != n:
             raise ValueError(f"space {self.name!r} has {n} nodes but {len(self.names)} names")
         table = table.copy()
@@ -70,8 +77,8 @@ class TableSpace:
         """One architecture drawn uniformly at random."""
         return int(rng.integers(self.size))
 
-    def neighbours(self, arch: int) -> np.ndarray:
-        """Neighbours of ``arch``, in the table's fixed order."""
+    def neighbours(self, arch: int | np.ndarray) -> np.ndarray:
+        """Neighbours of ``arch``, in the table's fixed order (an array of architectures gives one row each)."""
         return self.table[arch]
 
     def mutate(self, arch: int, rng: np.random.Generator) -> int:
@@ -91,4 +98,109 @@ def nb201_space() -> TableSpace:
     """The NAS-Bench-201 space: 15,625 cells, 24 neighbours each, NB201 index order."""
     from nascompanion.spaces import nb201
 
-    return TableSpace(nb201.neighbour_table(), names=nb201.arch_strings(), name="nb201", _check=False)
+    return TableSpace(nb201.neighbour_table(), names=nb201.arch_strings(), name="nb201",
+                      features=nb201.ops_matrix(), _check=False)
+
+
+def space_features(space: TableSpace, features: np.ndarray | None = None) -> np.ndarray:
+    """``features`` if given, else the space's own; an error naming the space when it has none."""
+    if features is None:
+        features = space.features
+    if features is None:
+        raise ValueError(f"space {space.name!r} has no features; pass features= (shape (n, e), categorical)")
+    features = np.asarray(features)
+    if features.ndim != 2 or features.shape[0] != space.size:
+        raise ValueError(f"features must have shape ({space.size}, e), got {features.shape}")
+    return features
+
+
+def one_hot(features: np.ndarray) -> np.ndarray:
+    """One-hot rows of categorical ``features`` ``(n, e)``: the Hamming distance of two rows is ``e`` minus
+    the dot product of their one-hot rows.
+
+    Examples
+    --------
+    >>> one_hot(np.array([[0, 2], [1, 2]])).tolist()
+    [[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]
+    """
+    features = np.asarray(features, dtype=np.int64)
+    codes = [np.unique(features[:, j], return_inverse=True)[1] for j in range(features.shape[1])]
+    return np.concatenate([np.eye(int(c.max()) + 1)[c] for c in codes], axis=1)
+
+
+# --------------------------------------------------------------------------- small graphs
+
+
+def clique_table(m: int) -> np.ndarray:
+    """Neighbour table of the clique :math:`K_m` (``b_1 = 1``, no ``b_k`` beyond)."""
+    if m < 2:
+        raise ValueError(f"a clique needs m >= 2 nodes, got {m}")
+    full = np.tile(np.arange(m), (m, 1))
+    return full[~np.eye(m, dtype=bool)].reshape(m, m - 1)
+
+
+def cycle_table(m: int) -> np.ndarray:
+    """Neighbour table of the cycle :math:`C_m` (degree 2)."""
+    if m < 3:
+        raise ValueError(f"a cycle needs m >= 3 nodes, got {m}")
+    nodes = np.arange(m)
+    return np.stack([(nodes - 1) % m, (nodes + 1) % m], axis=1)
+
+
+def hamming_table(d: int, q: int) -> np.ndarray:
+    """Neighbour table of the Hamming graph :math:`(K_q)^d`; ``hamming_table(6, 5)`` is NB201's graph up to relabelling.
+
+    Examples
+    --------
+    >>> hamming_table(2, 3).shape
+    (9, 4)
+    """
+    if d < 1 or q < 2:
+        raise ValueError(f"a Hamming graph needs d >= 1 and q >= 2, got d={d}, q={q}")
+    codes = np.arange(q**d)
+    powers = q ** np.arange(d - 1, -1, -1)
+    digits = (codes[:, None] // powers[None, :]) % q
+    columns = []
+    for e in range(d):
+        for shift in range(1, q):
+            new = (digits[:, e] + shift) % q
+            columns.append(codes + (new - digits[:, e]) * powers[e])
+    return np.stack(columns, axis=1)
+
+
+def disjoint_copies(table: np.ndarray, copies: int) -> np.ndarray:
+    """Neighbour table of ``copies`` disjoint copies of a graph (vectorised Monte Carlo on small graphs).
+
+    Examples
+    --------
+    >>> disjoint_copies(np.array([[1], [0]]), 2).tolist()
+    [[1], [0], [3], [2]]
+    """
+    table = np.asarray(table)
+    n = table.shape[0]
+    offsets = (np.arange(copies) * n)[:, None, None]
+    return (table[None, :, :] + offsets).reshape(copies * n, table.shape[1])
+
+
+def hamming_space(d: int, q: int) -> TableSpace:
+    """The Hamming graph :math:`(K_q)^d` as a space; its features are each node's ``d`` digits.
+
+    Examples
+    --------
+    >>> space = hamming_space(2, 3)
+    >>> space.size, space.degree, space.features[5].tolist()
+    (9, 4, [1, 2])
+    """
+    table = hamming_table(d, q)
+    digits = (np.arange(q**d)[:, None] // q ** np.arange(d - 1, -1, -1)[None, :]) % q
+    return TableSpace(table, name=f"hamming({d},{q})", features=digits)
+
+
+def cycle_space(m: int) -> TableSpace:
+    """The cycle :math:`C_m` as a space."""
+    return TableSpace(cycle_table(m), name=f"cycle({m})")
+
+
+def clique_space(m: int) -> TableSpace:
+    """The clique :math:`K_m` as a space."""
+    return TableSpace(clique_table(m), name=f"clique({m})")

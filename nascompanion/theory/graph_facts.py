@@ -13,6 +13,8 @@ from fractions import Fraction
 
 import numpy as np
 
+from nascompanion.spaces.table import clique_table, cycle_table, disjoint_copies, hamming_table  # noqa: F401  (the graphs of Sec. 5)
+
 READINGS: tuple[str, ...] = ("b0=1", "b1..bi", "tree")
 """How Lemma 5.3's ``prod_{j=0}^{i-1} b_j`` is read.
 
@@ -155,54 +157,3 @@ def step_factors(b: np.ndarray, reading: str, k_max: int) -> np.ndarray:
     padded[1 : 1 + b.size] = b
     padded[0] = 1.0
     return padded[:k_max] if reading == "b0=1" else padded[1 : k_max + 1]
-
-
-def clique_table(m: int) -> np.ndarray:
-    """Neighbour table of the clique :math:`K_m` (``b_1 = 1``, no ``b_k`` beyond)."""
-    if m < 2:
-        raise ValueError(f"a clique needs m >= 2 nodes, got {m}")
-    full = np.tile(np.arange(m), (m, 1))
-    return full[~np.eye(m, dtype=bool)].reshape(m, m - 1)
-
-
-def cycle_table(m: int) -> np.ndarray:
-    """Neighbour table of the cycle :math:`C_m` (degree 2)."""
-    if m < 3:
-        raise ValueError(f"a cycle needs m >= 3 nodes, got {m}")
-    nodes = np.arange(m)
-    return np.stack([(nodes - 1) % m, (nodes + 1) % m], axis=1)
-
-
-def hamming_table(d: int, q: int) -> np.ndarray:
-    """Neighbour table of the Hamming graph :math:`(K_q)^d`; ``hamming_table(6, 5)`` is NB201's graph up to relabelling.
-
-    Examples
-    --------
-    >>> hamming_table(2, 3).shape
-    (9, 4)
-    """
-    if d < 1 or q < 2:
-        raise ValueError(f"a Hamming graph needs d >= 1 and q >= 2, got d={d}, q={q}")
-    codes = np.arange(q**d)
-    powers = q ** np.arange(d - 1, -1, -1)
-    digits = (codes[:, None] // powers[None, :]) % q
-    columns = []
-    for e in range(d):
-        for shift in range(1, q):
-            new = (digits[:, e] + shift) % q
-            columns.append(codes + (new - digits[:, e]) * powers[e])
-    return np.stack(columns, axis=1)
-
-
-def disjoint_copies(table: np.ndarray, copies: int) -> np.ndarray:
-    """Neighbour table of ``copies`` disjoint copies of a graph (vectorised Monte Carlo on small graphs).
-
-    Examples
-    --------
-    >>> disjoint_copies(np.array([[1], [0]]), 2).tolist()
-    [[1], [0], [3], [2]]
-    """
-    table = np.asarray(table)
-    n = table.shape[0]
-    offsets = (np.arange(copies) * n)[:, None, None]
-    return (table[None, :, :] + offsets).reshape(copies * n, table.shape[1])

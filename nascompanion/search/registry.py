@@ -1,0 +1,106 @@
+"""Every search algorithm of the package, found by name.
+
+Each entry is a function ``f(space, losses, budget, rng, **config)`` that
+queries through one :class:`~nascompanion.search.query_log.QueryLog` and
+returns a :class:`~nascompanion.search.history.SearchResult`. The comparison
+(:mod:`nascompanion.compare.run`), the related-approaches chapter and the
+contract tests all go through this table.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Callable, Mapping
+
+import numpy as np
+
+from nascompanion.related import anasod, pvll
+from nascompanion.search.bananas import bananas
+from nascompanion.search.bayesopt import bayesian_optimization
+from nascompanion.search.evolution import regularized_evolution
+from nascompanion.search.history import SearchResult
+from nascompanion.search.local_search import local_search_trials
+from nascompanion.search.random_search import random_search
+from nascompanion.spaces.table import TableSpace
+
+
+@dataclass(frozen=True)
+class Algorithm:
+    """One registered search.
+
+    Attributes
+    ----------
+    name
+        Registry name (used in cache keys, tables and figures).
+    label
+        Name for readers, e.g. ``"regularized evolution"``.
+    function
+        ``f(space, losses, budget, rng, **config) -> SearchResult``.
+    defaults
+        The configuration the book uses unless told otherwise.
+    nb201_only
+        Whether it needs the NAS-Bench-201 cell structure (ANASOD, PVLL).
+    """
+
+    name: str
+    label: str
+    function: Callable[..., SearchResult]
+    defaults: Mapping = field(default_factory=dict)
+    nb201_only: bool = False
+
+    @property
+    def settings(self) -> tuple[str, ...]:
+        """Names of the settings ``function`` takes after ``(space, losses, budget, rng)``."""
+        return tuple(inspect.signature(self.function).parameters)[4:]
+
+    def __call__(self, space: TableSpace, losses, budget: int, rng: np.random.Generator, **config) -> SearchResult:
+        unknown = sorted(set(config) - set(self.settings))
+        if unknown:
+            raise ValueError(f"{self.name} has no setting(s) {', '.join(unknown)}; "
+                             f"its settings: {', '.join(self.settings) or 'none'}")
+        return self.function(space, losses, budget, rng, **{**self.defaults, **config})
+
+
+_ENTRIES = (
+    Algorithm("local_search", "local search", local_search_trials, {"variant": "continue_at_min"}),
+    Algorithm("random_search", "random search", random_search),
+    Algorithm("evolution", "regularized evolution", regularized_evolution),
+    Algorithm("bo", "Bayesian optimization (GP)", bayesian_optimization, {"batch": 10}),
+    Algorithm("bananas", "BANANAS", bananas),
+    Algorithm("anasod_rs", "ANASOD-RS", anasod.anasod_random_search, {"beta_max": 0.0}, nb201_only=True),
+    Algorithm("anasod_biased_rs", "ANASOD-biasedRS", anasod.anasod_random_search, {"beta_max": 2.0}, nb201_only=True),
+    Algorithm("anasod_ls", "ANASOD-LS", anasod.anasod_local_search, nb201_only=True),
+    Algorithm("anasod_bo", "ANASOD-BO", anasod.anasod_bo, nb201_only=True),
+    Algorithm("pvll", "PVLL-NAS", pvll.pvll, nb201_only=True),
+)
+
+ALGORITHMS: Mapping[str, Algorithm] = MappingProxyType({a.name: a for a in _ENTRIES})
+"""Every registered algorithm by name, in the order tables list them."""
+
+
+def get(name: str) -> Algorithm:
+    """The algorithm registered as ``name``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name, listing the registered ones (and the closest match).
+
+    Examples
+    --------
+    >>> get("evolution").label
+    'regularized evolution'
+    """
+    if name not in ALGORITHMS:
+        close = difflib.get_close_matches(name, ALGORITHMS, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ValueError(f"unknown algorithm {name!r}; {hint}registered: {', '.join(ALGORITHMS)}")
+    return ALGORITHMS[name]
+
+
+def run(name: str, space: TableSpace, losses, budget: int, rng: np.random.Generator, **config) -> SearchResult:
+    """Run the algorithm registered as ``name``: ``get(name)(space, losses, budget, rng, **config)``."""
+    return get(name)(space, losses, budget, rng, **config)

@@ -1,0 +1,126 @@
+"""The contract every registered search algorithm keeps, checked on every entry of the registry."""
+
+from functools import lru_cache
+
+import numpy as np
+import pytest
+
+from nascompanion.objectives import TrialLosses
+from nascompanion.related.pvll import PVLLSettings
+from nascompanion.search import registry
+from nascompanion.search.bananas import PredictorSettings
+from nascompanion.spaces import hamming_space, nb201_space
+
+BUDGET = 30
+TRIALS = 3
+
+FAST = {  # small models, so that the contract runs in seconds; the algorithms are unchanged
+    "bananas": {"n_init": 5, "batch": 5, "parents": 4, "per_parent": 6,
+                "settings": PredictorSettings(members=2, hidden=8, layers=2, epochs=10)},
+    "bo": {"n_init": 5, "batch": 5, "parents": 4, "per_parent": 6},
+    "anasod_bo": {"pool": 40},
+    "pvll": {"warmup": 8, "settings": PVLLSettings(hidden=8, fit_steps=10, refit_steps=2)},
+}
+
+
+@lru_cache(maxsize=None)
+def space_for(name: str):
+    """NB201 for the searches that need its cells, a small Hamming graph (81 nodes) for the rest."""
+    return nb201_space() if registry.get(name).nb201_only else hamming_space(4, 3)
+
+
+@lru_cache(maxsize=None)
+def losses_for(size: int, seed: int = 0) -> TrialLosses:
+    """Validation losses in [0, 100) per trial; test losses that differ from them, to catch a mix-up."""
+    rng = np.random.default_rng(seed)
+    val = rng.random((TRIALS, size)) * 100.0
+    return TrialLosses(val, 200.0 + rng.random((TRIALS, size)))
+
+
+@lru_cache(maxsize=None)
+def run(name: str, seed: int):
+    space = space_for(name)
+    return registry.run(name, space, losses_for(space.size), BUDGET, np.random.default_rng(seed), **FAST.get(name, {}))
+
+
+ALL = list(registry.ALGORITHMS)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_query_is_a_distinct_architecture_within_the_budget(name):
+    result = run(name, 0)
+    assert result.archs.shape == (TRIALS, BUDGET)
+    for t in range(TRIALS):
+        queried = result.archs[t, : result.counts[t]]
+        assert np.unique(queried).size == queried.size
+        assert (result.archs[t, result.counts[t]:] == -1).all()
+    assert (result.counts <= BUDGET).all()
+
+
+@pytest.mark.parametrize("name", [n for n in ALL if n != "pvll"])
+def test_the_whole_budget_is_spent(name):
+    assert (run(name, 0).counts == BUDGET).all()
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_the_same_seed_gives_the_same_queries(name):
+    np.testing.assert_array_equal(run(name, 0).archs, run(name, 0).archs)
+    space = space_for(name)
+    again = registry.run(name, space, losses_for(space.size), BUDGET, np.random.default_rng(0), **FAST.get(name, {}))
+    np.testing.assert_array_equal(again.archs, run(name, 0).archs)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_another_seed_gives_other_queries(name):
+    assert not np.array_equal(run(name, 0).archs, run(name, 1).archs)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_each_answer_belongs_to_the_queried_architecture(name):
+    result = run(name, 0)
+    losses = losses_for(space_for(name).size)
+    for t in range(TRIALS):
+        archs = result.archs[t, : result.counts[t]]
+        np.testing.assert_array_equal(result.validation[t, : archs.size], losses.validation[t, archs])
+        np.testing.assert_array_equal(result.test[t, : archs.size], losses.test[t, archs])
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_the_incumbent_changes_only_on_a_strictly_lower_validation_loss(name):
+    result = run(name, 0)
+    curve, test_curve = result.curves("validation"), result.curves("test")
+    for t in range(TRIALS):
+        q = result.counts[t]
+        np.testing.assert_array_equal(curve[t, :q], np.minimum.accumulate(result.validation[t, :q]))
+        # a query that is not strictly lower (rejected) leaves the reported test loss as it was
+        rejected = np.flatnonzero(result.validation[t, 1:q] >= curve[t, : q - 1]) + 1
+        np.testing.assert_array_equal(test_curve[t, rejected], test_curve[t, rejected - 1])
+        assert (curve[t, q:] == curve[t, q - 1]).all()
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_each_trial_has_a_history_with_its_queries(name):
+    result = run(name, 0)
+    assert result.trials == TRIALS
+    for t, history in enumerate(result.histories):
+        np.testing.assert_array_equal(history.archs, result.archs[t, : result.counts[t]])
+        assert history.budget == BUDGET
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_an_unknown_setting_is_refused_with_the_settings_it_takes(name):
+    space = space_for(name)
+    with pytest.raises(ValueError, match="has no setting"):
+        registry.run(name, space, losses_for(space.size), BUDGET, np.random.default_rng(0), colour="red")
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_losses_of_another_space_are_refused(name):
+    space = space_for(name)
+    with pytest.raises(ValueError):
+        registry.run(name, space, losses_for(space.size + 1), BUDGET, np.random.default_rng(0), **FAST.get(name, {}))
+
+
+def test_a_misspelled_algorithm_gets_a_did_you_mean():
+    with pytest.raises(ValueError, match="did you mean 'evolution'"):
+        registry.get("evolutoin")
