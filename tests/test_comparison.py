@@ -69,7 +69,7 @@ def test_summary_and_ranks():
 
 
 def test_verdict_by_dataset_names_where_a_claim_fails():
-    from nascompanion.compare.plots import verdict_by_dataset
+    from nascompanion.report.verdicts import verdict_by_dataset
 
     assert verdict_by_dataset({"a": True, "b": True}) == "holds on every dataset"
     assert verdict_by_dataset({"a": False}) == "does not hold on any dataset"

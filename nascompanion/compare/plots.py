@@ -1,4 +1,4 @@
-"""Figures and verdicts for the chapter "Local search vs the state of the art"."""
+"""Figures of the NAS comparison: best-so-far curves and the noise sweep."""
 
 from __future__ import annotations
 
@@ -7,14 +7,9 @@ import numpy as np
 import pandas as pd
 
 from nascompanion.compare.run import LABELS
+from nascompanion.report.figures import ALGORITHM_COLOURS as COLOURS
+from nascompanion.report.stats import mean_sem
 
-COLOURS = {
-    "local_search": "tab:red",
-    "random_search": "tab:gray",
-    "evolution": "tab:green",
-    "bo": "tab:blue",
-    "bananas": "tab:orange",
-}
 
 
 def curves_figure(panels: dict[str, dict[str, np.ndarray]], ncols: int = 2, start: int = 10) -> plt.Figure:
@@ -25,11 +20,10 @@ def curves_figure(panels: dict[str, dict[str, np.ndarray]], ncols: int = 2, star
         lows, highs = [], []
         for algorithm, curves in results.items():
             q = np.arange(1, curves.shape[1] + 1)
-            mean = curves.mean(axis=0)
-            sem = curves.std(axis=0, ddof=1) / np.sqrt(curves.shape[0]) if curves.shape[0] > 1 else 0 * mean
+            mean, sem = mean_sem(curves)
             ax.plot(q[start:], mean[start:], color=COLOURS[algorithm], label=f"{LABELS[algorithm]} ({curves.shape[0]})")
             ax.fill_between(q[start:], (mean - sem)[start:], (mean + sem)[start:], color=COLOURS[algorithm], alpha=0.2)
-            lows.append(mean[-1] - 3 * sem[-1] if np.ndim(sem) else mean[-1])
+            lows.append(mean[-1] - 3 * sem[-1])
             highs.append(mean[min(start + 40, mean.size - 1)])
         ax.set_ylim(min(lows), max(highs))
         ax.set_title(title, fontsize=10)
@@ -55,33 +49,3 @@ def sweep_figure(final: pd.DataFrame) -> plt.Figure:
         ax.set_ylabel("final test error (%)")
     axes[0, 0].legend(fontsize=8)
     return fig
-
-
-def matches_or_beats(results: dict[str, np.ndarray], algorithm: str, query: int, z: float = 2.0) -> bool:
-    """Whether ``algorithm``'s mean loss after ``query`` queries is within ``z`` standard errors of the best other."""
-    def stats(curves):
-        values = curves[:, query - 1]
-        return values.mean(), values.std(ddof=1) / np.sqrt(values.size)
-
-    mine, my_sem = stats(results[algorithm])
-    others = [stats(c) for a, c in results.items() if a != algorithm]
-    best, best_sem = min(others)
-    return bool(mine <= best + z * np.hypot(my_sem, best_sem))
-
-
-def verdict(holds: bool | None) -> str:
-    """The chapter's wording for a checked claim."""
-    if holds is None:
-        return "cannot be checked with this data"
-    return "holds" if holds else "does not hold"
-
-
-def verdict_by_dataset(flags: dict[str, bool]) -> str:
-    """A verdict that says where a claim holds, e.g. ``"holds on cifar100; not on cifar10-valid"``."""
-    held = [d for d, ok in flags.items() if ok]
-    failed = [d for d, ok in flags.items() if not ok]
-    if not failed:
-        return "holds on every dataset"
-    if not held:
-        return "does not hold on any dataset"
-    return f"holds on {', '.join(held)}; does not hold on {', '.join(failed)}"

@@ -130,14 +130,14 @@ def summary_table(results: dict[str, np.ndarray], at: tuple[int, ...] = (100, 15
     """Mean ± standard error of the best-so-far test loss after ``at`` queries, one row per algorithm."""
     import pandas as pd
 
+    from nascompanion.report.stats import sem
+
     rows = []
     for algorithm, curves in results.items():
         row = {"algorithm": LABELS[algorithm]}
         for q in at:
             if q <= curves.shape[1]:
-                values = curves[:, q - 1]
-                sem = values.std(ddof=1) / np.sqrt(values.size) if values.size > 1 else np.nan
-                row[f"{q} queries"] = f"{values.mean():.3f} ± {sem:.3f}"
+                row[f"{q} queries"] = f"{curves[:, q - 1].mean():.3f} ± {sem(curves[:, q - 1]):.3f}"
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -151,3 +151,44 @@ def ranks_at(results: dict[str, np.ndarray], query: int) -> dict[str, int]:
 
 def _stable_int(text: str) -> int:
     return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
+
+
+def final_errors(results: dict[str, np.ndarray], budget: int, ranked: tuple[str, ...] | None = None) -> list[dict]:
+    """One row per algorithm: mean and standard error of the final best-so-far test loss, and its rank
+    among ``ranked`` (default: all of ``results``; NaN for the others)."""
+    from nascompanion.report.stats import sem
+
+    ranks = ranks_at({a: results[a] for a in (ranked or tuple(results))}, budget)
+    return [dict(algorithm=a, mean=float(c[:, -1].mean()), sem=sem(c[:, -1]), rank=ranks.get(a, np.nan))
+            for a, c in results.items()]
+
+
+def noise_sweep(benchmark, datasets: dict[str, str], xs, budget: int, trials: int, seed: int = 0,
+                model_dataset: str = "cifar10-valid", model_xs=(), model_trials: int = 20,
+                bananas_epochs: int = 200) -> "pd.DataFrame":
+    """Final test loss of every algorithm against the noise multiplier ``x`` (``version="noise"``).
+
+    Local search, random search and evolution run at every ``x`` on every dataset
+    (``datasets`` maps each to the metric it searches) and are ranked among
+    themselves; BO (``trials`` trials) and BANANAS (``model_trials``) join on
+    ``model_dataset`` at the ``model_xs`` levels.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns dataset, x, algorithm, mean, sem, rank.
+    """
+    import pandas as pd
+
+    rows = []
+    cheap = ALGORITHMS[:3]
+    for dataset, metric in datasets.items():
+        for x in xs:
+            setting = dict(dataset=dataset, version="noise", x=x, metric=metric, budget=budget, seed=seed)
+            results = compare(benchmark, Setting(trials=trials, **setting), algorithms=cheap, progress=False)
+            if dataset == model_dataset and x in model_xs:
+                results |= compare(benchmark, Setting(trials=trials, **setting), algorithms=("bo",), progress=False)
+                results |= compare(benchmark, Setting(trials=model_trials, bananas_epochs=bananas_epochs, **setting),
+                                   algorithms=("bananas",), progress=False)
+            rows += [dict(dataset=dataset, x=x, **row) for row in final_errors(results, budget, cheap)]
+    return pd.DataFrame(rows)
