@@ -57,3 +57,24 @@ def test_disconnected_graph_raises():
     two_edges = np.array([[1], [0], [3], [2]])
     with pytest.raises(ValueError, match="not connected"):
         gf.distance_layers(two_edges)
+
+
+@pytest.mark.parametrize("d, q", [(1, 3), (2, 4), (3, 3), (4, 2)])
+def test_hamming_space_joins_exactly_the_words_that_differ_in_one_letter(d, q):
+    from nascompanion.spaces import hamming_space
+
+    space = hamming_space(d, q)
+    differ = (space.features[:, None, :] != space.features[None, :, :]).sum(axis=2)
+    for v in range(space.size):
+        assert sorted(space.neighbours(v).tolist()) == np.flatnonzero(differ[v] == 1).tolist()
+
+
+def test_landscape_statistics_take_a_space_or_its_table():
+    from nascompanion.landscape import landscape_stats
+    from nascompanion.spaces import hamming_space
+
+    space = hamming_space(3, 4)
+    losses = np.random.default_rng(0).random(space.size)
+    a, b = landscape_stats(losses, space), landscape_stats(losses, space.table)
+    np.testing.assert_array_equal(a.ls_star, b.ls_star)
+    np.testing.assert_array_equal(a.minima, b.minima)

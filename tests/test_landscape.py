@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import itertools
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nascompanion.spaces.table import clique_table, cycle_table, hamming_table
 from nascompanion.landscape import converge, landscape_stats, ls_map, preimage_counts
 
 
@@ -19,24 +19,8 @@ CYCLE_LOSS = np.array([5.0, 3.0, 4.0, 1.0, 2.0, 0.0])
 # --------------------------------------------------------------------------- small graphs
 
 
-def cycle(n: int) -> np.ndarray:
-    i = np.arange(n)
-    return np.stack([(i + 1) % n, (i - 1) % n], axis=1)
-
-
-def clique(n: int) -> np.ndarray:
-    return np.array([[j for j in range(n) if j != i] for i in range(n)])
-
-
-def hamming(d: int, q: int) -> np.ndarray:
-    codes = list(itertools.product(range(q), repeat=d))
-    index = {c: i for i, c in enumerate(codes)}
-    return np.array(
-        [[index[c[:p] + (a,) + c[p + 1:]] for p in range(d) for a in range(q) if a != c[p]] for c in codes]
-    )
-
-
-GRAPHS = {"cycle7": cycle(7), "clique5": clique(5), "hamming3x3": hamming(3, 3), "hamming2x4": hamming(2, 4)}
+GRAPHS = {"cycle7": cycle_table(7), "clique5": clique_table(5), "hamming3x3": hamming_table(3, 3),
+          "hamming2x4": hamming_table(2, 4)}
 
 
 def plain_local_search(losses: np.ndarray, table: np.ndarray, start: int) -> tuple[int, int]:
@@ -85,7 +69,7 @@ def test_ties_go_to_the_first_best_neighbour_in_row_order():
 
 
 def test_a_plateau_is_all_local_minima_and_every_tie_is_global():
-    stats = landscape_stats(np.ones(7), cycle(7))
+    stats = landscape_stats(np.ones(7), cycle_table(7))
     assert stats.local_minima == 7
     assert stats.reached_global_pct == 100.0
     assert stats.global_minima.tolist() == list(range(7))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,7 +18,7 @@ from nascompanion.search import (
     curve_at,
     local_search,
 )
-from nascompanion.spaces.table import TableSpace, nb201_space
+from nascompanion.spaces.table import TableSpace, hamming_space, nb201_space
 
 
 # A 6-cycle 0-1-2-3-4-5-0. Losses worked out by hand:
@@ -186,9 +185,9 @@ class LocalSearchContract:
 
     def test_finds_the_optimum_of_a_single_basin(self):
         # losses = distance to node 0 on a 4x4 Hamming graph: one basin, so any variant finds 0.
-        table, codes = hamming_graph(2, 4)
-        loss = (codes != 0).sum(axis=1).astype(float)
-        h = self.run(TableSpace(table), loss, 16, 2)
+        space = hamming_space(2, 4)
+        loss = (space.features != 0).sum(axis=1).astype(float)
+        h = self.run(space, loss, 16, 2)
         assert h.best_arch == 0
 
 
@@ -308,21 +307,3 @@ def test_bad_arguments_raise_clear_errors(kwargs, match):
         local_search(**args)
 
 
-def test_variants_constant_lists_the_three_variants():
-    assert VARIANTS == ("full", "query_until_lower", "continue_at_min")
-
-
-def hamming_graph(d: int, q: int) -> tuple[np.ndarray, np.ndarray]:
-    """Neighbour table of the Hamming graph H(d, q) (words of length d over q letters)."""
-    codes = np.array(list(itertools.product(range(q), repeat=d)))
-    index = {tuple(c): i for i, c in enumerate(codes)}
-    table = []
-    for c in codes:
-        row = []
-        for pos, letter in itertools.product(range(d), range(q)):
-            if letter != c[pos]:
-                other = c.copy()
-                other[pos] = letter
-                row.append(index[tuple(other)])
-        table.append(row)
-    return np.array(table), codes

@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
+from nascompanion.spaces.table import hamming_table
 from nascompanion.landscape import landscape_stats
 from nascompanion.landscape.noise import (
     PAPER_TABLE1,
@@ -20,15 +21,7 @@ from nascompanion.landscape.noise import (
 
 
 
-def hamming(d: int, q: int) -> np.ndarray:
-    codes = list(itertools.product(range(q), repeat=d))
-    index = {c: i for i, c in enumerate(codes)}
-    return np.array(
-        [[index[c[:p] + (a,) + c[p + 1:]] for p in range(d) for a in range(q) if a != c[p]] for c in codes]
-    )
-
-
-H = hamming(3, 5)  # 125 nodes, like a small NB201
+H = hamming_table(3, 5)  # 125 nodes, like a small NB201
 BASE = np.array([sum(c) for c in itertools.product(range(5), repeat=3)], dtype=float)  # one basin, optimum 0
 
 

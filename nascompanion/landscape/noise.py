@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import Mapping
 
 import numpy as np
+
+from nascompanion.spaces.table import TableSpace, as_neighbour_table
 import pandas as pd
 from scipy.stats import spearmanr
 
@@ -34,7 +36,7 @@ STATISTICS: tuple[str, ...] = (
 """Per-draw statistics a sweep records (see :func:`batched_stats`)."""
 
 
-def batched_stats(losses: np.ndarray, neighbours: np.ndarray, true_best: np.ndarray | None = None) -> dict:
+def batched_stats(losses: np.ndarray, neighbours: TableSpace | np.ndarray, true_best: np.ndarray | None = None) -> dict:
     """Table 1 statistics of several landscapes on the same graph at once.
 
     Parameters
@@ -61,7 +63,7 @@ def batched_stats(losses: np.ndarray, neighbours: np.ndarray, true_best: np.ndar
     """
     losses = np.atleast_2d(np.asarray(losses, dtype=float))
     b, n = losses.shape
-    neighbours = np.asarray(neighbours)
+    neighbours = as_neighbour_table(neighbours)
     if neighbours.shape[0] != n:
         raise ValueError(f"losses have {n} nodes per landscape but the neighbour table has {neighbours.shape[0]} rows")
     offsets = (np.arange(b, dtype=neighbours.dtype) * n)[:, None, None]
@@ -139,7 +141,7 @@ class SweepResult:
 def noise_sweep(
     base: np.ndarray,
     sigma: float,
-    neighbours: np.ndarray,
+    neighbours: TableSpace | np.ndarray,
     xs,
     draws: int,
     rng: np.random.Generator,
@@ -155,7 +157,7 @@ def noise_sweep(
     sigma
         Standard deviation of one evaluation's noise (loss units), ``> 0``.
     neighbours
-        Neighbour table ``(n, s)``.
+        A :class:`~nascompanion.spaces.TableSpace` or its neighbour table ``(n, s)``.
     xs
         Noise multipliers (``>= 0``; 0 is the denoised landscape, 1 one seed).
     draws
@@ -200,7 +202,7 @@ def noise_sweep(
     return SweepResult(xs=xs, stats=out, sigma=float(sigma), label=label)
 
 
-def random_draws(n: int, neighbours: np.ndarray, draws: int, rng: np.random.Generator, batch: int = 8) -> dict:
+def random_draws(n: int, neighbours: TableSpace | np.ndarray, draws: int, rng: np.random.Generator, batch: int = 8) -> dict:
     """Statistics of ``draws`` fully random landscapes (uniform [0, 1] losses): arrays ``(draws,)``."""
     out = {name: np.zeros(draws) for name in STATISTICS}
     for start in range(0, draws, batch):
@@ -211,7 +213,7 @@ def random_draws(n: int, neighbours: np.ndarray, draws: int, rng: np.random.Gene
     return out
 
 
-def landscape_table(base: np.ndarray, sigma: float, neighbours: np.ndarray, draws: int,
+def landscape_table(base: np.ndarray, sigma: float, neighbours: TableSpace | np.ndarray, draws: int,
                     rng: np.random.Generator, x: float = 1.0, paper: Mapping | None = PAPER_TABLE1,
                     include_random: bool = True) -> pd.DataFrame:
     """Table 1: denoised, simulated standard (``noise(x)``), and random, beside the paper's values.
@@ -310,7 +312,7 @@ def landscape_inputs(benchmark, dataset: str, fallback_sigma_from: str = "cifar1
 
 
 def measured_landscapes(
-    accuracies: Mapping[str, np.ndarray], neighbours: np.ndarray, reference: str, chance: float | None = None
+    accuracies: Mapping[str, np.ndarray], neighbours: TableSpace | np.ndarray, reference: str, chance: float | None = None
 ) -> pd.DataFrame:
     """Table 1 of several measured accuracy landscapes on one graph, each beside its deviation from ``reference``.
 

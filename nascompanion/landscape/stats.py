@@ -18,8 +18,10 @@ from typing import Iterator, Mapping
 
 import numpy as np
 
+from nascompanion.spaces.table import TableSpace, as_neighbour_table
 
-def ls_map(losses: np.ndarray, neighbours: np.ndarray) -> np.ndarray:
+
+def ls_map(losses: np.ndarray, neighbours: TableSpace | np.ndarray) -> np.ndarray:
     """One step of local search from every node: ``LS(v)``, or ``v`` itself at a local minimum.
 
     Parameters
@@ -27,7 +29,7 @@ def ls_map(losses: np.ndarray, neighbours: np.ndarray) -> np.ndarray:
     losses
         Loss of every node, shape ``(n,)``.
     neighbours
-        Neighbour table, shape ``(n, s)``.
+        A :class:`~nascompanion.spaces.TableSpace` or its neighbour table, shape ``(n, s)``.
 
     Returns
     -------
@@ -42,7 +44,7 @@ def ls_map(losses: np.ndarray, neighbours: np.ndarray) -> np.ndarray:
     [1, 2, 2]
     """
     losses = np.asarray(losses, dtype=float)
-    neighbours = np.asarray(neighbours)
+    neighbours = as_neighbour_table(neighbours)
     if losses.ndim != 1 or neighbours.ndim != 2 or neighbours.shape[0] != losses.shape[0]:
         raise ValueError(
             f"losses must be (n,) and neighbours (n, s) with the same n; got {losses.shape} and {neighbours.shape}"
@@ -147,7 +149,7 @@ class LandscapeStats(Mapping):
         return int(self.basin_sizes[self.global_minima].sum())
 
 
-def landscape_stats(losses: np.ndarray, neighbours: np.ndarray) -> LandscapeStats:
+def landscape_stats(losses: np.ndarray, neighbours: TableSpace | np.ndarray) -> LandscapeStats:
     """Run local search (Algorithm 1, no budget) from every node at once.
 
     Parameters
@@ -155,7 +157,7 @@ def landscape_stats(losses: np.ndarray, neighbours: np.ndarray) -> LandscapeStat
     losses
         Loss of every node, shape ``(n,)``.
     neighbours
-        Symmetric neighbour table, shape ``(n, s)``.
+        A :class:`~nascompanion.spaces.TableSpace` or its (symmetric) neighbour table, shape ``(n, s)``.
 
     Returns
     -------

@@ -102,6 +102,24 @@ def nb201_space() -> TableSpace:
                       features=nb201.ops_matrix(), _check=False)
 
 
+def as_neighbour_table(graph: "TableSpace | np.ndarray") -> np.ndarray:
+    """The neighbour table ``(n, s)`` of a :class:`TableSpace`, or ``graph`` itself when it is one.
+
+    Every landscape statistic, sweep and simulation takes either, so a space is
+    passed around as a space.
+
+    Examples
+    --------
+    >>> as_neighbour_table(hamming_space(2, 2)).tolist()
+    [[2, 1], [3, 0], [0, 3], [1, 2]]
+    """
+    table = graph.table if isinstance(graph, TableSpace) else np.asarray(graph)
+    if table.ndim != 2 or not np.issubdtype(table.dtype, np.integer):
+        raise ValueError(f"a neighbour table is a 2-d integer array (or pass a TableSpace); got shape {table.shape}, "
+                         f"dtype {table.dtype}")
+    return table
+
+
 def space_features(space: TableSpace, features: np.ndarray | None = None) -> np.ndarray:
     """``features`` if given, else the space's own; an error naming the space when it has none."""
     if features is None:

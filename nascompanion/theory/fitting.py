@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from nascompanion.spaces.table import TableSpace, as_neighbour_table
 from scipy.optimize import minimize
 from scipy.special import ndtr
 
@@ -95,20 +97,20 @@ def fit_eq53(data: np.ndarray, method: str = "mle", bins: int = 50) -> Eq53Fit:
     result = minimize(objective, start, method="Nelder-Mead", options={"xatol": 1e-6, "fatol": 1e-9, "maxiter": 4000})
     return Eq53Fit(float(result.x[0]), float(np.exp(result.x[1])), method)
 
-def neighbour_pairs(losses: np.ndarray, neighbours: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def neighbour_pairs(losses: np.ndarray, neighbours: TableSpace | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(l(v), l(u))`` over all ordered neighbouring pairs (Figure 5.2)."""
-    table = np.asarray(neighbours)
+    table = as_neighbour_table(neighbours)
     return np.repeat(losses, table.shape[1]), np.asarray(losses)[table].ravel()
 
 def random_walk_autocorrelation(
-    losses: np.ndarray, neighbours: np.ndarray, rng: np.random.Generator, lags: int = 10, walks: int = 200, length: int = 500
+    losses: np.ndarray, neighbours: TableSpace | np.ndarray, rng: np.random.Generator, lags: int = 10, walks: int = 200, length: int = 500
 ) -> np.ndarray:
     """Random walk autocorrelation (RWA) at lags ``1..lags`` (Weinberger 1990; paper, Sec. 5).
 
     ``walks`` independent uniform random walks of ``length`` steps from uniform
     starts; the correlation of ``(l(w_t), l(w_{t+lag}))`` pooled over walks.
     """
-    table = np.asarray(neighbours)
+    table = as_neighbour_table(neighbours)
     position = rng.integers(table.shape[0], size=walks)
     path = np.empty((length, walks), dtype=np.int64)
     for t in range(length):
@@ -117,7 +119,7 @@ def random_walk_autocorrelation(
     values = np.asarray(losses)[path]
     return np.array([np.corrcoef(values[:-lag].ravel(), values[lag:].ravel())[0, 1] for lag in range(1, lags + 1)])
 
-def fit_local_sigma(losses: np.ndarray, neighbours: np.ndarray) -> float:
+def fit_local_sigma(losses: np.ndarray, neighbours: TableSpace | np.ndarray) -> float:
     """Maximum-likelihood ``sigma_e`` of ``pdf_e(x, y)`` = truncated normal in ``y`` with mean ``x``.
 
     Notes

@@ -13,7 +13,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from nascompanion.spaces.table import clique_table, cycle_table, disjoint_copies, hamming_table  # noqa: F401  (the graphs of Sec. 5)
+from nascompanion.spaces.table import TableSpace, as_neighbour_table
+from nascompanion.spaces.table import clique_table, cycle_table, disjoint_copies, hamming_table  # noqa: F401  (Sec. 5's graphs)
 
 READINGS: tuple[str, ...] = ("b0=1", "b1..bi", "tree")
 """How Lemma 5.3's ``prod_{j=0}^{i-1} b_j`` is read.
@@ -28,13 +29,13 @@ READINGS: tuple[str, ...] = ("b0=1", "b1..bi", "tree")
 """
 
 
-def distance_layers(neighbours: np.ndarray, source: int = 0) -> np.ndarray:
+def distance_layers(neighbours: TableSpace | np.ndarray, source: int = 0) -> np.ndarray:
     """Sizes ``|N_k(source)|`` for ``k = 0..eccentricity``, by breadth-first search.
 
     Parameters
     ----------
     neighbours
-        Neighbour table, shape ``(n, s)``.
+        A :class:`~nascompanion.spaces.TableSpace` or its neighbour table, shape ``(n, s)``.
     source
         The node ``v`` the layers are measured from.
 
@@ -54,7 +55,7 @@ def distance_layers(neighbours: np.ndarray, source: int = 0) -> np.ndarray:
     >>> distance_layers(cycle).tolist()
     [1, 2, 2]
     """
-    table = np.asarray(neighbours)
+    table = as_neighbour_table(neighbours)
     n = table.shape[0]
     if not 0 <= source < n:
         raise ValueError(f"source {source} is outside 0..{n - 1}")
@@ -75,7 +76,7 @@ def distance_layers(neighbours: np.ndarray, source: int = 0) -> np.ndarray:
     return np.asarray(sizes, dtype=np.int64)
 
 
-def branching_fractions(neighbours: np.ndarray, source: int = 0) -> np.ndarray:
+def branching_fractions(neighbours: TableSpace | np.ndarray, source: int = 0) -> np.ndarray:
     """Measured ``b_k`` for ``k = 1..eccentricity`` (entry ``k - 1`` is ``b_k``).
 
     Notes
@@ -90,7 +91,7 @@ def branching_fractions(neighbours: np.ndarray, source: int = 0) -> np.ndarray:
     [1.0]
     """
     layers = distance_layers(neighbours, source).astype(float)
-    s = np.asarray(neighbours).shape[1]
+    s = as_neighbour_table(neighbours).shape[1]
     return layers[1:] / (layers[:-1] * s)
 
 

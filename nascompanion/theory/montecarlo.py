@@ -17,6 +17,8 @@ from typing import Callable
 import numpy as np
 from scipy.special import ndtr, ndtri
 
+from nascompanion.spaces.table import TableSpace, as_neighbour_table
+
 from nascompanion.landscape import converge, ls_map, preimage_counts
 
 Quantile = Callable[[np.ndarray], np.ndarray]
@@ -35,7 +37,7 @@ def iid_losses(n: int, rng: np.random.Generator, quantile: Quantile | None = Non
 
 
 def smoothed_losses(
-    neighbours: np.ndarray,
+    neighbours: TableSpace | np.ndarray,
     rng: np.random.Generator,
     weight: float,
     quantile: Quantile | None = None,
@@ -60,7 +62,7 @@ def smoothed_losses(
     ``weight`` and ``steps``, but the pair density is whatever the construction
     gives; measure it before comparing.
     """
-    table = np.asarray(neighbours)
+    table = as_neighbour_table(neighbours)
     z = rng.standard_normal(table.shape[0])
     for _ in range(steps if weight else 0):
         z = z + weight * z[table].mean(axis=1)
@@ -74,9 +76,9 @@ def smoothed_losses(
     return u if quantile is None else quantile(u)
 
 
-def neighbour_correlation(losses: np.ndarray, neighbours: np.ndarray) -> float:
+def neighbour_correlation(losses: np.ndarray, neighbours: TableSpace | np.ndarray) -> float:
     """Pearson correlation of ``(l(v), l(u))`` over all neighbouring pairs (RWA at lag 1)."""
-    table = np.asarray(neighbours)
+    table = as_neighbour_table(neighbours)
     return float(np.corrcoef(np.repeat(losses, table.shape[1]), losses[table].ravel())[0, 1])
 
 
@@ -143,7 +145,7 @@ def _binned_means(values: np.ndarray, which: np.ndarray, bins: int) -> np.ndarra
 
 
 def one_draw(
-    losses: np.ndarray, neighbours: np.ndarray, eps: np.ndarray, bin_edges: np.ndarray, k_max: int, reference: str
+    losses: np.ndarray, neighbours: TableSpace | np.ndarray, eps: np.ndarray, bin_edges: np.ndarray, k_max: int, reference: str
 ) -> tuple[int, np.ndarray, np.ndarray]:
     """Local minima, fractions within ``eps`` and binned preimage sizes for one loss vector."""
     nxt = ls_map(losses, neighbours)
@@ -159,7 +161,7 @@ def one_draw(
 
 
 def simulate(
-    neighbours: np.ndarray,
+    neighbours: TableSpace | np.ndarray,
     rng: np.random.Generator,
     draws: int,
     eps: np.ndarray | None = None,
@@ -173,7 +175,7 @@ def simulate(
     Parameters
     ----------
     neighbours
-        Neighbour table ``(n, s)``.
+        A :class:`~nascompanion.spaces.TableSpace` or its neighbour table ``(n, s)``.
     rng
         Source of randomness.
     draws
@@ -206,7 +208,7 @@ def simulate(
         raise ValueError(f"unknown reference {reference!r}; allowed: 'global', 'zero'")
     if draws < 1:
         raise ValueError(f"draws must be >= 1, got {draws}")
-    table = np.asarray(neighbours)
+    table = as_neighbour_table(neighbours)
     eps = np.linspace(0, 1, 101) if eps is None else np.asarray(eps, dtype=float)
     edges = np.linspace(0.0, 1.0, bins + 1)
     sampler = sampler or (lambda r: iid_losses(table.shape[0], r))
