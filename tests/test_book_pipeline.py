@@ -83,10 +83,13 @@ def test_executed_chapter_records_repository_paths_only(tmp_path):
 
     out = tmp_path / "search_space.ipynb"
     book.run_chapter("search_space", {"scale": "smoke"}, output=out, progress=False)
-    meta = nbformat.read(out, as_version=4).metadata["papermill"]
+    executed = nbformat.read(out, as_version=4)
+    meta = executed.metadata["papermill"]
     assert meta["input_path"] == "notebooks/search_space.md"
     assert meta["output_path"] == "search_space.ipynb"
     assert meta["parameters"] == {"scale": "smoke"}
+    injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and "remove-cell" in injected[0].metadata["tags"]  # hidden in the rendered book
 
 
 def _previous_chapter(path):

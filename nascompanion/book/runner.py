@@ -145,10 +145,15 @@ def run_chapter(
 
 
 def record_source_paths(notebook_path: Path, name: str, output: Path) -> None:
-    """Record papermill's input and ``output`` as repository paths, not this machine's absolute paths."""
+    """Record papermill's input and ``output`` as repository paths, not this machine's absolute paths, and
+    hide the cell papermill injects with a run's parameters from the rendered book (tag ``remove-cell``)."""
     import nbformat
 
     notebook = nbformat.read(notebook_path, as_version=4)
+    for cell in notebook.cells:
+        tags = cell.metadata.setdefault("tags", []) if "injected-parameters" in cell.metadata.get("tags", []) else None
+        if tags is not None and "remove-cell" not in tags:
+            tags.append("remove-cell")
     meta = notebook.metadata.get("papermill", {})
     path = Path(output).resolve()
     meta["input_path"] = f"notebooks/{name}.md"
