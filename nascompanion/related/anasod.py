@@ -29,8 +29,8 @@ import numpy as np
 
 from nascompanion.search.candidates import check_budget
 from nascompanion.search.history import SearchResult
-from nascompanion.search.local_search import best_first, local_walk
-from nascompanion.search.query_log import QueryLog
+from nascompanion.search.local_search import best_first
+from nascompanion.search.query_log import QueryLog, TrialView
 from nascompanion.spaces import nb201
 from nascompanion.spaces.table import TableSpace
 
@@ -254,6 +254,36 @@ def encoding_losses(losses: np.ndarray, reduce: Callable = np.mean) -> np.ndarra
     return np.array([reduce(losses[m]) for m in encoding_members()])
 
 
+def one_cell_losses(losses: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Loss of every encoding seen through one uniformly drawn cell of it.
+
+    What ANASOD-LS faces when it queries a single random member of each encoding.
+    Encodings are visited in grid order and each takes one ``rng.choice`` over the
+    losses of its cells, so a call consumes ``rng`` exactly as
+    ``encoding_losses(losses, lambda v: rng.choice(v))`` does.
+
+    Parameters
+    ----------
+    losses
+        Shape ``(15625,)``: loss of every NB201 cell.
+    rng
+        Source of the draws (the only randomness used).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(210,)``: the loss of the drawn cell of each encoding.
+
+    Examples
+    --------
+    >>> one = one_cell_losses(np.arange(nb201.N_ARCHS, dtype=float), np.random.default_rng(0))
+    >>> one.shape, bool(np.isin(one, np.arange(nb201.N_ARCHS)).all())
+    ((210,), True)
+    """
+    losses = np.asarray(losses, dtype=float)
+    return np.array([rng.choice(losses[m]) for m in encoding_members()])
+
+
 # --------------------------------------------------------------------------- Table 1
 
 
@@ -331,27 +361,11 @@ def encoding_sd_stats(errors: np.ndarray, rng: np.random.Generator | None = None
 # --------------------------------------------------------------------------- searches
 
 
-class _Trial:
-    """One trial's view of a :class:`~nascompanion.search.query_log.QueryLog` with ANASOD's two moves (internal)."""
+class _Trial(TrialView):
+    """A trial view with ANASOD's moves: one query at a time, a fresh cell of an encoding (internal)."""
 
-    def __init__(self, log: QueryLog, trial: int, rng: np.random.Generator) -> None:
-        self.log, self.trial, self.rng = log, trial, rng
-        self.val = log.memo_val[trial]
-
-    @property
-    def done(self) -> bool:
-        return self.log.done(self.trial)
-
-    @property
-    def count(self) -> int:
-        return int(self.log.counts[self.trial])
-
-    @property
-    def best(self) -> int:
-        return self.log.best(self.trial)
-
-    def ask(self, arch: int) -> None:
-        if self.log.ask(np.array([arch]), self.trial, iteration=self.count) != 1:
+    def ask_one(self, arch: int) -> None:
+        if self.ask(np.array([arch]), iteration=self.count) != 1:
             raise ValueError(f"architecture {arch} queried twice")
 
     def fresh_member(self, encoding: int) -> int | None:
@@ -396,7 +410,7 @@ def anasod_random_search(space: TableSpace, losses, budget: int, rng: np.random.
             centre = None if state.best < 0 or beta_max == 0 else grid[state.best_encoding()] / N_EDGES
             arch = state.fresh_member(_dirichlet_encoding(rng, centre, state.count * beta_max / budget))
             if arch is not None:
-                state.ask(arch)
+                state.ask_one(arch)
 
     return _each_trial(space, losses, budget, rng, "anasod_biased_rs" if beta_max else "anasod_rs", walk)
 
@@ -406,7 +420,7 @@ def _uniform_start(state: _Trial, n_init: int, budget: int) -> None:
     while state.count < min(n_init, budget):
         arch = state.fresh_member(_dirichlet_encoding(state.rng, None, 0.0))
         if arch is not None:
-            state.ask(arch)
+            state.ask_one(arch)
 
 
 def anasod_local_search(space: TableSpace, losses, budget: int, rng: np.random.Generator,
@@ -432,11 +446,11 @@ def anasod_local_search(space: TableSpace, losses, budget: int, rng: np.random.G
                     break
                 arch = state.fresh_member(int(nbr))
                 if arch is not None:
-                    state.ask(arch)
+                    state.ask_one(arch)
             if not state.val[state.best] < before:
                 break
         if not state.done:  # phase 2: the cell graph
-            best_first(local_walk(state.log, state.trial, rng), space, 1, start=state.best)
+            best_first(state, space, 1, start=state.best)
 
     return _each_trial(space, losses, budget, rng, "anasod_ls", walk)
 
@@ -521,9 +535,9 @@ def _anasod_bo(state: _Trial, budget: int, n_init: int, pool: int, beta_max: flo
         for e in candidates[np.argsort(-ei, kind="stable")]:
             arch = state.fresh_member(int(e))
             if arch is not None:
-                state.ask(arch)
+                state.ask_one(arch)
                 break
         else:
-            state.ask(int(rng.choice(np.flatnonzero(~state.log.queried[state.trial]))))
+            state.ask_one(int(rng.choice(np.flatnonzero(~state.log.queried[state.trial]))))
         beta = beta / 2 if state.val[state.best] < before else beta * 2
         beta = float(np.clip(beta, 0.25, beta_max))

@@ -17,7 +17,7 @@ import numpy as np
 
 from nascompanion.objectives import ArrayObjective, TrialLosses, as_objective
 from nascompanion.search.history import History, SearchResult
-from nascompanion.search.query_log import QueryLog
+from nascompanion.search.query_log import QueryLog, TrialView
 from nascompanion.spaces.table import TableSpace
 
 VARIANTS: tuple[str, ...] = ("full", "query_until_lower", "continue_at_min")
@@ -27,14 +27,11 @@ VARIANTS: tuple[str, ...] = ("full", "query_until_lower", "continue_at_min")
 # --------------------------------------------------------------------------- the search
 
 
-class _Walk:
-    """One trial's log, with the row views and permutation block local search uses (internal)."""
+class _Walk(TrialView):
+    """A trial view with the block of random neighbour orders ``query_until_lower`` draws (internal)."""
 
     def __init__(self, log: QueryLog, trial: int, rng: np.random.Generator | None = None) -> None:
-        self.log, self.trial = log, trial
-        self.rng = log.rng if rng is None else rng
-        self.known = log.queried[trial]
-        self.val = log.memo_val[trial]
+        super().__init__(log, trial, rng)
         self._perms: np.ndarray | None = None
         self._next = 0
 
@@ -46,27 +43,8 @@ class _Walk:
         self._next += 1
         return self._perms[self._next - 1]
 
-    @property
-    def done(self) -> bool:
-        return self.log.done(self.trial)
 
-    @property
-    def count(self) -> int:
-        return int(self.log.counts[self.trial])
-
-    def ask(self, archs: np.ndarray, iteration: int, run: int, parent: int = -1) -> int:
-        return self.log.ask(archs, self.trial, iteration, run, parent)
-
-    def visit(self, arch: int, run: int) -> None:
-        self.log.visit(arch, self.trial, run)
-
-
-def local_walk(log: QueryLog, trial: int, rng: np.random.Generator) -> _Walk:
-    """A handle on one trial of ``log`` that :func:`best_first` can walk with draws from ``rng``."""
-    return _Walk(log, trial, rng)
-
-
-def _start(state: _Walk, space: TableSpace, k_init: int, run: int) -> int | None:
+def _start(state: TrialView, space: TableSpace, k_init: int, run: int) -> int | None:
     """Draw ``k_init`` random architectures, query them, return the best known one (first on ties)."""
     starts = np.array([space.sample(state.rng) for _ in range(k_init)], dtype=np.int64)
     state.ask(starts, 0, run)
@@ -131,7 +109,7 @@ def _restarting(state: _Walk, space: TableSpace, variant: str, k_init: int) -> N
             run += 1  # a run that queried nothing new (a known start) is not counted
 
 
-def best_first(state: _Walk, space: TableSpace, k_init: int, start: int | None = None) -> None:
+def best_first(state: TrialView, space: TableSpace, k_init: int, start: int | None = None) -> None:
     """The ``continue_at_min`` walk: expand the best neighbour while it improves, else the best
     queried, not yet expanded architecture; a fresh random start only when every query is expanded.
 

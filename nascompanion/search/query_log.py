@@ -189,3 +189,44 @@ class QueryLog:
         """Every trial's queries as one :class:`~nascompanion.search.history.SearchResult`."""
         return SearchResult(algorithm, self.budget, self.archs.copy(), self.val.copy(), self.test.copy(),
                             self.counts.copy(), tuple(self.history(t, algorithm) for t in range(self.trials)))
+
+
+class TrialView:
+    """One trial of a :class:`QueryLog`, as a single-trial search walks it, with its own random stream.
+
+    Examples
+    --------
+    >>> log = QueryLog(TrialLosses(np.array([[3.0, 1.0, 2.0]] * 2), np.zeros(3)), budget=2)
+    >>> view = TrialView(log, 1, np.random.default_rng(0))
+    >>> view.ask(np.array([2, 1])), view.best, view.done, log.counts.tolist()
+    (2, 1, True, [0, 2])
+    """
+
+    def __init__(self, log: QueryLog, trial: int, rng: np.random.Generator | None = None) -> None:
+        self.log, self.trial = log, trial
+        self.rng = log.rng if rng is None else rng
+        self.known = log.queried[trial]
+        self.val = log.memo_val[trial]
+
+    @property
+    def done(self) -> bool:
+        """Whether the trial has spent its budget or queried the whole space."""
+        return self.log.done(self.trial)
+
+    @property
+    def count(self) -> int:
+        """Queries the trial has made."""
+        return int(self.log.counts[self.trial])
+
+    @property
+    def best(self) -> int:
+        """The trial's queried architecture of lowest validation loss (-1 before any query)."""
+        return self.log.best(self.trial)
+
+    def ask(self, archs: np.ndarray, iteration: int = 0, run: int = 0, parent: int = -1) -> int:
+        """:meth:`QueryLog.ask` for this trial."""
+        return self.log.ask(archs, self.trial, iteration, run, parent)
+
+    def visit(self, arch: int, run: int = 0) -> None:
+        """:meth:`QueryLog.visit` for this trial."""
+        self.log.visit(arch, self.trial, run)
