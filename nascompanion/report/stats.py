@@ -153,11 +153,26 @@ def bootstrap_interval(values: np.ndarray, rng: np.random.Generator, statistic: 
         raise ValueError(f"level={level!r} must lie strictly between 0 and 1")
     if draws < 1 or values.size == 0:
         raise ValueError(f"a bootstrap needs draws >= 1 and a non-empty sample (draws={draws}, n={values.size})")
-    picks = rng.integers(0, values.size, size=(draws, values.size))
-    stats = np.array([statistic(values[row]) for row in picks])
-    tail = (1 - level) / 2
-    low, high = np.quantile(stats, [tail, 1 - tail])
-    return Interval(float(statistic(values)), float(low), float(high))
+    low, high = resampled_interval(lambda rows: statistic(values[rows]), values.size, rng, draws, level)
+    return Interval(float(statistic(values)), low, high)
+
+
+def resampled_interval(statistic: Callable[[np.ndarray], float], n_rows: int, rng: np.random.Generator,
+                       draws: int, level: float) -> tuple[float, float]:
+    """Percentile interval of ``statistic(rows)`` over ``draws`` resamples of ``range(n_rows)`` with replacement.
+
+    The one bootstrap of the package: :func:`bootstrap_interval` resamples a
+    sample's values, the discriminativeness intervals resample benchmark rows.
+
+    Examples
+    --------
+    >>> resampled_interval(lambda rows: float(len(set(rows.tolist()))), 5, np.random.default_rng(0), 50, 0.5)[1] <= 5
+    True
+    """
+    rows = rng.integers(0, n_rows, size=(draws, n_rows))
+    values = np.array([statistic(r) for r in rows])
+    low, high = np.quantile(values, [(1 - level) / 2, (1 + level) / 2])
+    return float(low), float(high)
 
 
 def bin_average(curve: np.ndarray, grid: np.ndarray, edges: np.ndarray, per_bin: int = 20) -> np.ndarray:
