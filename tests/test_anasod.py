@@ -170,3 +170,19 @@ def test_anasod_searches_refuse_a_space_other_than_nb201():
     space = hamming_space(3, 3)
     with pytest.raises(ValueError, match="NAS-Bench-201"):
         registry.run("anasod_rs", space, np.zeros(space.size), 5, np.random.default_rng(0))
+
+
+class TestOneCellLosses:
+    def test_draws_one_member_of_each_encoding(self):
+        loss = toy_losses()
+        one = anasod.one_cell_losses(loss, np.random.default_rng(3))
+        assert one.shape == (anasod.n_encodings(),)
+        assert all(v in loss[m] for v, m in zip(one, anasod.encoding_members()))
+
+    def test_consumes_the_stream_like_a_choice_per_encoding(self):
+        loss = toy_losses()
+        ours, theirs = np.random.default_rng(7), np.random.default_rng(7)
+        for _ in range(3):
+            expected = anasod.encoding_losses(loss, lambda v: theirs.choice(v))
+            np.testing.assert_array_equal(anasod.one_cell_losses(loss, ours), expected)
+        assert ours.random() == theirs.random()

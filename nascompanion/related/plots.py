@@ -5,6 +5,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from nascompanion.report.stats import mean_sem
+
 COLOURS = {
     "local search": "tab:red",
     "random search": "tab:gray",
@@ -14,13 +16,6 @@ COLOURS = {
     "ANASOD-LS": "tab:orange",
     "ANASOD-BO": "tab:blue",
 }
-
-
-def mean_sem(curves: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mean over trials and its standard error (0 with one trial)."""
-    mean = curves.mean(axis=0)
-    sem = curves.std(axis=0, ddof=1) / np.sqrt(curves.shape[0]) if curves.shape[0] > 1 else np.zeros_like(mean)
-    return mean, sem
 
 
 def curves_figure(panels: dict[str, dict[str, np.ndarray]], start: int = 10) -> plt.Figure:
