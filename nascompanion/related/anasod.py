@@ -284,36 +284,6 @@ def one_cell_losses(losses: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.array([rng.choice(losses[m]) for m in encoding_members()])
 
 
-def one_cell_losses(losses: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Loss of every encoding seen through one uniformly drawn cell of it.
-
-    What ANASOD-LS faces when it queries a single random member of each encoding.
-    Encodings are visited in grid order and each takes one ``rng.choice`` over the
-    losses of its cells, so a call consumes ``rng`` exactly as
-    ``encoding_losses(losses, lambda v: rng.choice(v))`` does.
-
-    Parameters
-    ----------
-    losses
-        Shape ``(15625,)``: loss of every NB201 cell.
-    rng
-        Source of the draws (the only randomness used).
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``(210,)``: the loss of the drawn cell of each encoding.
-
-    Examples
-    --------
-    >>> one = one_cell_losses(np.arange(nb201.N_ARCHS, dtype=float), np.random.default_rng(0))
-    >>> one.shape, bool(np.isin(one, np.arange(nb201.N_ARCHS)).all())
-    ((210,), True)
-    """
-    losses = np.asarray(losses, dtype=float)
-    return np.array([rng.choice(losses[m]) for m in encoding_members()])
-
-
 # --------------------------------------------------------------------------- Table 1
 
 
