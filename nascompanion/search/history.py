@@ -221,6 +221,10 @@ class SearchResult:
         """Number of trials."""
         return len(self.histories)
 
+    def best_archs(self) -> np.ndarray:
+        """The architecture each trial returns: its query of lowest validation loss (the earliest on ties)."""
+        return np.array([h.best_arch for h in self.histories], dtype=np.int64)
+
     def curves(self, which: str = "test") -> np.ndarray:
         """Shape ``(trials, budget)``: after every query, the ``which`` loss of the best-by-validation query
         so far (the paper's plots); a trial that stopped early keeps its last value."""
