@@ -8,31 +8,13 @@ import pandas as pd
 
 from nascompanion.compare.run import LABELS
 from nascompanion.report.figures import ALGORITHM_COLOURS as COLOURS
-from nascompanion.report.stats import mean_sem
+from nascompanion.report.figures import curve_panels
 
 
 
 def curves_figure(panels: dict[str, dict[str, np.ndarray]], ncols: int = 2, start: int = 10) -> plt.Figure:
     """Mean best-so-far test error vs queries, with standard-error bands; one panel per setting."""
-    nrows = int(np.ceil(len(panels) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 3.4 * nrows), squeeze=False, constrained_layout=True)
-    for ax, (title, results) in zip(axes.ravel(), panels.items()):
-        lows, highs = [], []
-        for algorithm, curves in results.items():
-            q = np.arange(1, curves.shape[1] + 1)
-            mean, sem = mean_sem(curves)
-            ax.plot(q[start:], mean[start:], color=COLOURS[algorithm], label=f"{LABELS[algorithm]} ({curves.shape[0]})")
-            ax.fill_between(q[start:], (mean - sem)[start:], (mean + sem)[start:], color=COLOURS[algorithm], alpha=0.2)
-            lows.append(mean[-1] - 3 * sem[-1])
-            highs.append(mean[min(start + 40, mean.size - 1)])
-        ax.set_ylim(min(lows), max(highs))
-        ax.set_title(title, fontsize=10)
-        ax.set_xlabel("queries")
-        ax.set_ylabel("test error of best-by-validation (%)")
-    for ax in axes.ravel()[len(panels):]:
-        ax.axis("off")
-    axes.ravel()[0].legend(fontsize=8, title="algorithm (trials)", title_fontsize=8)
-    return fig
+    return curve_panels(panels, labels=LABELS, ncols=ncols, start=start)
 
 
 def sweep_figure(final: pd.DataFrame) -> plt.Figure:

@@ -5,38 +5,15 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from nascompanion.report.figures import curve_panels
 from nascompanion.report.stats import mean_sem
 
-COLOURS = {
-    "local search": "tab:red",
-    "random search": "tab:gray",
-    "regularized evolution": "tab:green",
-    "ANASOD-RS": "tab:olive",
-    "ANASOD-biasedRS": "tab:purple",
-    "ANASOD-LS": "tab:orange",
-    "ANASOD-BO": "tab:blue",
-}
 
 
 def curves_figure(panels: dict[str, dict[str, np.ndarray]], start: int = 10) -> plt.Figure:
     """Best-so-far test error vs queries (mean ± s.e.), one panel per dataset, one line per method."""
-    fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 3.4), squeeze=False, constrained_layout=True)
-    for ax, (title, results) in zip(axes[0], panels.items()):
-        lows, highs = [], []
-        for label, curves in results.items():
-            mean, sem = mean_sem(curves)
-            q = np.arange(1, mean.size + 1)
-            colour = COLOURS.get(label)
-            ax.plot(q[start:], mean[start:], color=colour, label=f"{label} ({curves.shape[0]})")
-            ax.fill_between(q[start:], (mean - sem)[start:], (mean + sem)[start:], color=colour, alpha=0.2)
-            lows.append(mean[-1] - 3 * sem[-1])
-            highs.append(mean[min(start + 30, mean.size - 1)])
-        ax.set_ylim(min(lows), max(highs))
-        ax.set_title(title, fontsize=10)
-        ax.set_xlabel("queries")
-        ax.set_ylabel("test error of best-by-search-metric (%)")
-    axes[0, 0].legend(fontsize=7, title="method (trials)", title_fontsize=7)
-    return fig
+    return curve_panels(panels, start=start, span=30, panel_width=4.6, ylabel="test error of best-by-search-metric (%)",
+                        legend_title="method (trials)", legend_size=7)
 
 
 def encoding_sd_figure(stats: dict, top: int = 100) -> plt.Figure:

@@ -66,3 +66,49 @@ def glue_figure(name: str, fig: plt.Figure) -> None:
 
     glue(name, fig, display=False)
     plt.close(fig)
+
+
+def curve_panels(panels: Mapping[str, Mapping[str, np.ndarray]], labels: Mapping[str, str] | None = None,
+                 ncols: int | None = None, start: int = 10, span: int = 40, panel_width: float = 5.2,
+                 ylabel: str = "test error of best-by-validation (%)", legend_title: str = "algorithm (trials)",
+                 legend_size: float = 8) -> plt.Figure:
+    """Best-so-far curves, mean ± 1 standard error over trials, one panel per setting, one line per search.
+
+    Parameters
+    ----------
+    panels
+        Panel title -> {search name -> curves of shape ``(trials, queries)``}.
+    labels
+        Reader's name of each search (default: the name itself); colours follow
+        :data:`ALGORITHM_COLOURS`.
+    ncols
+        Panels per row (default: all in one row).
+    start, span
+        Curves are drawn from query ``start``; the y-axis runs from the lowest
+        final mean (less 3 s.e.) to the highest mean ``span`` queries after ``start``.
+    """
+    from nascompanion.report.stats import mean_sem
+
+    ncols = ncols or len(panels)
+    nrows = int(np.ceil(len(panels) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(panel_width * ncols, 3.4 * nrows), squeeze=False,
+                             constrained_layout=True)
+    for ax, (title, results) in zip(axes.ravel(), panels.items()):
+        lows, highs = [], []
+        for name, curves in results.items():
+            mean, sem = mean_sem(curves)
+            q = np.arange(1, mean.size + 1)
+            colour = ALGORITHM_COLOURS.get(name)
+            label = labels[name] if labels else name
+            ax.plot(q[start:], mean[start:], color=colour, label=f"{label} ({curves.shape[0]})")
+            ax.fill_between(q[start:], (mean - sem)[start:], (mean + sem)[start:], color=colour, alpha=0.2)
+            lows.append(mean[-1] - 3 * sem[-1])
+            highs.append(mean[min(start + span, mean.size - 1)])
+        ax.set_ylim(min(lows), max(highs))
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("queries")
+        ax.set_ylabel(ylabel)
+    for ax in axes.ravel()[len(panels):]:
+        ax.axis("off")
+    axes.ravel()[0].legend(fontsize=legend_size, title=legend_title, title_fontsize=legend_size)
+    return fig
