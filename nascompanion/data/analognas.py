@@ -61,7 +61,6 @@ True
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import importlib.util
 import math
@@ -73,7 +72,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from nascompanion.data import DataNotFoundError, restricted_pickle
-from nascompanion.data.benchmark import Benchmark, BenchmarkDataError, DatasetResults, Provenance, validate
+from nascompanion.data.benchmark import Benchmark, BenchmarkDataError, DatasetResults, Provenance, file_bytes, validate
 from nascompanion.spaces import nb201
 
 DISTRIBUTION = "analog-nasbench"
@@ -396,12 +395,7 @@ def read_data_file(path: Path | str | None = None) -> AnalogNASFile:
         exactly once with the fields of :data:`RECORD_FIELDS`; the message names the file.
     """
     path = data_file() if path is None else Path(path)
-    if not path.is_file():
-        raise BenchmarkDataError(f"{path}: file not found")
-    raw = path.read_bytes()
-    checksum = "md5:" + hashlib.md5(raw).hexdigest()
-    if not raw:
-        raise BenchmarkDataError(f"{path}: empty file; reinstall: pip install --force-reinstall {DISTRIBUTION}")
+    raw, checksum = file_bytes(path, f"reinstall: pip install --force-reinstall {DISTRIBUTION}")
     data = _unpickle(path, raw)
     return _check(path, checksum, data)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping, Sequence
 
@@ -31,6 +33,18 @@ METRICS = ("validation", "test")
 
 class BenchmarkDataError(ValueError):
     """A benchmark file or table is missing, corrupt, or not what it claims to be."""
+
+
+def file_bytes(path: Path, empty_hint: str) -> tuple[bytes, str]:
+    """The bytes of a benchmark file and their ``"md5:..."`` checksum; a missing or empty file is an error
+    naming it (``empty_hint`` says what to do about an empty one)."""
+    path = Path(path)
+    if not path.is_file():
+        raise BenchmarkDataError(f"{path}: file not found")
+    raw = path.read_bytes()
+    if not raw:
+        raise BenchmarkDataError(f"{path}: empty file; {empty_hint}")
+    return raw, "md5:" + hashlib.md5(raw).hexdigest()
 
 
 @dataclass(frozen=True)

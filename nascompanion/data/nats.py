@@ -48,6 +48,7 @@ from nascompanion.data.benchmark import (
     Benchmark,
     BenchmarkDataError,
     Provenance,
+    file_bytes,
     first_out_of_nb201_order,
     validate,
 )
@@ -159,12 +160,7 @@ def read_pbz2(path: Path) -> tuple[Any, str]:
         neither imported nor called); the message names the file.
     """
     path = Path(path)
-    if not path.is_file():
-        raise BenchmarkDataError(f"{path}: file not found")
-    data = path.read_bytes()
-    checksum = "md5:" + hashlib.md5(data).hexdigest()
-    if not data:
-        raise BenchmarkDataError(f"{path}: empty file; an incomplete download or extraction? Extract it again.")
+    data, checksum = file_bytes(path, "an incomplete download or extraction? Extract it again.")
     raw = _decompress(path, data)
     allowed = restricted_pickle.NATS_TSS
     try:
