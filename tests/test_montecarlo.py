@@ -74,9 +74,14 @@ def test_clique_within_eps_exact_law_vs_theorem51():
     mean, se = mc.within_mean_se()
     exact = 1 - (1 - eps) ** m
     assert np.all(np.abs(mean - exact) < Z * se + 1e-12)
-    theorem = S.lemma53(eps, m - 1, [1.0, 0.0])  # b_1 = 1, b_k = 0 beyond (both readings agree)
-    assert theorem[-1] == pytest.approx(1 / m + (m - 1) / (2 * m - 1))
-    assert np.abs(mean[-1] - theorem[-1]) > 0.3
+    b = gf.branching_fractions(gf.clique_table(m))  # [1]: every other node is one step away
+    # the two readings of the product differ on a clique: factors [1, 0, 0] (b_1..b_i) and [1, 1, 0] (b_0 = 1)
+    factors = {r: gf.step_factors(b, r, 3) for r in ("b1..bi", "b0=1")}
+    assert factors["b1..bi"].tolist() == [1.0, 0.0, 0.0] and factors["b0=1"].tolist() == [1.0, 1.0, 0.0]
+    theorem = {r: S.lemma53(eps, m - 1, f) for r, f in factors.items()}
+    assert theorem["b1..bi"][-1] == pytest.approx(1 / m + (m - 1) / (2 * m - 1))
+    for values in theorem.values():  # neither reading gives the exact law's value 1 at eps = 1
+        assert np.abs(mean[-1] - values[-1]) > 0.1
 
 
 @settings(max_examples=15, deadline=None)
