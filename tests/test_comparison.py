@@ -74,3 +74,38 @@ def test_verdict_by_dataset_names_where_a_claim_fails():
     assert verdict_by_dataset({"a": True, "b": True}) == "holds on every dataset"
     assert verdict_by_dataset({"a": False}) == "does not hold on any dataset"
     assert verdict_by_dataset({"a": True, "b": False}) == "holds on a; does not hold on b"
+
+
+@pytest.mark.parametrize("damage", ["truncate", "overwrite_a_number", "wrong_shape", "garbage"])
+def test_a_damaged_cached_result_is_recomputed_not_used(tmp_path, monkeypatch, damage):
+    monkeypatch.setenv("NASCOMPANION_CACHE", str(tmp_path))
+    bench = toy_benchmark(per_seed=False)
+    setting = Setting("toy", "noise", x=1.0, trials=3, budget=20)
+    first = compare(bench, setting, algorithms=("random_search",), progress=False)["random_search"]
+    (path,) = (tmp_path / "comparison").iterdir()
+    if damage == "truncate":
+        path.write_bytes(path.read_bytes()[:100])
+    elif damage == "garbage":
+        path.write_bytes(b"not a numpy file")
+    else:
+        with np.load(path) as stored:
+            curves, digest = stored["curves"].copy(), stored["digest"]
+        if damage == "overwrite_a_number":
+            curves[0, -1] = -5.403
+        else:
+            curves = curves[:2]
+        np.savez(path.with_suffix(""), curves=curves, digest=digest)
+    with pytest.warns(UserWarning, match="recomputing"):
+        again = compare(bench, setting, algorithms=("random_search",), progress=False)["random_search"]
+    np.testing.assert_array_equal(again, first)
+
+
+def test_a_test_dataset_reports_another_trainings_test_error():
+    rng = np.random.default_rng(0)
+    searched, other = rng.uniform(60, 95, size=15625), rng.uniform(60, 95, size=15625)
+    results = {"toy": DatasetResults("toy", searched[:, None], searched[:, None] - 1.0, "v", "t", False, SeedNoise(0.5, "given", 1)),
+               "toy-full": DatasetResults("toy-full", None, other[:, None], None, "t", False, None)}
+    bench = Benchmark(results=results, provenance=Provenance("fake", (), {"toy.csv": "md5:0"}))
+    losses = trial_losses(bench, "toy", "noise", 2, np.random.default_rng(1), x=1.0, test_dataset="toy-full")
+    np.testing.assert_allclose(losses.test[0], 100 - other)
+    assert not np.allclose(losses.validation[0], 100 - searched)  # the search still sees its own noisy error

@@ -46,7 +46,10 @@ def run(name: str, seed: int):
 ALL = list(registry.ALGORITHMS)
 
 
-@pytest.mark.parametrize("name", ALL)
+DISTINCT = [n for n in ALL if registry.get(n).distinct]
+
+
+@pytest.mark.parametrize("name", DISTINCT)
 def test_every_query_is_a_distinct_architecture_within_the_budget(name):
     result = run(name, 0)
     assert result.archs.shape == (TRIALS, BUDGET)
@@ -55,6 +58,12 @@ def test_every_query_is_a_distinct_architecture_within_the_budget(name):
         assert np.unique(queried).size == queried.size
         assert (result.archs[t, result.counts[t]:] == -1).all()
     assert (result.counts <= BUDGET).all()
+
+
+def test_only_the_reproduction_of_the_authors_evolution_re_queries():
+    assert [n for n in ALL if n not in DISTINCT] == ["evolution_requery"]
+    result = run("evolution_requery", 0)
+    assert any(np.unique(row).size < row.size for row in result.archs)  # 30 queries on 81 cells repeat
 
 
 @pytest.mark.parametrize("name", [n for n in ALL if n != "pvll"])

@@ -25,18 +25,29 @@ from nascompanion.search.bananas import PredictorSettings
 from nascompanion.spaces import nb201_space
 from nascompanion.spaces.table import TableSpace
 
-ALGORITHMS: tuple[str, ...] = ("local_search", "random_search", "evolution", "bo", "bananas")
-"""Algorithms compared, under the names used in tables and figures."""
+ALGORITHMS: tuple[str, ...] = ("local_search", "random_search", "evolution", "bo", "bananas", "evolution_requery")
+"""Algorithms the comparison can run, under their registry names (the last reproduces the authors' evolution)."""
+
+MAIN: tuple[str, ...] = ALGORITHMS[:5]
+"""The five algorithms of the paper's comparison."""
 
 LABELS = {name: algorithm.label for name, algorithm in registry.ALGORITHMS.items()}
 """Reader's name of every registered algorithm."""
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 @dataclass(frozen=True)
 class Setting:
-    """One cell of the comparison: which data, which objective, how many trials."""
+    """One cell of the comparison: which data, which objective, how many trials.
+
+    The defaults are the authors' protocol on NAS-Bench-201 (naszilla 1.0):
+    local search ``continue_at_min`` from the best of ``k_init = 10`` random
+    cells, BANANAS predictors trained for 150 epochs, 300 queries, 200 trials.
+    ``test_dataset`` names the training whose test error is reported (the
+    authors: ``"cifar10"`` when searching ``"cifar10-valid"``); ``None`` reports
+    the searched training's own test error.
+    """
 
     dataset: str
     version: str
@@ -46,18 +57,21 @@ class Setting:
     budget: int = 300
     seed: int = 0
     local_search_variant: str = "continue_at_min"
-    bananas_epochs: int = 200
+    bananas_epochs: int = 150
+    test_dataset: str | None = None
+    local_search_k_init: int = 10
 
     def label(self) -> str:
         """Short description for figure titles."""
         objective = f"noise(x={self.x:g})" if self.version == "noise" else self.version
-        return f"{self.dataset}, {objective}, {self.metric}"
+        reported = f" -> {self.test_dataset} test" if self.test_dataset else ""
+        return f"{self.dataset}, {objective}, {self.metric}{reported}"
 
 
 def algorithm_config(algorithm: str, setting: Setting) -> dict:
     """The settings the comparison passes to a registered algorithm beyond its registry defaults."""
     if algorithm == "local_search":
-        return {"variant": setting.local_search_variant}
+        return {"variant": setting.local_search_variant, "k_init": setting.local_search_k_init}
     if algorithm == "bananas":
         return {"settings": PredictorSettings(epochs=setting.bananas_epochs)}
     return {}
@@ -92,7 +106,7 @@ def _key(setting: Setting, algorithm: str, checksums: dict) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 
-def compare(benchmark, setting: Setting, algorithms: tuple[str, ...] = ALGORITHMS, use_cache: bool = True,
+def compare(benchmark, setting: Setting, algorithms: tuple[str, ...] = MAIN, use_cache: bool = True,
             progress: bool = True) -> dict[str, np.ndarray]:
     """Run every algorithm in ``algorithms`` on one setting; return ``{algorithm: curves (trials, budget)}``.
 
@@ -108,22 +122,63 @@ def compare(benchmark, setting: Setting, algorithms: tuple[str, ...] = ALGORITHM
     losses = None
     results = {}
     for algorithm in tqdm(algorithms, desc=setting.label(), disable=not progress, leave=False):
-        path = cache_dir() / "comparison" / f"{algorithm}-{_key(setting, algorithm, dict(benchmark.provenance.checksums))}.npy"
-        if use_cache and path.exists():
-            results[algorithm] = np.load(path)
+        path = cache_dir() / "comparison" / f"{algorithm}-{_key(setting, algorithm, dict(benchmark.provenance.checksums))}.npz"
+        cached = _read_cached(path, setting) if use_cache else None
+        if cached is not None:
+            results[algorithm] = cached
             continue
         if losses is None:
             losses = trial_losses(benchmark, setting.dataset, setting.version, setting.trials,
-                                  np.random.default_rng(landscape_seed), x=setting.x, metric=setting.metric)
+                                  np.random.default_rng(landscape_seed), x=setting.x, metric=setting.metric,
+                                  test_dataset=setting.test_dataset)
         rng = np.random.default_rng(algorithm_seeds[ALGORITHMS.index(algorithm)])
         curves = run_algorithm(algorithm, losses, setting, rng)
         if use_cache:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".part.npy")
-            np.save(tmp, curves)
-            tmp.replace(path)
+            _write_cached(path, curves)
         results[algorithm] = curves
     return results
+
+
+def _digest(curves: np.ndarray) -> str:
+    return hashlib.sha256(np.ascontiguousarray(curves, dtype=np.float64).tobytes()).hexdigest()
+
+
+def _write_cached(path, curves: np.ndarray) -> None:
+    """Store curves with the digest of their values (written atomically)."""
+    import io
+
+    from nascompanion.data.cache import write_atomically
+
+    buffer = io.BytesIO()
+    np.savez(buffer, curves=curves, digest=np.array(_digest(curves)))
+    write_atomically(path, buffer.getvalue())
+
+
+def _read_cached(path, setting: Setting) -> np.ndarray | None:
+    """Cached curves, or None when there are none; a file that is unreadable, of the wrong shape, not finite,
+    or whose values no longer match their digest is reported and recomputed, never used."""
+    import warnings
+    import zipfile
+
+    if not path.exists():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            curves, digest = stored["curves"], str(stored["digest"])
+    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile) as err:
+        warnings.warn(f"{path}: unreadable cached result ({type(err).__name__}: {err}); recomputing it", stacklevel=3)
+        return None
+    problem = None
+    if curves.shape != (setting.trials, setting.budget):
+        problem = f"shape {curves.shape}, expected {(setting.trials, setting.budget)}"
+    elif not np.isfinite(curves).all():
+        problem = "non-finite values"
+    elif _digest(curves) != digest:
+        problem = "values that do not match their digest (the file was changed)"
+    if problem:
+        warnings.warn(f"{path}: cached result with {problem}; recomputing it", stacklevel=3)
+        return None
+    return curves
 
 
 def summary_table(results: dict[str, np.ndarray], at: tuple[int, ...] = (100, 150, 300)):
@@ -163,32 +218,164 @@ def final_errors(results: dict[str, np.ndarray], budget: int, ranked: tuple[str,
             for a, c in results.items()]
 
 
+@dataclass(frozen=True)
+class Sweep:
+    """The noise sweep: a summary table, and every trial's final test loss per (dataset, x) and algorithm."""
+
+    table: "pd.DataFrame"
+    finals: dict
+
+
 def noise_sweep(benchmark, datasets: dict[str, str], xs, budget: int, trials: int, seed: int = 0,
                 model_dataset: str = "cifar10-valid", model_xs=(), model_trials: int = 20,
-                bananas_epochs: int = 200) -> "pd.DataFrame":
+                bananas_epochs: int = 150, test_datasets: dict[str, str] | None = None) -> Sweep:
     """Final test loss of every algorithm against the noise multiplier ``x`` (``version="noise"``).
 
     Local search, random search and evolution run at every ``x`` on every dataset
-    (``datasets`` maps each to the metric it searches) and are ranked among
-    themselves; BO (``trials`` trials) and BANANAS (``model_trials``) join on
-    ``model_dataset`` at the ``model_xs`` levels.
+    (``datasets`` maps each to the metric it searches; ``test_datasets`` to the
+    training whose test error is reported) and are ranked among themselves; BO
+    (``trials`` trials) and BANANAS (``model_trials``) join on ``model_dataset``
+    at the ``model_xs`` levels.
 
     Returns
     -------
-    pandas.DataFrame
-        Columns dataset, x, algorithm, mean, sem, rank.
+    Sweep
+        ``table`` has columns dataset, x, algorithm, mean, sem, rank.
     """
     import pandas as pd
 
-    rows = []
+    rows, finals = [], {}
     cheap = ALGORITHMS[:3]
     for dataset, metric in datasets.items():
+        test_dataset = (test_datasets or {}).get(dataset)
         for x in xs:
-            setting = dict(dataset=dataset, version="noise", x=x, metric=metric, budget=budget, seed=seed)
+            setting = dict(dataset=dataset, version="noise", x=x, metric=metric, budget=budget, seed=seed,
+                           test_dataset=test_dataset)
             results = compare(benchmark, Setting(trials=trials, **setting), algorithms=cheap, progress=False)
             if dataset == model_dataset and x in model_xs:
                 results |= compare(benchmark, Setting(trials=trials, **setting), algorithms=("bo",), progress=False)
                 results |= compare(benchmark, Setting(trials=model_trials, bananas_epochs=bananas_epochs, **setting),
                                    algorithms=("bananas",), progress=False)
             rows += [dict(dataset=dataset, x=x, **row) for row in final_errors(results, budget, cheap)]
+            finals[(dataset, x)] = {a: c[:, -1] for a, c in results.items()}
+    return Sweep(pd.DataFrame(rows), finals)
+
+
+def gap_slope(sweep: Sweep, dataset: str, algorithm: str = "local_search",
+              others: tuple[str, ...] = ("random_search", "evolution"), z: float = 1.96):
+    """How ``algorithm``'s gap to the better of ``others`` changes per unit of noise ``x`` on ``dataset``.
+
+    At every ``x`` the better other algorithm is the one of lower mean final
+    loss; the gap is taken per trial (common random numbers) and its
+    least-squares slope over ``x`` is fitted per trial
+    (:func:`nascompanion.report.stats.slope_interval`). A positive slope: the
+    algorithm falls behind as the noise grows.
+    """
+    from nascompanion.report.stats import slope_interval
+
+    xs = sorted(x for d, x in sweep.finals if d == dataset)
+    gaps = []
+    for x in xs:
+        finals = sweep.finals[(dataset, x)]
+        better = min(others, key=lambda a: float(finals[a].mean()))
+        gaps.append(finals[algorithm] - finals[better])
+    return slope_interval(np.array(xs), np.stack(gaps, axis=1), z=z)
+
+
+def found_optimum(results: dict[str, np.ndarray], optimum: float, at: tuple[int, ...]) -> "pd.DataFrame":
+    """Share of trials whose reported loss has reached ``optimum`` after each of ``at`` queries, and the
+    median number of queries until it did (NaN if half the trials never did), per algorithm.
+
+    Where the search metric is the reported one (a race to the optimum), this
+    still tells algorithms apart after they all end at the optimum.
+    """
+    import pandas as pd
+
+    rows = []
+    for algorithm, curves in results.items():
+        hit = curves <= optimum + 1e-9
+        first = np.where(hit.any(axis=1), hit.argmax(axis=1) + 1, np.inf)
+        row = {"algorithm": LABELS[algorithm]}
+        row |= {f"found by {q}": float(hit[:, q - 1].mean()) for q in at if q <= curves.shape[1]}
+        median = float(np.median(first))
+        row["median queries to find it"] = median if np.isfinite(median) else np.nan
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def protocol_table(benchmark, datasets: dict[str, str], test_datasets: dict[str, str] | None = None) -> "pd.DataFrame":
+    """What the comparison searches and reports on each dataset, as the data defines it.
+
+    Parameters
+    ----------
+    datasets
+        Dataset -> the metric searched (``"validation"`` or ``"test"``).
+    test_datasets
+        Dataset -> the training whose test error is reported, where it is another one.
+    """
+    import pandas as pd
+
+    rows = []
+    for dataset, metric in datasets.items():
+        searched = benchmark.dataset(dataset)
+        reported_name = (test_datasets or {}).get(dataset, dataset)
+        reported = benchmark.dataset(reported_name)
+        rows.append({
+            "dataset": dataset,
+            "searched": f"{dataset}: {searched.validation_metric if metric == 'validation' else searched.test_metric}",
+            "reported": f"{reported_name}: {reported.test_metric}",
+            "values are": "one training seed each" if searched.per_seed else "means over seeds",
+            "stand-in": "" if metric == "validation" else "the search sees the reported test error (no validation "
+                                                          "accuracy in this data): a race to the optimum",
+        })
+    return pd.DataFrame(rows).set_index("dataset")
+
+
+def protocol_variants(benchmark, base: dict, main: dict[str, np.ndarray], trials: int, model_trials: int,
+                      bananas_variant_epochs: int = 200) -> "pd.DataFrame":
+    """What each departure from the authors' protocol changes, on one setting of the comparison.
+
+    Parameters
+    ----------
+    base
+        The main setting's fields except ``trials`` (dataset, version, x, metric, budget, seed,
+        test_dataset, bananas_epochs); ``main`` holds its curves per algorithm.
+    trials, model_trials
+        Trials of the cheap algorithms and of BANANAS.
+    bananas_variant_epochs
+        BANANAS training epochs of the variant.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (choice, algorithm): the final mean test error under the
+        authors' choice and under the variant, and the paired difference
+        (variant - main, trials are paired by their landscape).
+    """
+    import pandas as pd
+
+    from nascompanion.report.stats import paired_difference
+
+    variants = [
+        ("local search from the best of 1 random cell, not 10", {"local_search_k_init": 1}, ("local_search",), trials),
+        ("report the searched model's own test error", {"test_dataset": None},
+         ("local_search", "random_search", "evolution"), trials),
+        ("evolution re-queries duplicate children (the authors' code)", None, ("evolution",), trials),
+        (f"BANANAS trained {bananas_variant_epochs} epochs, not {base.get('bananas_epochs', 150)}",
+         {"bananas_epochs": bananas_variant_epochs}, ("bananas",), model_trials),
+    ]
+    rows = []
+    for choice, change, algorithms, n in variants:
+        if change is None:  # the same setting, the authors' algorithm
+            other = compare(benchmark, Setting(trials=n, **base), algorithms=("evolution_requery",), progress=False)
+            other = {"evolution": other["evolution_requery"]}
+        else:
+            other = compare(benchmark, Setting(trials=n, **{**base, **change}), algorithms=algorithms, progress=False)
+        for algorithm in algorithms:
+            a, b = main[algorithm][:, -1], other[algorithm][:, -1]
+            k = min(a.size, b.size)
+            gap = paired_difference(b[:k], a[:k], z=1.96)
+            rows.append({"choice": choice, "algorithm": LABELS[algorithm], "authors' protocol": float(a.mean()),
+                         "variant": float(b.mean()), "difference": gap.estimate, "95% low": gap.low,
+                         "95% high": gap.high})
     return pd.DataFrame(rows)

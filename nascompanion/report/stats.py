@@ -120,6 +120,30 @@ def paired_difference(a: np.ndarray, b: np.ndarray, z: float = 2.0) -> Interval:
     return Interval(centre, centre - half, centre + half)
 
 
+def slope_interval(x: np.ndarray, y: np.ndarray, z: float = 1.96) -> Interval:
+    """Least-squares slope of ``y`` on ``x`` in every trial, their mean and ``z`` standard errors either side.
+
+    Parameters
+    ----------
+    x
+        Shape ``(points,)``: the levels (e.g. noise multipliers), at least two distinct.
+    y
+        Shape ``(trials, points)``: one curve per trial (paired across levels).
+
+    Examples
+    --------
+    >>> slope_interval(np.array([0.0, 1.0, 2.0]), np.array([[0.0, 1.0, 2.0], [1.0, 2.0, 3.0]]))
+    Interval(estimate=1.0, low=1.0, high=1.0)
+    """
+    x, y = np.asarray(x, dtype=float), np.atleast_2d(np.asarray(y, dtype=float))
+    if y.shape[1] != x.size or np.unique(x).size < 2:
+        raise ValueError(f"need y of shape (trials, {x.size}) and two distinct levels; got {y.shape} and x={x.tolist()}")
+    centred = x - x.mean()
+    slopes = (y - y.mean(axis=1, keepdims=True)) @ centred / (centred @ centred)
+    centre, half = float(slopes.mean()), z * sem(slopes)
+    return Interval(centre, centre - half, centre + half)
+
+
 def bootstrap_interval(values: np.ndarray, rng: np.random.Generator, statistic: Callable[[np.ndarray], float] = np.mean,
                        level: float = 0.9, draws: int = 2000) -> Interval:
     """Percentile bootstrap interval of ``statistic`` over a 1-d sample.

@@ -177,3 +177,35 @@ def matches_or_beats(results: Mapping[str, np.ndarray], algorithm: str, query: i
     mine, my_sem = mean_and_sem(results[algorithm])
     best, best_sem = min(mean_and_sem(c) for a, c in results.items() if a != algorithm)
     return bool(mine <= best + z * np.hypot(my_sem, best_sem))
+
+
+def paired_gaps(results: Mapping[str, np.ndarray], algorithm: str, query: int, z: float = 1.96) -> pd.DataFrame:
+    """``algorithm``'s loss minus each other algorithm's after ``query`` queries, paired by trial.
+
+    Trial ``t`` of every algorithm faces the same landscape, so the difference is
+    taken per trial, over the trials both ran (the first ``min`` of the two),
+    with ``z`` standard errors of the mean difference either side (1.96: 95 %).
+
+    Examples
+    --------
+    >>> r = {"ls": np.array([[1.0], [2.0], [3.0]]), "rs": np.array([[2.0], [3.0], [4.5]])}
+    >>> paired_gaps(r, "ls", 1)[["other", "trials", "difference"]].to_dict("records")
+    [{'other': 'rs', 'trials': 3, 'difference': -1.1666666666666667}]
+    """
+    from nascompanion.report.stats import paired_difference
+
+    mine = np.asarray(results[algorithm])[:, query - 1]
+    rows = []
+    for other, curves in results.items():
+        if other == algorithm:
+            continue
+        theirs = np.asarray(curves)[:, query - 1]
+        n = min(mine.size, theirs.size)
+        gap = paired_difference(mine[:n], theirs[:n], z=z)
+        rows.append({"other": other, "trials": n, "difference": gap.estimate, "low": gap.low, "high": gap.high})
+    return pd.DataFrame(rows, columns=["other", "trials", "difference", "low", "high"])
+
+
+def not_worse_than_any(gaps: pd.DataFrame) -> bool:
+    """Whether no other algorithm is measurably better: every paired interval reaches 0 or below."""
+    return bool((gaps["low"] <= 0).all())

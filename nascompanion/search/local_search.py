@@ -170,7 +170,9 @@ def local_search(
         ``"continue_at_min"``: at a local minimum, continue from the best
         queried architecture not yet expanded; never restarts. This is a greedy
         best-first search, which is what the authors' code implements (the
-        paper's "second-best architecture found so far", generalised).
+        paper's "second-best architecture found so far", generalised); their
+        code starts it from the best of ten random architectures
+        (``k_init=10``).
     k_init
         Draw ``k_init`` random architectures at every (re)start and begin at the
         best of them (paper, Appendix A).

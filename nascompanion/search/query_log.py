@@ -30,6 +30,11 @@ class QueryLog:
         Distinct queries allowed per trial (``>= 1``).
     rng
         Needed by an :class:`Objective` that draws noise; unused for ``TrialLosses``.
+    repeats
+        Let :meth:`record` query an architecture a trial already queried: it
+        costs a query and returns the first answer. Only for reproducing
+        searches that re-query (the authors' regularized evolution); the
+        package's own searches never do.
 
     Attributes
     ----------
@@ -54,7 +59,7 @@ class QueryLog:
     """
 
     def __init__(self, losses: TrialLosses | Objective, budget: int, rng: np.random.Generator | None = None,
-                 size: int | None = None) -> None:
+                 size: int | None = None, repeats: bool = False) -> None:
         if isinstance(losses, TrialLosses):
             trials, n = losses.trials, losses.size
         else:
@@ -77,6 +82,7 @@ class QueryLog:
         self.paths: list[list[tuple[int, int]]] = [[] for _ in range(trials)]
         self._rows = np.arange(trials)
         self._fixed = isinstance(losses, TrialLosses)
+        self.repeats = repeats
 
     # ------------------------------------------------------------------ asking
 
@@ -104,7 +110,7 @@ class QueryLog:
             raise ValueError(f"budget of {self.budget} queries is spent")
         if (self.counts != count).any():
             raise ValueError("record() needs every trial at the same number of queries; use ask() per trial")
-        if self.queried[self._rows, archs].any():
+        if not self.repeats and self.queried[self._rows, archs].any():
             raise ValueError("an architecture was queried twice in one trial")
         val, test = self._answer(self._rows, archs)
         self.queried[self._rows, archs] = True

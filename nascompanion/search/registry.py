@@ -43,6 +43,9 @@ class Algorithm:
         The configuration the book uses unless told otherwise.
     nb201_only
         Whether it needs the NAS-Bench-201 cell structure (ANASOD, PVLL).
+    distinct
+        Whether every query is a new architecture (all but the re-querying
+        evolution that reproduces the authors' code).
     """
 
     name: str
@@ -50,6 +53,7 @@ class Algorithm:
     function: Callable[..., SearchResult]
     defaults: Mapping = field(default_factory=dict)
     nb201_only: bool = False
+    distinct: bool = True
 
     @property
     def settings(self) -> tuple[str, ...]:
@@ -68,6 +72,8 @@ _ENTRIES = (
     Algorithm("local_search", "local search", local_search_trials, {"variant": "continue_at_min"}),
     Algorithm("random_search", "random search", random_search),
     Algorithm("evolution", "regularized evolution", regularized_evolution),
+    Algorithm("evolution_requery", "regularized evolution, re-querying", regularized_evolution, {"requery": True},
+              distinct=False),
     Algorithm("bo", "Bayesian optimization (GP)", bayesian_optimization, {"batch": 10}),
     Algorithm("bananas", "BANANAS", bananas),
     Algorithm("anasod_rs", "ANASOD-RS", anasod.anasod_random_search, {"beta_max": 0.0}, nb201_only=True),
