@@ -109,3 +109,10 @@ def test_a_test_dataset_reports_another_trainings_test_error():
     losses = trial_losses(bench, "toy", "noise", 2, np.random.default_rng(1), x=1.0, test_dataset="toy-full")
     np.testing.assert_allclose(losses.test[0], 100 - other)
     assert not np.allclose(losses.validation[0], 100 - searched)  # the search still sees its own noisy error
+
+
+def test_a_result_is_keyed_by_the_code_of_its_own_algorithm_only():
+    from nascompanion.compare.run import _code_digest
+
+    assert _code_digest("evolution") == _code_digest("evolution_requery")  # one function, one module
+    assert _code_digest("evolution") != _code_digest("bananas")

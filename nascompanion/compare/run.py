@@ -87,21 +87,26 @@ def run_algorithm(algorithm: str, losses: TrialLosses, setting: Setting, rng: np
     return result.curves("test")
 
 
-def _code_digest() -> str:
-    """Digest of the search code, so results of changed algorithms are never reused."""
-    from pathlib import Path
+def _code_digest(algorithm: str) -> str:
+    """Digest of the code a result of ``algorithm`` depends on, so a changed algorithm's results are never
+    reused: its module, the query log, result and candidate code, the objectives, the spaces, and the
+    comparison's own settings and runner (other edits, e.g. to tables and figures, keep the cache)."""
+    import inspect
 
-    folder = Path(__file__).parents[1]
+    from nascompanion import objectives
+    from nascompanion.search import candidates, history, query_log
+    from nascompanion.spaces import nb201, table
+
+    module = inspect.getmodule(registry.get(algorithm).function)
+    modules = sorted({module, candidates, history, query_log, objectives, nb201, table}, key=lambda m: m.__name__)
     digest = hashlib.sha256()
-    code = [*sorted((folder / "search").glob("*.py")), *sorted((folder / "related").glob("*.py")),
-            folder / "objectives.py", Path(__file__)]
-    for path in code:
-        digest.update(path.read_bytes())
+    for part in [*modules, Setting, algorithm_config, run_algorithm, compare, _stable_int]:
+        digest.update(inspect.getsource(part).encode())
     return digest.hexdigest()[:16]
 
 
 def _key(setting: Setting, algorithm: str, checksums: dict) -> str:
-    payload = json.dumps({"v": CACHE_VERSION, "code": _code_digest(), "setting": asdict(setting),
+    payload = json.dumps({"v": CACHE_VERSION, "code": _code_digest(algorithm), "setting": asdict(setting),
                           "algorithm": algorithm, "data": sorted(checksums.items())}, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
