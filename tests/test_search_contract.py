@@ -9,6 +9,7 @@ from nascompanion.objectives import TrialLosses
 from nascompanion.related.pvll import PVLLSettings
 from nascompanion.search import registry
 from nascompanion.search.bananas import PredictorSettings
+from nascompanion.search.history import SearchResult
 from nascompanion.spaces import hamming_space, nb201_space
 
 BUDGET = 30
@@ -133,3 +134,13 @@ def test_losses_of_another_space_are_refused(name):
 def test_a_misspelled_algorithm_gets_a_did_you_mean():
     with pytest.raises(ValueError, match="did you mean 'evolution'"):
         registry.get("evolutoin")
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_algorithm_is_called_with_space_losses_budget_rng_and_returns_a_search_result(name):
+    import inspect
+
+    signature = inspect.signature(registry.get(name).function)
+    assert tuple(signature.parameters)[:4] == ("space", "losses", "budget", "rng")
+    assert all(p.default is not inspect.Parameter.empty for p in list(signature.parameters.values())[4:])
+    assert isinstance(run(name, 0), SearchResult)
