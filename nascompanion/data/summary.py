@@ -6,13 +6,18 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from nascompanion.data import seed_noise as estimators
 from nascompanion.data.benchmark import Benchmark
 from nascompanion.objectives import ObjectiveUnavailableError, searched_metric, seed_noise
 from nascompanion.spaces import nb201
 
 
 def provenance_table(benchmark: Benchmark) -> pd.DataFrame:
-    """One row per (dataset, metric): what the values are and how many seeds back them."""
+    """One row per (dataset, metric): what the values are and how many seeds back them.
+
+    Per-seed data gives the range of seeds present per cell; mean-only data says
+    its values are means over NB201's 1-3 seeds (the count is not a column of it).
+    """
     rows = []
     for dataset in benchmark.datasets:
         for metric in ("validation", "test"):
@@ -20,12 +25,14 @@ def provenance_table(benchmark: Benchmark) -> pd.DataFrame:
                 rows.append({"dataset": dataset, "metric": metric, "what it is": "not in this source", "seeds per cell": "-"})
                 continue
             counts = benchmark.seed_counts(dataset, metric)
+            seeds = (f"{counts.min()}-{counts.max()}" if counts.min() != counts.max() else str(counts.min())
+                     ) if benchmark.is_per_seed(dataset) else "mean over 1-3"
             rows.append(
                 {
                     "dataset": dataset,
                     "metric": metric,
                     "what it is": benchmark.metric_name(dataset, metric),
-                    "seeds per cell": f"{counts.min()}-{counts.max()}" if counts.min() != counts.max() else str(counts.min()),
+                    "seeds per cell": seeds,
                 }
             )
     return pd.DataFrame(rows)
@@ -106,3 +113,95 @@ def class_spread(benchmark: Benchmark, dataset: str, min_error: float | None = N
     if min_error is not None:
         frame = frame[100.0 - frame["mean"] < min_error]
     return float(frame["std"].median()), int(len(frame))
+
+
+EVALUATION_IMAGES: dict[tuple[str, str], int] = {
+    ("cifar10-valid", "validation"): 25_000,
+    ("cifar10-valid", "test"): 10_000,
+    ("cifar10", "test"): 10_000,
+    ("cifar100", "test"): 5_000,
+    ("ImageNet16-120", "test"): 3_000,
+}
+"""Images each NB201 accuracy is measured on (x-valid, ori-test and x-test splits): one seed's
+accuracy is a multiple of ``100 / images`` percent."""
+
+
+def seed_counts(benchmark: Benchmark) -> np.ndarray:
+    """Seeds behind every cell's mean: counted where the data is per seed, else read from the digits.
+
+    Mean-only data gives a lower bound per cell (see
+    :func:`nascompanion.data.seed_noise.seed_counts_from_resolution`), from every
+    column of :data:`EVALUATION_IMAGES` the benchmark has, on the assumption that a
+    cell was trained with the same seeds on every dataset.
+    """
+    first = benchmark.datasets[0]
+    if benchmark.is_per_seed(first):
+        return benchmark.seed_counts(first, searched_metric(benchmark, first))
+    columns = [(np.nanmean(benchmark.accuracy(d, m), axis=1), images) for (d, m), images in EVALUATION_IMAGES.items()
+               if d in benchmark.datasets and benchmark.has_metric(d, m)]
+    return estimators.seed_counts_from_resolution(columns)
+
+
+def seed_count_table(counts: np.ndarray) -> pd.DataFrame:
+    """How many cells have each seed count, and their share (%)."""
+    values, cells = np.unique(np.asarray(counts), return_counts=True)
+    return pd.DataFrame({"seeds": values, "cells": cells, "share (%)": (100.0 * cells / cells.sum()).round(2)})
+
+
+def best_cell_pairs(source: str | None, dataset: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """One-seed and mean accuracy of the best ~1% of cells (``top_bottom_1pct``), with their indices.
+
+    ``None`` when ``source`` (as for :func:`nascompanion.data.load_benchmark`) is not
+    the mean-of-seeds tables or has no such table for ``dataset``.
+    """
+    from nascompanion.data import embedded, find_source, tables
+
+    kind, path = find_source(source)
+    if kind == "nb201-embedded":
+        columns = embedded.read_embedded(path.parent)[0]
+    elif kind == "nb201-tables":
+        columns = tables.read_tables(path)[0]
+    else:
+        return None
+    prefix = f"genotype.{dataset}.best"
+    if f"{prefix}.f_avg" not in columns:
+        return None
+    return columns[f"{prefix}.f_sng"], columns[f"{prefix}.f_avg"], np.asarray(columns[f"{prefix}.index"], dtype=int)
+
+
+def seed_noise_estimates(benchmark: Benchmark, dataset: str, counts: np.ndarray, rng: np.random.Generator,
+                         source: str | None = None, max_errors: tuple[float, ...] = (15.0,), draws: int = 2000,
+                         level: float = 0.9) -> pd.DataFrame:
+    """The seed-noise estimates of ``dataset`` side by side, each with a bootstrap interval.
+
+    Rows: the best ~1% of cells (one seed vs. the mean; with 3 seeds assumed, the
+    importer's estimate, and with the seed counts ``counts``), where the source has
+    them; then the spread of means within isomorphism classes, over classes of good
+    cells (class mean error below each of ``max_errors`` %) and over every cell with an
+    input-output path, each mean weighted by its seed count.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: estimate; columns ``sigma``, ``low``, ``high`` (the ``level``
+        interval), ``n`` (cells or classes) and ``method``.
+    """
+    rows = {}
+    pairs = best_cell_pairs(source, dataset)
+    if pairs is not None:
+        single, mean, index = pairs
+        for name, seeds in (("best ~1%, 3 seeds assumed", 3), ("best ~1%, seed counts from the data", counts[index])):
+            noise = (estimators.from_single_and_mean(single, mean, 3) if np.ndim(seeds) == 0
+                     else estimators.from_single_and_mean_counts(single, mean, seeds))
+            rows[name] = (noise, estimators.single_and_mean_interval(single, mean, rng, seeds, draws, level))
+    acc = np.nanmean(benchmark.accuracy(dataset, searched_metric(benchmark, dataset)), axis=1)
+    labels, live = nb201.isomorphism_classes(), nb201.has_input_output_path()
+    class_error = 100.0 - pd.Series(acc).groupby(labels).transform("mean").to_numpy()
+    bands = [(f"isomorphism classes, error < {e:g}%", live & (class_error < e)) for e in max_errors]
+    for name, keep in bands + [("isomorphism classes, every live cell", live)]:
+        rows[name] = (estimators.from_classes(acc, labels, counts, keep),
+                      estimators.from_classes_interval(acc, labels, rng, counts, keep, draws, level))
+    return pd.DataFrame(
+        [{"estimate": k, "sigma": n.sigma, "low": lo, "high": hi, "n": n.n, "method": n.method}
+         for k, (n, (lo, hi)) in rows.items()]
+    ).set_index("estimate")
