@@ -136,3 +136,16 @@ def test_lockstep_algorithms_refuse_objectives_drawn_per_query():
     space = hamming_space(4, 3)
     with pytest.raises(ValueError, match="SeedObjective"):
         random_search(space, SeedObjective(np.ones((81, 2)), np.ones((81, 2))), 5, np.random.default_rng(0))
+
+
+def test_mini_batch_training_is_seeded_and_fits_its_points():
+    settings = PredictorSettings(members=2, hidden=8, layers=4, epochs=30, batch_size=4)
+    g = torch.Generator().manual_seed(0)
+    x, y = torch.rand(2, 10, 6, generator=g), torch.rand(2, 10, generator=g)
+    one = fit_ensembles(x, y, settings, torch.Generator().manual_seed(5))
+    two = fit_ensembles(x, y, settings, torch.Generator().manual_seed(5))
+    fresh = BatchedEnsemble(4, 6, settings, torch.Generator().manual_seed(5))
+    with torch.no_grad():
+        xs, ys = x.repeat_interleave(2, 0), y.repeat_interleave(2, 0)
+        np.testing.assert_array_equal(one(xs).numpy(), two(xs).numpy())
+        assert (one(xs) - ys).abs().mean() < (fresh(xs) - ys).abs().mean()
