@@ -72,7 +72,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from nascompanion.data import DataNotFoundError, restricted_pickle
-from nascompanion.data.benchmark import Benchmark, BenchmarkDataError, DatasetResults, Provenance, file_bytes, validate
+from nascompanion.data.benchmark import Benchmark, BenchmarkDataError, DatasetResults, Provenance, file_bytes, unpickle_file, validate
 from nascompanion.spaces import nb201
 
 DISTRIBUTION = "analog-nasbench"
@@ -396,27 +396,11 @@ def read_data_file(path: Path | str | None = None) -> AnalogNASFile:
     """
     path = data_file() if path is None else Path(path)
     raw, checksum = file_bytes(path, f"reinstall: pip install --force-reinstall {DISTRIBUTION}")
-    data = _unpickle(path, raw)
+    data = unpickle_file(
+        path, raw, ALLOW_LIST, "an AnalogNAS-Bench data file",
+        f"Not an AnalogNAS-Bench file, or an altered one: pip install --force-reinstall {DISTRIBUTION}",
+        f"not a whole pickle ({{error}}); truncated or corrupt? Reinstall: pip install --force-reinstall {DISTRIBUTION}")
     return _check(path, checksum, data)
-
-
-def _unpickle(path: Path, raw: bytes) -> Any:
-    allowed = ALLOW_LIST
-    try:
-        return restricted_pickle.loads(raw, allowed)
-    except restricted_pickle.RefusedGlobalError as err:
-        raise BenchmarkDataError(
-            f"{path}: refused to unpickle {err.qualified}, which an AnalogNAS-Bench data file does not need "
-            f"(allowed: {allowed.describe()}); nothing the file names outside that list was run. "
-            f"Not an AnalogNAS-Bench file, or an altered one: pip install --force-reinstall {DISTRIBUTION}"
-        ) from None
-    except restricted_pickle.RefusedError as err:
-        raise BenchmarkDataError(f"{path}: {err}; an AnalogNAS-Bench data file does not need that") from None
-    except restricted_pickle.UNREADABLE_ERRORS as err:
-        raise BenchmarkDataError(
-            f"{path}: not a whole pickle ({type(err).__name__}: {err}); truncated or corrupt? "
-            f"Reinstall: pip install --force-reinstall {DISTRIBUTION}"
-        ) from None
 
 
 def _check(path: Path, checksum: str, data: Any) -> AnalogNASFile:

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -45,6 +45,38 @@ def file_bytes(path: Path, empty_hint: str) -> tuple[bytes, str]:
     if not raw:
         raise BenchmarkDataError(f"{path}: empty file; {empty_hint}")
     return raw, "md5:" + hashlib.md5(raw).hexdigest()
+
+
+def unpickle_file(path: Path, raw: bytes, allowed, kind: str, altered: str, unreadable: str) -> Any:
+    """Unpickle a benchmark file's bytes with an allow-list; what the unpickler refuses or cannot read
+    becomes a :class:`BenchmarkDataError` naming the file.
+
+    Parameters
+    ----------
+    path, raw
+        The file and its (decompressed) pickle bytes.
+    allowed
+        The :class:`~nascompanion.data.restricted_pickle.AllowList` of the format.
+    kind
+        What the file is, for the messages (e.g. ``"a NATS-Bench tss file"``).
+    altered
+        What to do when the file names a global outside the list.
+    unreadable
+        The message for a broken pickle, with ``{error}`` for the error's type and text.
+    """
+    from nascompanion.data import restricted_pickle
+
+    try:
+        return restricted_pickle.loads(raw, allowed)
+    except restricted_pickle.RefusedGlobalError as err:
+        raise BenchmarkDataError(
+            f"{path}: refused to unpickle {err.qualified}, which {kind} does not need "
+            f"(allowed: {allowed.describe()}); nothing the file names outside that list was run. {altered}"
+        ) from None
+    except restricted_pickle.RefusedError as err:
+        raise BenchmarkDataError(f"{path}: {err}; {kind} does not need that") from None
+    except restricted_pickle.UNREADABLE_ERRORS as err:
+        raise BenchmarkDataError(f"{path}: " + unreadable.format(error=f"{type(err).__name__}: {err}")) from None
 
 
 @dataclass(frozen=True)

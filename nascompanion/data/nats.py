@@ -50,6 +50,7 @@ from nascompanion.data.benchmark import (
     Provenance,
     file_bytes,
     first_out_of_nb201_order,
+    unpickle_file,
     validate,
 )
 from nascompanion.data.official import Columns, empty_columns, per_seed_results, read_full_entry
@@ -162,21 +163,10 @@ def read_pbz2(path: Path) -> tuple[Any, str]:
     path = Path(path)
     data, checksum = file_bytes(path, "an incomplete download or extraction? Extract it again.")
     raw = _decompress(path, data)
-    allowed = restricted_pickle.NATS_TSS
-    try:
-        return restricted_pickle.loads(raw, allowed), checksum
-    except restricted_pickle.RefusedGlobalError as err:
-        raise BenchmarkDataError(
-            f"{path}: refused to unpickle {err.qualified}, which a NATS-Bench tss file does not need "
-            f"(allowed: {allowed.describe()}); nothing the file names outside that list was run. "
-            "Not a NATS-Bench file, or an altered one: extract the release again."
-        ) from None
-    except restricted_pickle.RefusedError as err:
-        raise BenchmarkDataError(f"{path}: {err}; a NATS-Bench tss file does not need that") from None
-    except restricted_pickle.UNREADABLE_ERRORS as err:
-        raise BenchmarkDataError(
-            f"{path}: its bz2 content is not a whole pickle ({type(err).__name__}: {err}); truncated or corrupt?"
-        ) from None
+    data = unpickle_file(path, raw, restricted_pickle.NATS_TSS, "a NATS-Bench tss file",
+                         "Not a NATS-Bench file, or an altered one: extract the release again.",
+                         "its bz2 content is not a whole pickle ({error}); truncated or corrupt?")
+    return data, checksum
 
 
 def _decompress(path: Path, data: bytes) -> bytes:
