@@ -94,10 +94,6 @@ def denoised_losses(benchmark: Benchmark, dataset: str, metric: str = "validatio
     return error(np.nanmean(benchmark.accuracy(dataset, metric), axis=1))
 
 
-accuracy_losses = denoised_losses
-"""The name chapters and tests used before :func:`denoised_losses`."""
-
-
 def require_seeds(benchmark: Benchmark, dataset: str) -> None:
     """Raise :class:`ObjectiveUnavailableError` unless ``dataset`` has one result per training seed.
 

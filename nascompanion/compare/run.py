@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
@@ -94,6 +95,7 @@ def run_algorithm(algorithm: str, losses: TrialLosses, setting: Setting, rng: np
     return result.curves("test")
 
 
+@lru_cache(maxsize=None)
 def _code_digest(algorithm: str) -> str:
     """Digest of the code a result of ``algorithm`` depends on, so a changed algorithm's results are never
     reused: its module, the query log, result and candidate code, the objectives, the spaces, and the

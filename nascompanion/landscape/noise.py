@@ -304,8 +304,8 @@ def landscape_inputs(benchmark, dataset: str, fallback_sigma_from: str = "cifar1
     return LandscapeInputs(
         dataset=dataset,
         metric=metric,
-        base=objectives.accuracy_losses(benchmark, dataset, metric),
-        test=objectives.accuracy_losses(benchmark, dataset, "test"),
+        base=objectives.denoised_losses(benchmark, dataset, metric),
+        test=objectives.denoised_losses(benchmark, dataset, "test"),
         sigma=float(noise.sigma),
         note="; ".join(notes),
     )
