@@ -13,7 +13,8 @@ The paper's "validation loss" on NAS-Bench-201 is ``100 - validation accuracy``
 ``noise``
     ``denoised + x * sigma * N(0, 1)``, with sigma the seed-to-seed standard
     deviation estimated from the data (``x = 0`` is denoised; ``x = 1`` mimics
-    one seed). This is how the book simulates ``standard`` on mean-only data.
+    one seed; :func:`seed_noise` says which estimate). This is how the book
+    simulates ``standard`` on mean-only data.
 """
 
 from __future__ import annotations
@@ -38,27 +39,46 @@ def _need_rng(rng: np.random.Generator | None, version: str) -> np.random.Genera
     return rng
 
 
-def seed_noise(benchmark: Benchmark, dataset: str) -> SeedNoise:
+def seed_noise(benchmark: Benchmark, dataset: str, estimate: str = "auto") -> SeedNoise:
     """The seed-to-seed noise estimate used by ``noise(x)`` on ``dataset``.
 
     Per-seed data gives a pooled within-architecture SD of the validation
-    accuracy; mean-only data uses the estimate its importer stored.
+    accuracy, whatever ``estimate`` says. On mean-only data ``estimate`` is one
+    of :data:`nascompanion.data.noise_scale.ESTIMATES`: ``"classes"`` (the spread
+    of means within isomorphism classes of the better half of the NB201 cells,
+    the book's choice), ``"best-cells"`` (the estimate the importer stored: one
+    seed against the mean of the best ~1 % on the NB201 tables) or ``"auto"``
+    (``"classes"`` on the 15,625 NB201 cells, else ``"best-cells"``). The
+    returned ``method`` says which was used.
 
     Raises
     ------
     ObjectiveUnavailableError
-        If the data allows no estimate for ``dataset``.
+        If the data allows no estimate of this kind for ``dataset``.
+    ValueError
+        If ``estimate`` is not one of the estimates.
     """
+    from nascompanion.data import noise_scale
     from nascompanion.data import seed_noise as estimators
 
+    if estimate not in noise_scale.ESTIMATES:
+        raise ValueError(f"unknown seed-noise estimate {estimate!r}; choose one of {', '.join(noise_scale.ESTIMATES)}")
     results = benchmark.dataset(dataset)
     if results.per_seed and results.validation is not None:
         return estimators.from_seeds(results.validation)
-    if results.seed_noise is not None:
+    if estimate == "auto":
+        estimate = "classes" if not results.per_seed and noise_scale.has_classes(benchmark) else "best-cells"
+    if estimate == "best-cells" and results.seed_noise is not None:
         return results.seed_noise
+    if estimate == "classes" and not results.per_seed:
+        try:
+            return noise_scale.class_estimate(benchmark, dataset)
+        except ValueError as exc:
+            raise ObjectiveUnavailableError(f"no {estimate!r} seed-noise estimate for {dataset!r}: {exc}") from None
+    with_stored = [d for d in benchmark.datasets if benchmark.dataset(d).seed_noise] or ["none"]
     raise ObjectiveUnavailableError(
-        f"no seed-noise estimate for {dataset!r} in this benchmark ({benchmark.provenance.kind}); "
-        f"datasets with one: {', '.join(d for d in benchmark.datasets if benchmark.dataset(d).seed_noise) or 'none'}"
+        f"no {estimate!r} seed-noise estimate for {dataset!r} in this benchmark ({benchmark.provenance.kind}); "
+        f"datasets with a 'best-cells' one: {', '.join(with_stored)}"
     )
 
 

@@ -296,6 +296,26 @@ def gap_slope(sweep: Sweep, dataset: str, algorithm: str = "local_search",
     return slope_interval(np.array(xs), np.stack(gaps, axis=1), z=z)
 
 
+def sweep_gaps(sweep: Sweep, dataset: str, x: float, algorithm: str = "local_search", z: float = 1.96) -> "pd.DataFrame":
+    """``algorithm``'s final loss minus every other algorithm's at one point ``x`` of the sweep, paired by trial.
+
+    The same table as :func:`nascompanion.report.verdicts.paired_gaps` after the
+    last query, for the algorithms the sweep ran at ``(dataset, x)``.
+
+    Raises
+    ------
+    KeyError
+        If the sweep has no point ``(dataset, x)``; the message lists the ``x`` it has.
+    """
+    from nascompanion.report.verdicts import paired_gaps
+
+    if (dataset, x) not in sweep.finals:
+        have = sorted(v for d, v in sweep.finals if d == dataset)
+        raise KeyError(f"the sweep has no point x={x!r} on {dataset!r}; it has x in {have}")
+    finals = sweep.finals[(dataset, x)]
+    return paired_gaps({a: np.asarray(f)[:, None] for a, f in finals.items()}, algorithm, 1, z=z)
+
+
 def found_optimum(results: dict[str, np.ndarray], optimum: float, at: tuple[int, ...]) -> "pd.DataFrame":
     """Share of trials whose reported loss has reached ``optimum`` after each of ``at`` queries, and the
     median number of queries until it did (NaN if half the trials never did), per algorithm.

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from nascompanion.data import seed_noise as estimators
+from nascompanion.data.noise_scale import EVALUATION_IMAGES, better_half, seed_counts  # noqa: F401 (the chapter's names)
 from nascompanion.data.benchmark import Benchmark
 from nascompanion.objectives import ObjectiveUnavailableError, searched_metric, seed_noise
 from nascompanion.spaces import nb201
@@ -76,17 +77,48 @@ def best_cells(benchmark: Benchmark, dataset: str, k: int = 5) -> pd.DataFrame:
     )
 
 
-def noise_table(benchmark: Benchmark) -> pd.DataFrame:
-    """The seed-noise estimate per dataset, and how it was made."""
-    rows = []
+def noise_table(benchmark: Benchmark, rng: np.random.Generator, source: str | None = None,
+                draws: int = 2000, level: float = 0.9) -> pd.DataFrame:
+    """Both seed-noise estimates of every dataset, each with a bootstrap interval.
+
+    Columns ``classes`` (the book's sigma, :func:`nascompanion.data.noise_scale.class_estimate`)
+    and ``best-cells`` (one seed vs. the mean of the best ~1 %, three seeds assumed),
+    each with ``low``/``high`` (the ``level`` interval; whole classes or cells
+    resampled), and ``ratio`` = classes / best-cells. NaN where the data has no
+    such estimate (``cifar10`` has no best-cells table).
+
+    Examples
+    --------
+    >>> from nascompanion.data import load_benchmark
+    >>> t = noise_table(load_benchmark(None), np.random.default_rng(0), draws=50)
+    >>> list(t.columns)[:3], bool((t["classes"] > t["best-cells"]).sum() >= 3)
+    (['classes', 'classes low', 'classes high'], True)
+    """
+    counts = seed_counts(benchmark)
+    labels = nb201.isomorphism_classes()
+    rows = {}
     for dataset in benchmark.datasets:
-        try:
-            noise = seed_noise(benchmark, dataset)
-        except ObjectiveUnavailableError:
-            rows.append({"dataset": dataset, "sigma (acc. points)": np.nan, "cells": 0, "method": "no estimate possible"})
+        row = {}
+        if benchmark.is_per_seed(dataset):
+            rows[dataset] = {"classes": seed_noise(benchmark, dataset).sigma}
             continue
-        rows.append({"dataset": dataset, "sigma (acc. points)": round(noise.sigma, 4), "cells": noise.n, "method": noise.method})
-    return pd.DataFrame(rows)
+        acc = np.nanmean(benchmark.accuracy(dataset, searched_metric(benchmark, dataset)), axis=1)
+        keep = better_half(benchmark, dataset)
+        row["classes"] = seed_noise(benchmark, dataset, "classes").sigma
+        row["classes low"], row["classes high"] = estimators.from_classes_interval(
+            acc, labels, rng, counts, keep, draws, level)
+        pairs = best_cell_pairs(source, dataset)
+        if pairs is not None:
+            single, mean, _ = pairs
+            row["best-cells"] = estimators.from_single_and_mean(single, mean, 3).sigma
+            row["best-cells low"], row["best-cells high"] = estimators.single_and_mean_interval(
+                single, mean, rng, 3, draws, level)
+        rows[dataset] = row
+    columns = ["classes", "classes low", "classes high", "best-cells", "best-cells low", "best-cells high"]
+    table = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=columns).astype(float)
+    table["ratio"] = table["classes"] / table["best-cells"]
+    table.index.name = "dataset"
+    return table
 
 
 def class_spread(benchmark: Benchmark, dataset: str, min_error: float | None = None) -> tuple[float, int]:
@@ -113,33 +145,6 @@ def class_spread(benchmark: Benchmark, dataset: str, min_error: float | None = N
     if min_error is not None:
         frame = frame[100.0 - frame["mean"] < min_error]
     return float(frame["std"].median()), int(len(frame))
-
-
-EVALUATION_IMAGES: dict[tuple[str, str], int] = {
-    ("cifar10-valid", "validation"): 25_000,
-    ("cifar10-valid", "test"): 10_000,
-    ("cifar10", "test"): 10_000,
-    ("cifar100", "test"): 5_000,
-    ("ImageNet16-120", "test"): 3_000,
-}
-"""Images each NB201 accuracy is measured on (x-valid, ori-test and x-test splits): one seed's
-accuracy is a multiple of ``100 / images`` percent."""
-
-
-def seed_counts(benchmark: Benchmark) -> np.ndarray:
-    """Seeds behind every cell's mean: counted where the data is per seed, else read from the digits.
-
-    Mean-only data gives a lower bound per cell (see
-    :func:`nascompanion.data.seed_noise.seed_counts_from_resolution`), from every
-    column of :data:`EVALUATION_IMAGES` the benchmark has, on the assumption that a
-    cell was trained with the same seeds on every dataset.
-    """
-    first = benchmark.datasets[0]
-    if benchmark.is_per_seed(first):
-        return benchmark.seed_counts(first, searched_metric(benchmark, first))
-    columns = [(np.nanmean(benchmark.accuracy(d, m), axis=1), images) for (d, m), images in EVALUATION_IMAGES.items()
-               if d in benchmark.datasets and benchmark.has_metric(d, m)]
-    return estimators.seed_counts_from_resolution(columns)
 
 
 def seed_count_table(counts: np.ndarray) -> pd.DataFrame:
@@ -177,8 +182,9 @@ def seed_noise_estimates(benchmark: Benchmark, dataset: str, counts: np.ndarray,
     Rows: the best ~1% of cells (one seed vs. the mean; with 3 seeds assumed, the
     importer's estimate, and with the seed counts ``counts``), where the source has
     them; then the spread of means within isomorphism classes, over classes of good
-    cells (class mean error below each of ``max_errors`` %) and over every cell with an
-    input-output path, each mean weighted by its seed count.
+    cells (class mean error below each of ``max_errors`` %), over the better half of
+    the live cells (the book's sigma) and over every cell with an input-output path,
+    each mean weighted by its seed count.
 
     Returns
     -------
@@ -198,7 +204,8 @@ def seed_noise_estimates(benchmark: Benchmark, dataset: str, counts: np.ndarray,
     labels, live = nb201.isomorphism_classes(), nb201.has_input_output_path()
     class_error = 100.0 - pd.Series(acc).groupby(labels).transform("mean").to_numpy()
     bands = [(f"isomorphism classes, error < {e:g}%", live & (class_error < e)) for e in max_errors]
-    for name, keep in bands + [("isomorphism classes, every live cell", live)]:
+    half = [("isomorphism classes, better half (the book's sigma)", better_half(benchmark, dataset))]
+    for name, keep in bands + half + [("isomorphism classes, every live cell", live)]:
         rows[name] = (estimators.from_classes(acc, labels, counts, keep),
                       estimators.from_classes_interval(acc, labels, rng, counts, keep, draws, level))
     return pd.DataFrame(

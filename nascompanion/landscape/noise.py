@@ -284,23 +284,25 @@ class LandscapeInputs:
     note: str
 
 
-def landscape_inputs(benchmark, dataset: str, fallback_sigma_from: str = "cifar10-valid") -> LandscapeInputs:
+def landscape_inputs(benchmark, dataset: str, fallback_sigma_from: str = "cifar10-valid",
+                     estimate: str = "auto") -> LandscapeInputs:
     """Loss vectors and noise scale for ``dataset``, using stand-ins where the data lacks something.
 
     The metric is validation where the benchmark has it, else test. Sigma is the
-    benchmark's seed-noise estimate for ``dataset``; a dataset without one
-    borrows ``fallback_sigma_from``'s (stated in ``note``).
+    benchmark's seed-noise estimate for ``dataset`` of kind ``estimate`` (see
+    :func:`nascompanion.objectives.seed_noise`); a dataset without one borrows
+    ``fallback_sigma_from``'s (stated in ``note``).
     """
     from nascompanion import objectives
 
     metric = objectives.searched_metric(benchmark, dataset)
     notes = [f"{metric} accuracy" + ("" if metric == "validation" else " (stand-in: no validation accuracy here)")]
     try:
-        noise = objectives.seed_noise(benchmark, dataset)
-        notes.append("sigma from this dataset")
+        noise = objectives.seed_noise(benchmark, dataset, estimate)
+        notes.append(f"sigma from this dataset ({estimate})")
     except objectives.ObjectiveUnavailableError:
-        noise = objectives.seed_noise(benchmark, fallback_sigma_from)
-        notes.append(f"sigma borrowed from {fallback_sigma_from} (no estimate for {dataset})")
+        noise = objectives.seed_noise(benchmark, fallback_sigma_from, estimate)
+        notes.append(f"sigma borrowed from {fallback_sigma_from} ({estimate}; no such estimate for {dataset})")
     return LandscapeInputs(
         dataset=dataset,
         metric=metric,
