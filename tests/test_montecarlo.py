@@ -67,7 +67,8 @@ def test_cycle_second_preimage_exact_law_and_paper_readings_differ():
 
 
 def test_clique_within_eps_exact_law_vs_theorem51():
-    """Clique K_m, eps from 0: P(l(LS*(v)) <= eps) = 1 - (1-eps)^m; Theorem 5.1 gives about half at eps=1."""
+    """Clique K_m, eps from 0: P(l(LS*(v)) <= eps) = 1 - (1-eps)^m; at eps=1 Lemma 5.3 gives
+    1/m + (m-1)/(2m-1) (0.57 for m = 10) under b1..bi and less than 1 under b0=1, not 1."""
     m = 10
     eps = np.array([0.05, 0.2, 1.0])
     mc = M.simulate(gf.disjoint_copies(gf.clique_table(m), 500), np.random.default_rng(4), 40, eps=eps, reference="zero")

@@ -14,10 +14,13 @@ from nascompanion.report.figures import figure, show
 __all__ = ["within_eps", "preimage_vs_loss", "histogram_fit", "pair_density", "figure", "show"]
 
 
-def within_eps(ax, eps: np.ndarray, mean: np.ndarray, se: np.ndarray, theory: Mapping[str, np.ndarray], title: str = ""):
-    """Fraction of starts ending within ``eps``: simulation (with 2 SE band) and theory curves (Fig. 4.2, top right)."""
-    ax.fill_between(eps, mean - 2 * se, mean + 2 * se, color="0.8", label="simulation ± 2 SE")
-    ax.plot(eps, mean, color="k", lw=1.5, label="simulation")
+def within_eps(ax, eps: np.ndarray, mean: np.ndarray, se: np.ndarray | None, theory: Mapping[str, np.ndarray],
+               title: str = "", measured: str = "simulation"):
+    """Fraction of starts ending within ``eps``: the measured curve (``measured`` names it; a 2 SE band
+    unless ``se`` is None) and theory curves (Fig. 4.2, top right)."""
+    if se is not None:
+        ax.fill_between(eps, mean - 2 * se, mean + 2 * se, color="0.8", label=f"{measured} ± 2 SE")
+    ax.plot(eps, mean, color="k", lw=1.5, label=measured)
     for (name, curve), style in zip(theory.items(), ["--", ":", "-.", (0, (5, 1)), (0, (1, 3))]):
         ax.plot(eps, curve, ls=style, lw=1.5, label=name)
     ax.set(xlabel=r"$\epsilon$", ylabel=r"fraction with $\ell(LS^*(v)) - \ell(v^*) \leq \epsilon$", title=title)
@@ -25,9 +28,14 @@ def within_eps(ax, eps: np.ndarray, mean: np.ndarray, se: np.ndarray, theory: Ma
     return ax
 
 
-def preimage_vs_loss(ax, centres: np.ndarray, mean: np.ndarray, se: np.ndarray, theory: Mapping[str, np.ndarray], grid: np.ndarray, title: str = ""):
-    """Mean full preimage size vs loss (log scale): simulation with error bars and theory (Fig. 4.2, bottom right)."""
-    ax.errorbar(centres, mean, yerr=2 * se, fmt="o", ms=3, color="k", label="simulation ± 2 SE")
+def preimage_vs_loss(ax, centres: np.ndarray, mean: np.ndarray, se: np.ndarray | None, theory: Mapping[str, np.ndarray],
+                     grid: np.ndarray, title: str = "", measured: str = "simulation"):
+    """Mean full preimage size vs loss (log scale): the measured means (``measured`` names them; 2 SE
+    error bars unless ``se`` is None) and theory (Fig. 4.2, bottom right)."""
+    if se is None:
+        ax.plot(centres, mean, "o", ms=3, color="k", label=measured)
+    else:
+        ax.errorbar(centres, mean, yerr=2 * se, fmt="o", ms=3, color="k", label=f"{measured} ± 2 SE")
     for (name, curve), style in zip(theory.items(), ["--", ":", "-.", (0, (5, 1))]):
         ax.plot(grid, curve, ls=style, lw=1.5, label=name)
     ax.set(xlabel=r"loss $x$", ylabel=r"$|LS^{-*}(v)|$", yscale="log", title=title)
