@@ -237,7 +237,8 @@ def build_html(strict: bool = True) -> Path:
     """Render the executed chapters with Jupyter Book; return the path of ``index.html``.
 
     The status page's table (``book/chapters/run_report.md``) is written first, from the
-    seconds in :data:`TIMES_FILE`.
+    seconds in :data:`TIMES_FILE`. A strict build also fails if a page would need the
+    network to show its mathematics (:func:`nascompanion.book.offline.offline_problems`).
     """
     import json
 
@@ -257,4 +258,10 @@ def build_html(strict: bool = True) -> Path:
     index = HTML_DIR / "index.html"
     if not index.exists():
         raise RuntimeError(f"Jupyter Book finished but {index} is missing")
+    if strict:
+        from nascompanion.book.offline import offline_problems
+
+        problems = offline_problems(HTML_DIR)
+        if problems:
+            raise RuntimeError("the book would need the network to show its pages:\n  " + "\n  ".join(problems))
     return index
