@@ -28,6 +28,32 @@ def _fresh_mutants(space: TableSpace, parents: np.ndarray, queried: np.ndarray, 
     return child
 
 
+def _authors_mutants(space: TableSpace, parents: np.ndarray, rng: np.random.Generator,
+                     mutation_rate: float = 1.0) -> np.ndarray:
+    """The authors' NB201 mutation: each of the ``e`` edges changes, with probability
+    ``mutation_rate / (e - 2)``, to a uniformly random other operation; no edge may change (a clone).
+
+    Needs the space's categorical features (one column per edge, as ``nb201_space()`` has):
+    changing edge ``j`` moves to the neighbour that differs from the current cell in column ``j``.
+    """
+    features = space.features
+    if features is None or np.ndim(features) != 2 or np.shape(features)[1] < 3:
+        raise ValueError(f"the authors' mutation needs a space with one categorical feature per edge (three or "
+                         f"more); space {space.name!r} has {'none' if features is None else np.shape(features)}")
+    features = np.asarray(features)
+    child = np.asarray(parents, dtype=np.int64).copy()
+    change = rng.random((child.shape[0], features.shape[1])) < mutation_rate / (features.shape[1] - 2)
+    for column in range(features.shape[1]):
+        rows = np.flatnonzero(change[:, column])
+        if rows.shape[0] == 0:
+            continue
+        neighbours = space.neighbours(child[rows])
+        differs = features[neighbours, column] != features[child[rows], column][:, None]
+        keys = np.where(differs, rng.random(neighbours.shape), np.inf)
+        child[rows] = neighbours[np.arange(rows.shape[0]), np.argmin(keys, axis=1)]
+    return child
+
+
 def regularized_evolution(
     space: TableSpace,
     losses: TrialLosses,
@@ -47,20 +73,25 @@ def regularized_evolution(
     population
         Largest population; beyond it the oldest member dies.
     tournament
-        Members drawn (without replacement) for each tournament; the best is the parent.
+        Members drawn for each tournament (without replacement; with replacement
+        under ``requery``, as the authors' code draws them); the best is the parent.
     n_init
         Random architectures that start the population.
     requery
         ``False`` (the package's rule): the child is a uniformly random
         *unqueried* neighbour of the parent, so every query is a distinct
-        architecture. ``True`` (the authors' rule): the child is a uniformly
-        random neighbour, and one already queried is queried again, costing a
-        query that adds nothing.
+        architecture. ``True`` (the authors' rule, naszilla 1.0): every edge of
+        the parent changes with probability 1/4 to another operation
+        (:func:`_authors_mutants`; so a child may be the parent itself, or two or
+        more edges away), and a child already queried is queried again, costing
+        a query that adds nothing.
 
     Notes
     -----
     Either way the run makes exactly ``budget`` queries. The authors' code also
-    runs one query past the budget; that is not reproduced.
+    runs one query past the budget; that is not reproduced. It removes the
+    oldest member once 30 are alive, so at most 29 take part in a tournament:
+    the registry's ``evolution_requery`` passes ``population=29``.
     """
     losses = check_budget(space, losses, budget)
     if not 1 <= tournament <= population or not 1 <= n_init:
@@ -75,11 +106,14 @@ def regularized_evolution(
         members[:, i % population], fitness[:, i % population] = archs, recorder.record(archs)
     for step in range(start, budget):
         size = min(step, population)
-        drawn = np.argsort(rng.random((trials, size)), axis=1)[:, :tournament]   # without replacement
+        if requery:   # with replacement, as the authors' code draws
+            drawn = rng.integers(size, size=(trials, tournament))
+        else:
+            drawn = np.argsort(rng.random((trials, size)), axis=1)[:, :tournament]   # without replacement
         winner = drawn[rows, np.argmin(fitness[rows[:, None], drawn], axis=1)]
         parents = members[rows, winner]
         if requery:
-            child = space.neighbours(parents)[rows, rng.integers(space.degree, size=trials)]
+            child = _authors_mutants(space, parents, rng)
         else:
             child = _fresh_mutants(space, parents, recorder.queried, rng)
         slot = step % population  # members are stored in birth order: this slot holds the oldest

@@ -109,12 +109,37 @@ def _restarting(state: _Walk, space: TableSpace, variant: str, k_init: int) -> N
             run += 1  # a run that queried nothing new (a known start) is not counted
 
 
-def best_first(state: TrialView, space: TableSpace, k_init: int, start: int | None = None) -> None:
+def _scan_until_lower(state: TrialView, nbrs: np.ndarray, v: int, iteration: int) -> None:
+    """Query the unqueried neighbours of ``v`` in a random order until one is strictly lower than ``v``.
+
+    Neighbours queried before are skipped, not compared (the authors' code,
+    ``query_full_nbhd=False``).
+    """
+    order = nbrs[state.permutation(nbrs.shape[0])] if isinstance(state, _Walk) else state.rng.permutation(nbrs)
+    fresh = order[~state.known[order]]
+    fixed = _fixed_validation(state)
+    if fixed is not None:
+        lower = fixed[fresh] < state.val[v]
+        state.ask(fresh[: int(lower.argmax()) + 1] if lower.any() else fresh, iteration, 0, v)
+        return
+    for u in fresh:
+        if state.done:
+            return
+        state.ask(np.array([u]), iteration, 0, v)
+        if state.known[u] and state.val[u] < state.val[v]:
+            return
+
+
+def best_first(state: TrialView, space: TableSpace, k_init: int, start: int | None = None,
+               first_lower: bool = False) -> None:
     """The ``continue_at_min`` walk: expand the best neighbour while it improves, else the best
     queried, not yet expanded architecture; a fresh random start only when every query is expanded.
 
     ``start`` continues a search whose earlier queries are already in the log
     (ANASOD-LS, phase 2); by default the walk starts from ``k_init`` random draws.
+    ``first_lower`` expands an architecture only until its first strictly lower
+    unqueried neighbour (in a random order), as the authors' code does; the walk
+    then continues at the best queried, not yet expanded architecture.
     """
     expanded = np.zeros(space.size, dtype=bool)
     v = _start(state, space, k_init, 0) if start is None else int(start)
@@ -123,15 +148,19 @@ def best_first(state: TrialView, space: TableSpace, k_init: int, start: int | No
         expanded[v] = True
         state.visit(v, 0)
         nbrs = space.neighbours(v)
-        state.ask(nbrs, iteration, 0, v)
-        open_nbrs = nbrs[state.known[nbrs] & ~expanded[nbrs]]
+        if first_lower:
+            _scan_until_lower(state, nbrs, v, iteration)
+            open_nbrs = nbrs[:0]
+        else:
+            state.ask(nbrs, iteration, 0, v)
+            open_nbrs = nbrs[state.known[nbrs] & ~expanded[nbrs]]
         iteration += 1
         if open_nbrs.shape[0]:
             best = int(open_nbrs[np.argmin(state.val[open_nbrs])])
             if state.val[best] < state.val[v]:
                 v = best
                 continue
-        # a local minimum: continue at the best queried, not yet expanded architecture
+        # a local minimum (or a partial scan): continue at the best queried, not yet expanded architecture
         frontier = np.flatnonzero(state.known & ~expanded)
         if frontier.shape[0]:
             v = int(frontier[np.argmin(state.val[frontier])])
@@ -146,6 +175,7 @@ def local_search(
     rng: np.random.Generator,
     variant: str = "full",
     k_init: int = 1,
+    first_lower: bool = False,
 ) -> History:
     """Local search on ``space`` for at most ``budget`` distinct queries.
 
@@ -172,10 +202,16 @@ def local_search(
         best-first search, which is what the authors' code implements (the
         paper's "second-best architecture found so far", generalised); their
         code starts it from the best of ten random architectures
-        (``k_init=10``).
+        (``k_init=10``) and scans neighbourhoods only to the first lower
+        neighbour (``first_lower=True``).
     k_init
         Draw ``k_init`` random architectures at every (re)start and begin at the
         best of them (paper, Appendix A).
+    first_lower
+        ``continue_at_min`` only: scan each architecture's unqueried neighbours in
+        a random order and stop at the first strictly lower one, instead of
+        querying the whole neighbourhood. The authors' code does this by default
+        (``query_full_nbhd=False``); the paper's Algorithm 1 queries every neighbour.
 
     Returns
     -------
@@ -203,14 +239,14 @@ def local_search(
     >>> h.best_arch, len(h)
     (3, 4)
     """
-    _check_settings(variant, budget, k_init, rng)
+    _check_settings(variant, budget, k_init, rng, first_lower)
     log = QueryLog(as_objective(objective), int(budget), rng, size=space.size)
-    _search(_Walk(log, 0), space, variant, int(k_init))
+    _search(_Walk(log, 0), space, variant, int(k_init), first_lower)
     return log.history(0, variant)
 
 
 def local_search_trials(space: TableSpace, losses: TrialLosses, budget: int, rng: np.random.Generator,
-                        variant: str = "continue_at_min", k_init: int = 1) -> SearchResult:
+                        variant: str = "continue_at_min", k_init: int = 1, first_lower: bool = False) -> SearchResult:
     """:func:`local_search` in every trial of ``losses``, one after another on one stream ``rng``.
 
     Examples
@@ -222,18 +258,23 @@ def local_search_trials(space: TableSpace, losses: TrialLosses, budget: int, rng
     >>> result.counts.tolist()
     [3, 3]
     """
-    _check_settings(variant, budget, k_init, rng)
+    _check_settings(variant, budget, k_init, rng, first_lower)
     if losses.size != space.size:
         raise ValueError(f"losses cover {losses.size} architectures but the space has {space.size}")
     log = QueryLog(losses, int(budget), rng)
     for t in range(losses.trials):
-        _search(_Walk(log, t), space, variant, int(k_init))
+        _search(_Walk(log, t), space, variant, int(k_init), first_lower)
     return log.result(variant)
 
 
-def _check_settings(variant: str, budget, k_init, rng) -> None:
+def _check_settings(variant: str, budget, k_init, rng, first_lower: bool = False) -> None:
     if variant not in VARIANTS:
         raise ValueError(f"unknown local-search variant {variant!r}; allowed: {', '.join(VARIANTS)}")
+    if not isinstance(first_lower, (bool, np.bool_)):
+        raise ValueError(f"first_lower must be True or False, got {first_lower!r}")
+    if first_lower and variant != "continue_at_min":
+        raise ValueError(f"first_lower applies to variant 'continue_at_min' only (query_until_lower already moves at "
+                         f"the first lower neighbour); got variant {variant!r}")
     if isinstance(budget, bool) or not isinstance(budget, (int, np.integer)) or budget < 1:
         raise ValueError(f"budget must be a positive integer (number of distinct queries), got {budget!r}")
     if isinstance(k_init, bool) or not isinstance(k_init, (int, np.integer)) or k_init < 1:
@@ -242,9 +283,9 @@ def _check_settings(variant: str, budget, k_init, rng) -> None:
         raise ValueError("rng must be a numpy.random.Generator, e.g. np.random.default_rng(0)")
 
 
-def _search(state: _Walk, space: TableSpace, variant: str, k_init: int) -> None:
+def _search(state: _Walk, space: TableSpace, variant: str, k_init: int, first_lower: bool = False) -> None:
     if variant == "continue_at_min":
-        best_first(state, space, k_init)
+        best_first(state, space, k_init, first_lower=bool(first_lower))
     else:
         _restarting(state, space, variant, k_init)
 
