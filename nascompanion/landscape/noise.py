@@ -257,6 +257,31 @@ def landscape_table(base: np.ndarray, sigma: float, neighbours: TableSpace | np.
     return table
 
 
+def standard_table(benchmark, dataset: str, metric: str, neighbours: TableSpace | np.ndarray, draws: int,
+                   rng: np.random.Generator, paper: Mapping | None = PAPER_TABLE1, batch: int = 8) -> pd.DataFrame:
+    """Table 1's standard row measured on per-seed data: every draw gives each cell one of its real seeds.
+
+    The rows have the layout of :func:`landscape_table` (version ``"standard (one seed)"``),
+    so the two concatenate. Needs per-seed data (``objectives.require_seeds``).
+    """
+    from nascompanion.objectives import trial_losses
+
+    losses = trial_losses(benchmark, dataset, "standard", draws, rng, metric=metric).validation
+    stats = {name: np.zeros(draws) for name in STATISTICS}
+    for start in range(0, draws, batch):
+        part = batched_stats(losses[start:start + batch], neighbours)
+        for name in STATISTICS:
+            stats[name][start:start + batch] = part[name]
+    rows = {("standard (one seed)", name): (float(stats[name].mean()), float(stats[name].std(ddof=1)) if draws > 1 else 0.0)
+            for name in ("iterations", "local_minima", "reached_global_pct")}
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=["ours", "ours_sd"])
+    table.index = pd.MultiIndex.from_tuples(table.index, names=["version", "statistic"])
+    if paper is not None:
+        table.insert(0, "paper", [paper["standard"][s] for _, s in table.index])
+        table["difference"] = table["ours"] - table["paper"]
+    return table
+
+
 @dataclass(frozen=True)
 class LandscapeInputs:
     """What the landscape chapters need about one dataset, and what stands in for what.
