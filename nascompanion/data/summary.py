@@ -212,3 +212,31 @@ def seed_noise_estimates(benchmark: Benchmark, dataset: str, counts: np.ndarray,
         [{"estimate": k, "sigma": n.sigma, "low": lo, "high": hi, "n": n.n, "method": n.method}
          for k, (n, (lo, hi)) in rows.items()]
     ).set_index("estimate")
+
+
+def claims_table(benchmark: Benchmark) -> pd.DataFrame:
+    """Which of the paper's NB201 claims this benchmark can check, and how (per-seed data or means only).
+
+    Examples
+    --------
+    >>> from nascompanion.data import load_benchmark
+    >>> claims_table(load_benchmark(None)).loc["Table 1, standard row"].item()
+    'only simulated: mean + seed noise of the estimated size'
+    """
+    per_seed = benchmark.is_per_seed("cifar10-valid") if "cifar10-valid" in benchmark.datasets else False
+    stand_in = [d for d in ("cifar100", "ImageNet16-120") if d in benchmark.datasets
+                and not benchmark.has_metric(d, "validation")]
+    rows = {
+        "Table 1, denoised row (CIFAR-10)": "yes: the mean over seeds is the denoised objective",
+        "Table 1, standard row": ("yes: one real seed per cell" if per_seed
+                                  else "only simulated: mean + seed noise of the estimated size"),
+        "Table 1 on CIFAR-100 / ImageNet16-120": ("with x-test standing in for x-valid" if stand_in
+                                                  else "yes, on x-valid"),
+        "Figure 4.1 (local-search trees)": "yes, denoised and random",
+        "Section 5 fits (Figures 5.1, 5.2)": "yes" + (", with the stand-in metric where needed" if stand_in else ""),
+        "Local search vs other algorithms, denoised": "yes",
+        "Local search vs other algorithms, standard": ("yes: one real seed per query" if per_seed
+                                                       else "only with simulated seed noise"),
+    }
+    return pd.DataFrame({"can it be checked here?": rows}).rename_axis("claim of the paper")
+
