@@ -4,7 +4,10 @@ Run: ``python benchmarks/nas_speed.py`` (needs the NB201 tables).
 Prints, for 200 trials x 300 queries on cifar10-valid (denoised): the lockstep
 implementations, straightforward per-query Python implementations of the same
 algorithms on the same in-memory data, and their ratio; then BANANAS' ensemble
-trained as one batched model vs its members one at a time.
+trained as one batched model vs its members one at a time; and the authors' predictor
+(ten layers of width 20, batches of 32, 150 epochs) fitted for all 200 trials at once, its
+floating-point rate against this machine's measured single-thread matmul rate, and the share of its
+work the dense first layer spends on the path encoding's zeros.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import torch
 
 from nascompanion.compare.run import Setting, run_algorithm
 from nascompanion.data import load_benchmark
-from nascompanion.search.bananas import PredictorSettings, fit_ensembles, nb201_path_encoding
+from nascompanion.search.bananas import AUTHORS_PREDICTOR, PredictorSettings, fit_ensembles, nb201_path_encoding
 from nascompanion.objectives import trial_losses
 from nascompanion.spaces import nb201
 
@@ -129,6 +132,46 @@ def main() -> None:
     all_trials = timed(lambda: fit_ensembles(compare_many, ys, settings, torch.Generator().manual_seed(2)), repeat=1)
     print(f"  all {TRIALS} trials' ensembles as one model: {all_trials:.2f} s "
           f"(one trial's ensemble one at a time, x{TRIALS}: {separate * TRIALS:.1f} s, ratio {separate * TRIALS / all_trials:.1f}x)")
+
+    authors_flop_rate(encoding, g)
+
+
+def training_flops(settings: PredictorSettings, inputs: int, points: int, models: int) -> float:
+    """Floating-point operations of one fit: forward and backward (about three forward passes) of every
+    layer's multiply-adds, for every point, epoch and model."""
+    sizes = [inputs] + [settings.hidden] * settings.layers + [1]
+    macs = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+    return 2.0 * 3.0 * macs * points * settings.epochs * models
+
+
+def matmul_rate(n: int = 1024, repeat: int = 5) -> float:
+    """Achieved FLOP/s of an n x n float32 matrix product on one thread: the practical peak used here."""
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    a @ b
+    start = time.perf_counter()
+    for _ in range(repeat):
+        a @ b
+    return 2.0 * n**3 * repeat / (time.perf_counter() - start)
+
+
+def authors_flop_rate(encoding: torch.Tensor, g: torch.Generator, points: int = 150) -> None:
+    settings = AUTHORS_PREDICTOR
+    x = encoding[torch.randint(15625, (TRIALS, points), generator=g)]
+    y = torch.randn(TRIALS, points, generator=g)
+    seconds = timed(lambda: fit_ensembles(x, y, settings, torch.Generator().manual_seed(3)), repeat=1)
+    flops = training_flops(settings, encoding.shape[1], points, TRIALS * settings.members)
+    peak = matmul_rate()
+    nonzero = float((encoding != 0).sum(dim=1).max())
+    sizes = [encoding.shape[1]] + [settings.hidden] * settings.layers + [1]
+    macs = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+    wasted = (encoding.shape[1] - nonzero) * settings.hidden / macs
+    print(f"\nBANANAS, the authors' predictor ({settings.layers} layers of {settings.hidden}, batches of "
+          f"{settings.batch_size}, {settings.epochs} epochs), {TRIALS} trials x {settings.members} members, "
+          f"{points} points each, one model:")
+    print(f"  {seconds:.2f} s for {flops / 1e9:.1f} GFLOP: {flops / seconds / 1e9:.2f} GFLOP/s; a {1024}x{1024} "
+          f"matmul on one thread reaches {peak / 1e9:.1f} GFLOP/s, so the fit runs at {100 * flops / seconds / peak:.1f} % of it")
+    print(f"  the encoding has at most {nonzero:.0f} non-zero features of {encoding.shape[1]}: the dense first layer "
+          f"spends {100 * wasted:.0f} % of the forward work on zeros")
 
 
 if __name__ == "__main__":
