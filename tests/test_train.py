@@ -290,7 +290,7 @@ def test_candidate_text_becomes_a_setting_and_bad_text_says_the_format():
 
 
 def test_chunks_of_another_setting_are_refused(tmp_path):
-    small = replace(SETTINGS["plain"], network=NetworkSpec(width=2), split=Split(32, 16, 16), epochs=1)
+    small = replace(SETTINGS["plain"], network=NetworkSpec(width=2), split=Split(64, 16, 16), epochs=1)
     train = grid.train_chunk_fn(small)
     chunk = grid.plan(["noisy"], [0], chunk=3, start=0, stop=3)
     grid.run_grid(tmp_path, chunk, train, log=lambda s: None)
@@ -319,7 +319,7 @@ def test_chunks_that_record_no_setting_are_refused(tmp_path):
 
 
 def test_sweep_reports_each_candidate_as_soon_as_it_is_measured():
-    tiny = replace(SETTINGS["distorted"], network=NetworkSpec(width=2), split=Split(32, 16, 16), epochs=1)
+    tiny = replace(SETTINGS["distorted"], network=NetworkSpec(width=2), split=Split(64, 16, 16), epochs=1)
     seen: list = []
     records = grid.sweep([tiny], n_archs=4, device="cpu", seeds=(0, 1), log=lambda s: None,
                          pipelines=("denoised",), on_record=seen.append)
@@ -336,15 +336,18 @@ def test_sweep_command_with_a_malformed_candidate_exits_with_the_format(capsys):
     assert stop.value.code == 2 and "give width, epochs, n_train" in capsys.readouterr().err
 
 
+TINY_PLAN = grid.plan(["noisy", "denoised"], [0, 1], chunk=3, start=0, stop=3)
+
+
 def _tiny_chunks(out, setting, stop=3):
     grid.run_grid(out, grid.plan(["noisy", "denoised"], [0, 1], chunk=3, start=0, stop=stop),
                   grid.train_chunk_fn(setting), log=lambda s: None)
 
 
 def test_consolidate_records_the_setting_its_chunks_were_trained_in(tmp_path):
-    small = replace(SETTINGS["distorted"], network=NetworkSpec(width=2), split=Split(32, 16, 16), epochs=1)
+    small = replace(SETTINGS["distorted"], network=NetworkSpec(width=2), split=Split(64, 16, 16), epochs=1)
     _tiny_chunks(tmp_path / "chunks", small)
-    manifest = grid.consolidate(tmp_path / "chunks", tmp_path / "dest", command="test")
+    manifest = grid.consolidate(tmp_path / "chunks", tmp_path / "dest", command="test", chunks=TINY_PLAN)
     assert grid.setting_from_record(manifest["setting"]) == small
     assert {p["epochs"] for p in manifest["pipelines"].values()} == {1}
     saved = np.load(tmp_path / "dest" / grid.RESULT_FILE)
@@ -355,13 +358,46 @@ def test_consolidate_records_the_setting_its_chunks_were_trained_in(tmp_path):
 
 
 def test_consolidate_refuses_chunks_of_two_settings_naming_both_files(tmp_path):
-    small = replace(SETTINGS["plain"], network=NetworkSpec(width=2), split=Split(32, 16, 16), epochs=1)
+    small = replace(SETTINGS["plain"], network=NetworkSpec(width=2), split=Split(64, 16, 16), epochs=1)
     _tiny_chunks(tmp_path, small)
     grid.run_grid(tmp_path, grid.plan(["noisy"], [2], chunk=3, start=0, stop=3),
                   grid.train_chunk_fn(replace(small, epochs=2)), log=lambda s: None)
     with pytest.raises(ValueError, match="noisy_s2_00000_00003.npz and .*npz were trained in different settings"):
         grid.consolidate(tmp_path, tmp_path / "dest")
     assert not (tmp_path / "dest" / grid.RESULT_FILE).exists()
+
+
+def test_consolidate_refuses_an_incomplete_grid_naming_a_missing_chunk(tmp_path):
+    small = replace(SETTINGS["plain"], network=NetworkSpec(width=2), split=Split(64, 16, 16), epochs=1)
+    _tiny_chunks(tmp_path, small)
+    with pytest.raises(ValueError, match=r"1 chunk\(s\) of the grid have no finished file .*noisy_s0_00003_00006.npz"):
+        grid.consolidate(tmp_path, tmp_path / "dest", chunks=grid.plan(["noisy"], [0], chunk=3, start=0, stop=6))
+    assert not (tmp_path / "dest").exists()
+
+
+def test_consolidate_refuses_a_damaged_chunk_naming_it(tmp_path):
+    small = replace(SETTINGS["plain"], network=NetworkSpec(width=2), split=Split(64, 16, 16), epochs=1)
+    _tiny_chunks(tmp_path, small)
+    (tmp_path / "noisy_s1_00000_00003.npz").write_bytes(b"not a zip file")
+    with pytest.raises(ValueError, match="1 damaged chunk file.*noisy_s1_00000_00003.npz"):
+        grid.consolidate(tmp_path, tmp_path / "dest", chunks=TINY_PLAN)
+
+
+def test_consolidate_overwrites_an_existing_benchmark_only_when_told(tmp_path):
+    small = replace(SETTINGS["plain"], network=NetworkSpec(width=2), split=Split(64, 16, 16), epochs=1)
+    _tiny_chunks(tmp_path / "chunks", small)
+    grid.consolidate(tmp_path / "chunks", tmp_path / "dest", chunks=TINY_PLAN)
+    before = (tmp_path / "dest" / grid.RESULT_FILE).read_bytes()
+    with pytest.raises(ValueError, match="exists; write to a new --dest folder, or pass --replace"):
+        grid.consolidate(tmp_path / "chunks", tmp_path / "dest", chunks=TINY_PLAN)
+    assert (tmp_path / "dest" / grid.RESULT_FILE).read_bytes() == before
+    grid.consolidate(tmp_path / "chunks", tmp_path / "dest", chunks=TINY_PLAN, overwrite=True)
+
+
+def test_a_training_set_smaller_than_the_batch_is_refused_before_training(tmp_path):
+    tiny = replace(SETTINGS["plain"], network=NetworkSpec(width=2), split=Split(10, 16, 16), epochs=1)
+    with pytest.raises(ValueError, match="10 training images are fewer than the batch size"):
+        grid.train_chunk_fn(tiny)
 
 
 def test_consolidate_of_an_empty_folder_says_to_run_first(tmp_path):

@@ -15,7 +15,10 @@ setting from the chunks and records it in the manifest. On a machine with a GPU:
     PYTHONPATH=. python -m nascompanion.train.grid run --setting distorted --out .gpu/grid \\
         --device cuda --conv einsum --autocast
     PYTHONPATH=. python -m nascompanion.train.grid consolidate --out .gpu/grid \\
-        --dest nascompanion/data/digits201
+        --dest .gpu/digits201        # then, to replace the shipped one: --dest nascompanion/data/digits201 --replace
+
+``consolidate`` writes nothing if a chunk file is damaged or a chunk of the grid is missing
+(the error names them), and overwrites an existing benchmark only with ``--replace``.
 
 ``run`` is resumable (rerun it after a kill or a ``--time-limit`` stop).
 ``sweep`` measures candidate settings (width, epochs, training images,
@@ -122,6 +125,12 @@ def train_chunk_fn(setting: Setting, device: str = "cpu", autocast: bool = False
 
     pipelines = dict(setting.pipelines() if pipelines is None else pipelines)
     data = load_split(setting.split, device=device, distortion=setting.distortion)
+    images = int(data.x_train.shape[0])
+    untrained = {name: p.batch_size for name, p in pipelines.items() if images < p.batch_size}
+    if untrained:
+        raise ValueError(f"{images} training images are fewer than the batch size of pipeline(s) "
+                         f"{', '.join(f'{n} ({b})' for n, b in untrained.items())}: every network would train no step; "
+                         "raise --n-train or lower the batch size")
 
     def train(chunk: Chunk) -> dict[str, np.ndarray]:
         t0 = time.perf_counter()
@@ -307,17 +316,49 @@ def setting_record(setting: Setting) -> dict:
             "distortion": asdict(setting.distortion), "epochs": setting.epochs}
 
 
-def consolidate(out: Path, dest: Path, command: str = "", extra: dict | None = None) -> dict:
+def damaged_chunks(out: Path) -> list[Path]:
+    """Chunk files in ``out`` that cannot be read as finished chunks (unreadable, truncated, missing arrays)."""
+    return [path for path in sorted(Path(out).glob("*.npz"))
+            if not path.name.startswith(".tmp-") and read_chunk(path) is None]
+
+
+def missing_chunks(out: Path, chunks: Iterable[Chunk]) -> list[Chunk]:
+    """The chunks of a plan that have no finished file in ``out``."""
+    return [chunk for chunk in chunks if read_chunk(Path(out) / chunk.file_name) is None]
+
+
+def consolidate(out: Path, dest: Path, command: str = "", extra: dict | None = None,
+                chunks: Iterable[Chunk] | None = None, overwrite: bool = False) -> dict:
     """Write the shipped ``digits201.npz`` and ``manifest.json`` in ``dest`` from the chunks in ``out``.
 
     The manifest records the setting the chunks were trained in (see :func:`folder_setting`).
+    Nothing is written unless every chunk of the plan ``chunks`` (default: the
+    whole grid, :func:`plan`) has a finished file and no chunk file is damaged;
+    files already in ``dest`` are replaced only with ``overwrite=True``.
+
+    Raises
+    ------
+    ValueError
+        Naming the damaged or missing chunk files, or the existing file in ``dest``.
     """
     from nascompanion.train.batched import discriminativeness
 
+    damaged = damaged_chunks(out)
+    if damaged:
+        raise ValueError(f"{len(damaged)} damaged chunk file(s) in {out}: {', '.join(p.name for p in damaged[:5])}"
+                         f"{' ...' if len(damaged) > 5 else ''}; delete them and rerun `grid run` to train them again")
     record = folder_setting(out)
     setting = setting_from_record(record)
-    arrays = gather(out)
+    missing = missing_chunks(out, plan() if chunks is None else chunks)
+    if missing:
+        raise ValueError(f"{len(missing)} chunk(s) of the grid have no finished file in {out}, e.g. "
+                         f"{', '.join(c.file_name for c in missing[:5])}; finish them with `grid run --out {out}`")
     dest = Path(dest)
+    existing = [dest / name for name in (RESULT_FILE, MANIFEST_FILE) if (dest / name).exists()]
+    if existing and not overwrite:
+        raise ValueError(f"{existing[0]} exists; write to a new --dest folder, or pass --replace to overwrite it")
+    arrays = gather(out)
+    dest.mkdir(parents=True, exist_ok=True)
     write_atomic(dest / RESULT_FILE, arrays)
     keep = nb201.has_input_output_path()
     counts, ratios = {}, {}
@@ -351,7 +392,9 @@ def consolidate(out: Path, dest: Path, command: str = "", extra: dict | None = N
         for key in ("setting_sweep", "gpu_calls"):
             if key in previous and key not in manifest:
                 manifest[key] = previous[key]
-    (dest / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1, sort_keys=False) + "\n")
+    temporary = dest / f".tmp-{MANIFEST_FILE}"
+    temporary.write_text(json.dumps(manifest, indent=1, sort_keys=False) + "\n")
+    os.replace(temporary, dest / MANIFEST_FILE)
     return manifest
 
 
@@ -469,6 +512,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     cons.add_argument("--setting", default=None, choices=tuple(SETTINGS),
                       help="check that the chunks were trained in this setting (they record it; default: any one)")
     cons.add_argument("--command", default="")
+    cons.add_argument("--replace", action="store_true", help="overwrite the files already in --dest")
+    cons.add_argument("--pipelines", nargs="+", default=list(PIPELINES), help="the grid that must be complete")
+    cons.add_argument("--seeds", nargs="+", type=int, default=list(SEEDS))
+    cons.add_argument("--chunk", type=int, default=CHUNK)
+    cons.add_argument("--start", type=int, default=0)
+    cons.add_argument("--stop", type=int, default=nb201.N_ARCHS)
     sw = sub.add_parser("sweep", help="measure candidate settings on random cells")
     sw.add_argument("--device", default="cpu")
     sw.add_argument("--n-archs", type=int, default=128)
@@ -488,7 +537,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 check_settings(args.out, setting)
             except ValueError as err:
                 parser.exit(2, f"{parser.prog} run: error: {err}\n")
-        train = train_chunk_fn(setting, args.device, args.autocast, None, args.conv, not args.nondeterministic)
+        try:
+            train = train_chunk_fn(setting, args.device, args.autocast, None, args.conv, not args.nondeterministic)
+        except ValueError as err:
+            parser.exit(2, f"{parser.prog} run: error: {err}\n")
         t0 = time.perf_counter()
         done = run_grid(args.out, chunks, train, args.time_limit)
         left = sum(read_chunk(args.out / c.file_name) is None for c in chunks)
@@ -497,7 +549,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             if args.setting is not None:
                 check_settings(args.out, SETTINGS[args.setting])
-            manifest = consolidate(args.out, args.dest, command=args.command or " ".join(sys.argv))
+            chunks = plan(args.pipelines, args.seeds, args.chunk, args.start, args.stop)
+            manifest = consolidate(args.out, args.dest, command=args.command or " ".join(sys.argv),
+                                   chunks=chunks, overwrite=args.replace)
         except ValueError as err:
             parser.exit(2, f"{parser.prog} consolidate: error: {err}\n")
         print(json.dumps({k: manifest[k] for k in ("counts", "discriminativeness_iqr_over_median_seed_sd")}))
