@@ -20,6 +20,7 @@ import numpy as np
 
 from nascompanion.data import seed_noise as estimators
 from nascompanion.data.benchmark import Benchmark, SeedNoise
+from nascompanion.objectives import searched_metric
 
 ESTIMATES: tuple[str, ...] = ("auto", "classes", "best-cells")
 """The sigma estimates :func:`nascompanion.objectives.seed_noise` can use on mean-only data
@@ -34,10 +35,6 @@ EVALUATION_IMAGES: dict[tuple[str, str], int] = {
 }
 """Images each NB201 accuracy is measured on (x-valid, ori-test and x-test splits): one seed's
 accuracy is a multiple of ``100 / images`` percent."""
-
-
-def _searched_metric(benchmark: Benchmark, dataset: str) -> str:
-    return "validation" if benchmark.has_metric(dataset, "validation") else "test"
 
 
 def has_classes(benchmark: Benchmark) -> bool:
@@ -71,7 +68,7 @@ def seed_counts(benchmark: Benchmark) -> np.ndarray:
     """
     first = benchmark.datasets[0]
     if benchmark.is_per_seed(first):
-        return benchmark.seed_counts(first, _searched_metric(benchmark, first))
+        return benchmark.seed_counts(first, searched_metric(benchmark, first))
     columns = [(np.nanmean(benchmark.accuracy(d, m), axis=1), images) for (d, m), images in EVALUATION_IMAGES.items()
                if d in benchmark.datasets and benchmark.has_metric(d, m)]
     if not columns:
@@ -80,11 +77,19 @@ def seed_counts(benchmark: Benchmark) -> np.ndarray:
     return estimators.seed_counts_from_resolution(columns)
 
 
+def class_errors(benchmark: Benchmark, dataset: str) -> np.ndarray:
+    """Every cell's isomorphism-class mean error (%): the plain mean of its class's mean accuracies on the
+    searched metric (validation where the data has it, else test)."""
+    from nascompanion.spaces import nb201
+
+    _require_nb201(benchmark)
+    accuracy = np.nanmean(benchmark.accuracy(dataset, searched_metric(benchmark, dataset)), axis=1)
+    group = np.unique(nb201.isomorphism_classes(), return_inverse=True)[1]
+    return 100.0 - (np.bincount(group, weights=accuracy) / np.bincount(group))[group]
+
+
 def better_half(benchmark: Benchmark, dataset: str) -> np.ndarray:
     """Cells with an input-output path whose isomorphism class has a mean error below the median of those cells.
-
-    The class mean is the plain mean of its cells' mean accuracies on the
-    searched metric (validation where the data has it, else test).
 
     Returns
     -------
@@ -93,12 +98,9 @@ def better_half(benchmark: Benchmark, dataset: str) -> np.ndarray:
     """
     from nascompanion.spaces import nb201
 
-    _require_nb201(benchmark)
-    accuracy = np.nanmean(benchmark.accuracy(dataset, _searched_metric(benchmark, dataset)), axis=1)
-    group = np.unique(nb201.isomorphism_classes(), return_inverse=True)[1]
+    error = 100.0 - np.nanmean(benchmark.accuracy(dataset, searched_metric(benchmark, dataset)), axis=1)
     live = nb201.has_input_output_path()
-    class_error = 100.0 - (np.bincount(group, weights=accuracy) / np.bincount(group))[group]
-    return live & (class_error < np.median(100.0 - accuracy[live]))
+    return live & (class_errors(benchmark, dataset) < np.median(error[live]))
 
 
 def class_estimate(benchmark: Benchmark, dataset: str) -> SeedNoise:
@@ -117,7 +119,7 @@ def class_estimate(benchmark: Benchmark, dataset: str) -> SeedNoise:
     from nascompanion.spaces import nb201
 
     _require_nb201(benchmark)
-    accuracy = np.nanmean(benchmark.accuracy(dataset, _searched_metric(benchmark, dataset)), axis=1)
+    accuracy = np.nanmean(benchmark.accuracy(dataset, searched_metric(benchmark, dataset)), axis=1)
     noise = estimators.from_classes(accuracy, nb201.isomorphism_classes(), seed_counts(benchmark),
                                     better_half(benchmark, dataset))
     return SeedNoise(sigma=noise.sigma, method=f"{noise.method}; classes in the better half of live cells", n=noise.n)

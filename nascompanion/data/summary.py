@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from nascompanion.data import seed_noise as estimators
-from nascompanion.data.noise_scale import EVALUATION_IMAGES, better_half, seed_counts  # noqa: F401 (the chapter's names)
+from nascompanion.data.noise_scale import EVALUATION_IMAGES, better_half, class_errors, seed_counts  # noqa: F401
 from nascompanion.data.benchmark import Benchmark
 from nascompanion.objectives import ObjectiveUnavailableError, searched_metric, seed_noise
 from nascompanion.spaces import nb201
@@ -202,7 +202,7 @@ def seed_noise_estimates(benchmark: Benchmark, dataset: str, counts: np.ndarray,
             rows[name] = (noise, estimators.single_and_mean_interval(single, mean, rng, seeds, draws, level))
     acc = np.nanmean(benchmark.accuracy(dataset, searched_metric(benchmark, dataset)), axis=1)
     labels, live = nb201.isomorphism_classes(), nb201.has_input_output_path()
-    class_error = 100.0 - pd.Series(acc).groupby(labels).transform("mean").to_numpy()
+    class_error = class_errors(benchmark, dataset)
     bands = [(f"isomorphism classes, error < {e:g}%", live & (class_error < e)) for e in max_errors]
     half = [("isomorphism classes, better half (the book's sigma)", better_half(benchmark, dataset))]
     for name, keep in bands + half + [("isomorphism classes, every live cell", live)]:
