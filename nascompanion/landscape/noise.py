@@ -35,6 +35,9 @@ STATISTICS: tuple[str, ...] = (
 )
 """Per-draw statistics a sweep records (see :func:`batched_stats`)."""
 
+_TABLE1_STATISTICS: tuple[str, ...] = ("iterations", "local_minima", "reached_global_pct")
+"""The statistics of the paper's Table 1, in its order."""
+
 
 def batched_stats(losses: np.ndarray, neighbours: TableSpace | np.ndarray, true_best: np.ndarray | None = None) -> dict:
     """Table 1 statistics of several landscapes on the same graph at once.
@@ -239,20 +242,29 @@ def landscape_table(base: np.ndarray, sigma: float, neighbours: TableSpace | np.
     """
     rows = {}
     denoised = landscape_stats(base, neighbours)
-    for name in ("iterations", "local_minima", "reached_global_pct"):
+    for name in _TABLE1_STATISTICS:
         rows[("denoised", name)] = (float(denoised[name]), 0.0)
     noisy = noise_sweep(base, sigma, neighbours, [x], draws, rng).stats
     versions = [("standard", {k: v[0] for k, v in noisy.items()})]
     if include_random:
         versions.append(("random", random_draws(base.shape[0], neighbours, draws, rng)))
     for version, stats in versions:
-        for name in ("iterations", "local_minima", "reached_global_pct"):
-            values = stats[name]
-            rows[(version, name)] = (float(values.mean()), float(values.std(ddof=1)) if draws > 1 else 0.0)
+        rows |= _draw_rows(version, stats, draws)
+    return _table1_frame(rows, paper)
+
+
+def _draw_rows(version: str, stats: Mapping[str, np.ndarray], draws: int) -> dict:
+    """Table 1 rows of ``version``: mean and standard deviation over draws of each statistic."""
+    return {(version, name): (float(stats[name].mean()), float(stats[name].std(ddof=1)) if draws > 1 else 0.0)
+            for name in _TABLE1_STATISTICS}
+
+
+def _table1_frame(rows: dict, paper: Mapping | None, paper_version: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The rows as :func:`landscape_table`'s frame; ``paper_version`` maps a version to the paper's row it stands for."""
     table = pd.DataFrame.from_dict(rows, orient="index", columns=["ours", "ours_sd"])
     table.index = pd.MultiIndex.from_tuples(table.index, names=["version", "statistic"])
     if paper is not None:
-        table.insert(0, "paper", [paper[v][s] for v, s in table.index])
+        table.insert(0, "paper", [paper[(paper_version or {}).get(v, v)][s] for v, s in table.index])
         table["difference"] = table["ours"] - table["paper"]
     return table
 
@@ -272,14 +284,8 @@ def standard_table(benchmark, dataset: str, metric: str, neighbours: TableSpace 
         part = batched_stats(losses[start:start + batch], neighbours)
         for name in STATISTICS:
             stats[name][start:start + batch] = part[name]
-    rows = {("standard (one seed)", name): (float(stats[name].mean()), float(stats[name].std(ddof=1)) if draws > 1 else 0.0)
-            for name in ("iterations", "local_minima", "reached_global_pct")}
-    table = pd.DataFrame.from_dict(rows, orient="index", columns=["ours", "ours_sd"])
-    table.index = pd.MultiIndex.from_tuples(table.index, names=["version", "statistic"])
-    if paper is not None:
-        table.insert(0, "paper", [paper["standard"][s] for _, s in table.index])
-        table["difference"] = table["ours"] - table["paper"]
-    return table
+    version = "standard (one seed)"
+    return _table1_frame(_draw_rows(version, stats, draws), paper, {version: "standard"})
 
 
 @dataclass(frozen=True)

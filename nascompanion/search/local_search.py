@@ -150,17 +150,17 @@ def best_first(state: TrialView, space: TableSpace, k_init: int, start: int | No
         nbrs = space.neighbours(v)
         if first_lower:
             _scan_until_lower(state, nbrs, v, iteration)
-            open_nbrs = nbrs[:0]
+            iteration += 1
         else:
             state.ask(nbrs, iteration, 0, v)
+            iteration += 1
             open_nbrs = nbrs[state.known[nbrs] & ~expanded[nbrs]]
-        iteration += 1
-        if open_nbrs.shape[0]:
-            best = int(open_nbrs[np.argmin(state.val[open_nbrs])])
-            if state.val[best] < state.val[v]:
-                v = best
-                continue
-        # a local minimum (or a partial scan): continue at the best queried, not yet expanded architecture
+            if open_nbrs.shape[0]:
+                best = int(open_nbrs[np.argmin(state.val[open_nbrs])])
+                if state.val[best] < state.val[v]:
+                    v = best
+                    continue
+        # a local minimum (or after a partial scan): continue at the best queried, not yet expanded architecture
         frontier = np.flatnonzero(state.known & ~expanded)
         if frontier.shape[0]:
             v = int(frontier[np.argmin(state.val[frontier])])
