@@ -81,6 +81,33 @@ def data_embed(folder: Path, dest: Path | None) -> int:
     return 0
 
 
+def store_check(per_algorithm: int, seed: int) -> int:
+    """Replay ``per_algorithm`` stored blocks of each stored algorithm; print one line per block."""
+    import numpy as np
+
+    from nascompanion.compare import replay
+    from nascompanion.data import load_benchmark
+    from nascompanion.data.analognas import load_analognas
+
+    blocks = replay.stored_blocks()
+    usable = replay.current(blocks)
+    print(f"{len(blocks)} stored blocks, {len(usable)} for the code installed now")
+    loaders = {"nb201": lambda: load_benchmark("nb201"), "analognas": load_analognas}
+    failed = 0
+    for block in replay.sample(usable, per_algorithm, np.random.default_rng(seed)):
+        bench = replay.benchmark_for(block.payload, loaders)
+        if bench is None:
+            print(f"  {block.path.name} block {block.index}: no benchmark with its checksums here, skipped")
+            continue
+        try:
+            replay.replay(block, bench)
+            print(f"  {block.algorithm} {block.path.name} block {block.index} ({block.size} trials): replays")
+        except AssertionError as err:
+            failed += 1
+            print(f"  {err}")
+    return 1 if failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``nascompanion`` command."""
     parser = argparse.ArgumentParser(prog="nascompanion", description=__doc__)
@@ -98,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     build = sub.add_parser("book", help="execute every chapter and render the HTML book")
     build.add_argument("--scale", default="paper", choices=SCALES)
     build.add_argument("--no-execute", action="store_true", help="only render already executed chapters")
+    build.add_argument("--recompute", action="store_true",
+                       help="ignore the stored BO and BANANAS histories and every cached result (slow)")
 
     run = sub.add_parser("run", help="execute one chapter with papermill parameters")
     run.add_argument("chapter", help=f"one of: {', '.join(book.CHAPTERS)}")
@@ -108,7 +137,28 @@ def main(argv: list[str] | None = None) -> int:
     execute.add_argument("--scale", default="smoke", choices=SCALES)
     execute.add_argument("--output-dir", type=Path, required=True)
 
+    stored = sub.add_parser("store", help="the stored BO and BANANAS histories the book is built from")
+    store_sub = stored.add_subparsers(dest="store_command", required=True)
+    update = store_sub.add_parser("update", help="rerun the chapters that use the store at paper scale, adding "
+                                  "what is missing to the shipped store and removing what they no longer use")
+    update.add_argument("--recompute", action="store_true", help="compute every entry again, reusing none")
+    update.add_argument("--chapters", nargs="+", default=list(book.STORE_CHAPTERS), metavar="CHAPTER")
+    replay = store_sub.add_parser("check", help="recompute stored blocks and compare them with the store")
+    replay.add_argument("--per-algorithm", type=int, default=1, help="blocks of each algorithm (default 1)")
+    replay.add_argument("--seed", type=int, default=0)
+
     args = parser.parse_args(argv)
+    if args.command == "store":
+        if args.store_command == "check":
+            return store_check(args.per_algorithm, args.seed)
+        try:
+            book.update_store(tuple(args.chapters), recompute=args.recompute)
+        except ValueError as err:
+            parser.error(str(err))
+        except book.ChapterFailed as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 1
+        return 0
     if args.command == "data":
         if args.data_command == "embed":
             return data_embed(args.folder, args.dest)
@@ -117,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "book":
             if not args.no_execute:
-                book.run_all(args.scale)
+                book.run_all(args.scale, recompute=args.recompute)
             index = book.build_html()
             print(f"\nThe book is at {index}")
             return 0

@@ -197,7 +197,7 @@ def run_report(times: Mapping[str, Any]) -> str:
     import nascompanion
     from nascompanion.book.notebook import SCALES
 
-    scales = [scale for scale in SCALES if scale in times]
+    scales = [key for scale in SCALES for key in (scale, f"{scale}-recompute") if key in times]
     lines = ["| chapter | " + " | ".join(f"`{scale}` (s)" for scale in scales) + " |",
              "| --- | " + " | ".join("---:" for _ in scales) + " |"]
     for name in CHAPTERS:
@@ -216,21 +216,91 @@ def run_report(times: Mapping[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run_all(scale: str = "paper", output_dir: Path | None = None, chapters: tuple[str, ...] = CHAPTERS) -> list[ChapterRun]:
+STORE_CHAPTERS: tuple[str, ...] = ("real_noise", "nas_comparison")
+"""Chapters whose BO and BANANAS runs come from the stored histories (:mod:`nascompanion.compare.store`)."""
+
+
+class _StoreMode:
+    """Set ``$NASCOMPANION_STORE`` (and the touched-files log) for the chapters run inside, then restore them."""
+
+    def __init__(self, mode: str, touched: Path | None = None) -> None:
+        from nascompanion.compare import store
+
+        self.values = {store.STORE_ENV: mode, store.TOUCHED_ENV: str(touched) if touched else None}
+
+    def __enter__(self) -> None:
+        self.saved = {name: os.environ.get(name) for name in self.values}
+        for name, value in self.values.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+    def __exit__(self, *exc) -> None:
+        for name, value in self.saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def run_all(scale: str = "paper", output_dir: Path | None = None, chapters: tuple[str, ...] = CHAPTERS,
+            recompute: bool = False) -> list[ChapterRun]:
     """Execute every chapter at ``scale``; print one line per chapter.
 
-    Each chapter's seconds go to :data:`TIMES_FILE`. A chapter that fails
-    stops the run (:class:`ChapterFailed`); the chapters already in place stay as they were.
+    Each chapter's seconds go to :data:`TIMES_FILE` (under ``"SCALE-recompute"`` with
+    ``recompute``, which ignores the stored histories and every cached result). A chapter
+    that fails stops the run (:class:`ChapterFailed`); the chapters already in place stay as they were.
     """
     runs = []
-    for name in chapters:
-        output = (Path(output_dir) / f"{name}.ipynb") if output_dir else None
-        print(f"[book] executing {name} (scale={scale}) ...", flush=True)
-        run = run_chapter(name, {"scale": scale}, output=output, progress=False)
-        print(f"[book] {name}: {run.seconds:.1f} s -> {run.output.relative_to(REPO_ROOT) if run.output.is_relative_to(REPO_ROOT) else run.output}", flush=True)
-        runs.append(run)
-    record_times(runs, scale)
+    from contextlib import nullcontext
+
+    with _StoreMode("recompute") if recompute else nullcontext():
+        for name in chapters:
+            output = (Path(output_dir) / f"{name}.ipynb") if output_dir else None
+            print(f"[book] executing {name} (scale={scale}{', recompute' if recompute else ''}) ...", flush=True)
+            run = run_chapter(name, {"scale": scale}, output=output, progress=False)
+            print(f"[book] {name}: {run.seconds:.1f} s -> {run.output.relative_to(REPO_ROOT) if run.output.is_relative_to(REPO_ROOT) else run.output}", flush=True)
+            runs.append(run)
+    record_times(runs, f"{scale}-recompute" if recompute else scale)
     return runs
+
+
+def update_store(chapters: tuple[str, ...] = STORE_CHAPTERS, recompute: bool = False) -> list[Path]:
+    """Run ``chapters`` at paper scale with the shipped store read and written; then remove the stored files
+    none of them used. ``recompute`` computes every entry again (reading no cache either) and records the
+    chapters' seconds as ``"paper-recompute"`` in :data:`TIMES_FILE`. Returns the files of the store.
+
+    The executed chapters replace those in ``book/chapters`` as :func:`run_chapter` does.
+    """
+    import tempfile
+
+    from nascompanion.compare import store
+
+    for name in chapters:
+        check_chapter(name)
+    folder = store.shipped_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        touched = Path(scratch) / "touched.txt"
+        touched.touch()
+        runs = []
+        with _StoreMode("rewrite" if recompute else "update", touched):
+            for name in chapters:
+                print(f"[store] executing {name} (scale=paper) ...", flush=True)
+                runs.append(run_chapter(name, {"scale": "paper"}, progress=False))
+                print(f"[store] {name}: {runs[-1].seconds:.1f} s", flush=True)
+        used = set(touched.read_text().split())
+    if recompute:  # nothing was read from the store or a cache: these are the seconds of a full recompute
+        record_times(runs, "paper-recompute")
+    if set(chapters) == set(STORE_CHAPTERS):  # only a full update knows what no chapter uses
+        for path in folder.glob("*.npz"):
+            if path.name not in used:
+                print(f"[store] removing {path.name} (no chapter uses it)", flush=True)
+                path.unlink()
+    files = sorted(folder.glob("*.npz"))
+    print(f"[store] {len(files)} files, {sum(p.stat().st_size for p in files) / 1e6:.2f} MB in {folder}", flush=True)
+    return files
 
 
 def build_html(strict: bool = True) -> Path:

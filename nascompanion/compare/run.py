@@ -4,8 +4,11 @@ Every algorithm gets the same query budget and faces, in trial ``t``, the same
 landscape (common random numbers: one noise draw per trial, shared by all
 algorithms). The result of each (dataset, objective, algorithm) is the curve the
 paper plots — after every query, the test loss of the architecture with the best
-validation loss so far — for every trial. Results are cached on disk keyed by
-every parameter and the data's checksums, so a rebuild of the book reuses them.
+validation loss so far — for every trial. The curves of the quick algorithms are
+cached on disk keyed by every parameter and the data's checksums; BO and BANANAS,
+which take minutes, run in blocks of trials whose query histories are stored
+(:mod:`nascompanion.compare.store`, shipped with the package), so a rebuild of the
+book reuses them and recomputes only the curves.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Callable
 import numpy as np
 from tqdm import tqdm
 
+from nascompanion.compare import store
 from nascompanion.config import cache_dir
 from nascompanion.objectives import TrialLosses, trial_losses
 from nascompanion.search import registry
@@ -102,7 +106,8 @@ def run_algorithm(algorithm: str, losses: TrialLosses, setting: Setting, rng: np
 def _code_digest(algorithm: str) -> str:
     """Digest of the code a result of ``algorithm`` depends on, so a changed algorithm's results are never
     reused: its module, the query log, result and candidate code, the objectives, the spaces, and the
-    comparison's own settings and runner (other edits, e.g. to tables and figures, keep the cache)."""
+    comparison's own settings, streams and runner (:func:`run_block` for the stored algorithms); other
+    edits, e.g. to tables, figures or the store's file format checks, keep the cache and the store."""
     import inspect
 
     from nascompanion import objectives
@@ -111,8 +116,9 @@ def _code_digest(algorithm: str) -> str:
 
     module = inspect.getmodule(registry.get(algorithm).function)
     modules = sorted({module, candidates, history, query_log, objectives, nb201, table}, key=lambda m: m.__name__)
+    runner = [run_block] if algorithm in store.STORED else [run_algorithm, compare]  # what makes its history
     digest = hashlib.sha256()
-    for part in [*modules, Setting, algorithm_config, run_algorithm, compare, _stable_int]:
+    for part in [*modules, Setting, algorithm_config, _streams, _landscapes, *runner, _stable_int]:
         digest.update(inspect.getsource(part).encode())
     return digest.hexdigest()[:16]
 
@@ -123,32 +129,110 @@ def _key(setting: Setting, algorithm: str, checksums: dict) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 
+def _streams(setting: Setting) -> tuple[np.random.SeedSequence, dict[str, np.random.SeedSequence]]:
+    """The landscape's stream and every algorithm's stream for ``setting`` (common random numbers)."""
+    streams = np.random.SeedSequence([setting.seed, _stable_int(setting.dataset), _stable_int(setting.version)])
+    landscape_seed, *algorithm_seeds = streams.spawn(1 + len(ALGORITHMS))
+    return landscape_seed, dict(zip(ALGORITHMS, algorithm_seeds))
+
+
+def _landscapes(benchmark, setting: Setting, trials: int) -> TrialLosses:
+    landscape_seed, _ = _streams(setting)
+    return trial_losses(benchmark, setting.dataset, setting.version, trials, np.random.default_rng(landscape_seed),
+                        x=setting.x, metric=setting.metric, test_dataset=setting.test_dataset)
+
+
+def store_payload(setting: Setting, algorithm: str, checksums: dict) -> dict:
+    """What a stored history of ``algorithm`` under ``setting`` is keyed by (every field but the trial count)."""
+    fields = {k: v for k, v in asdict(setting).items() if k != "trials"}
+    return {"format": store.FORMAT, "code": _code_digest(algorithm), "setting": fields, "algorithm": algorithm,
+            "data": sorted(checksums.items()), "block": store.BLOCK}
+
+
+def run_block(benchmark, setting: Setting, algorithm: str, index: int, size: int,
+              losses: TrialLosses | None = None) -> store.Block:
+    """Run trials ``index * BLOCK`` to ``index * BLOCK + size - 1`` of ``algorithm`` with the block's own stream.
+
+    A block's landscapes are those trials' rows of the setting's landscapes (drawn in
+    trial order, so they do not depend on the trial count) and its random stream is
+    derived from the algorithm's stream and ``index`` alone: the block's history is the
+    same in a run of any number of trials. ``losses`` (the setting's landscapes for at
+    least those trials) saves drawing them again.
+    """
+    first = index * store.BLOCK
+    if not 0 < size <= store.BLOCK or index < 0:
+        raise ValueError(f"block {index} of size {size}: need index >= 0 and 1 <= size <= {store.BLOCK}")
+    losses = _landscapes(benchmark, setting, first + size) if losses is None else losses
+    rows = slice(first, first + size)
+    part = TrialLosses(losses.validation[rows], losses.test[rows])
+    parent = _streams(setting)[1][algorithm]
+    stream = np.random.SeedSequence(parent.entropy, spawn_key=(*parent.spawn_key, index))
+    result = registry.run(algorithm, nb201_space(), part, setting.budget, np.random.default_rng(stream),
+                          **algorithm_config(algorithm, setting))
+    return store.Block(result.archs.astype(np.int16), result.counts.astype(np.int16))
+
+
+def _stored_curves(benchmark, setting: Setting, algorithm: str, losses: TrialLosses, progress: bool,
+                   use_store: bool = True) -> np.ndarray:
+    """Curves of a stored algorithm: stored blocks where their key matches, the rest computed (and stored);
+    ``use_store=False`` reads and writes nothing."""
+    payload = store_payload(setting, algorithm, dict(benchmark.provenance.checksums))
+    sizes = store.block_sizes(setting.trials)
+    found: dict[int, store.Block] = {}
+    for folder in store.read_folders() if use_store else []:
+        stored = store.read_blocks(store.path_for(folder, algorithm, payload), payload, setting.budget)
+        for index, block in stored.items():
+            if index < len(sizes) and block.counts.shape[0] == sizes[index]:
+                found.setdefault(index, block)
+    missing = [i for i in range(len(sizes)) if i not in found]
+    computed = {}
+    for index in tqdm(missing, desc=f"{LABELS[algorithm]}, {setting.label()}", unit="block", disable=not progress,
+                      leave=False):
+        computed[index] = run_block(benchmark, setting, algorithm, index, sizes[index], losses)
+        problem = store.check_block(computed[index], sizes[index], setting.budget)
+        if problem:
+            raise RuntimeError(f"{algorithm} on {setting.label()}, block {index}: its history has {problem}")
+    target = store.write_folder() if use_store else None
+    if computed and target is not None:
+        path = store.path_for(target, algorithm, payload)
+        kept = store.read_blocks(path, payload, setting.budget)
+        store.write_blocks(path, payload, {**kept, **computed})
+    found.update(computed)
+    archs = np.concatenate([found[i].archs for i in range(len(sizes))])
+    counts = np.concatenate([found[i].counts for i in range(len(sizes))])
+    return store.curves(archs, counts, losses.validation, losses.test)
+
+
 def compare(benchmark, setting: Setting, algorithms: tuple[str, ...] = MAIN, use_cache: bool = True,
             progress: bool = True) -> dict[str, np.ndarray]:
     """Run every algorithm in ``algorithms`` on one setting; return ``{algorithm: curves (trials, budget)}``.
 
     The landscape of trial ``t`` is drawn once from ``setting.seed`` and shared by
-    all algorithms; each algorithm gets its own random stream. Cached results
-    are reused when every parameter and the data's checksums match.
+    all algorithms; each algorithm gets its own random stream. Cached curves of the
+    quick algorithms are reused when every parameter and the data's checksums match;
+    BO and BANANAS use stored histories block by block (see :func:`run_block` and
+    :mod:`nascompanion.compare.store`). With ``$NASCOMPANION_STORE`` ``recompute`` or
+    ``rewrite`` neither is read.
     """
     unknown = [a for a in algorithms if a not in ALGORITHMS]
     if unknown:
         raise ValueError(f"unknown algorithm(s) {', '.join(unknown)}; allowed: {', '.join(ALGORITHMS)}")
-    streams = np.random.SeedSequence([setting.seed, _stable_int(setting.dataset), _stable_int(setting.version)])
-    landscape_seed, *algorithm_seeds = streams.spawn(1 + len(ALGORITHMS))
+    use_cache = use_cache and store.mode() not in ("recompute", "rewrite")
+    _, algorithm_seeds = _streams(setting)
     losses = None
     results = {}
     for algorithm in tqdm(algorithms, desc=setting.label(), disable=not progress, leave=False):
+        if algorithm in store.STORED:
+            losses = _landscapes(benchmark, setting, setting.trials) if losses is None else losses
+            results[algorithm] = _stored_curves(benchmark, setting, algorithm, losses, progress, use_cache)
+            continue
         path = cache_dir() / "comparison" / f"{algorithm}-{_key(setting, algorithm, dict(benchmark.provenance.checksums))}.npz"
         cached = _read_cached(path, setting) if use_cache else None
         if cached is not None:
             results[algorithm] = cached
             continue
-        if losses is None:
-            losses = trial_losses(benchmark, setting.dataset, setting.version, setting.trials,
-                                  np.random.default_rng(landscape_seed), x=setting.x, metric=setting.metric,
-                                  test_dataset=setting.test_dataset)
-        rng = np.random.default_rng(algorithm_seeds[ALGORITHMS.index(algorithm)])
+        losses = _landscapes(benchmark, setting, setting.trials) if losses is None else losses
+        rng = np.random.default_rng(algorithm_seeds[algorithm])
         curves = run_algorithm(algorithm, losses, setting, rng)
         if use_cache:
             _write_cached(path, curves)

@@ -1,0 +1,111 @@
+"""Check that stored query histories replay: recompute a sample of stored blocks and compare exactly.
+
+BO and BANANAS are deterministic on the CPU for a given stream (numpy for BO,
+torch's CPU kernels with a seeded generator for BANANAS), so a stored block that
+does not come out the same when it is run again is an error, named by its setting.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+
+from nascompanion.compare import store
+
+
+@dataclass(frozen=True)
+class StoredBlock:
+    """One stored block: its file, algorithm, setting fields, data checksums and block index."""
+
+    path: Path
+    algorithm: str
+    payload: dict
+    index: int
+    size: int
+
+
+def stored_blocks(folder: Path | None = None) -> list[StoredBlock]:
+    """Every block in the store ``folder`` (default: the shipped store), in file and block order.
+
+    Raises
+    ------
+    ValueError
+        Naming a file that cannot be read as stored histories.
+    """
+    import zipfile
+
+    folder = store.shipped_dir() if folder is None else Path(folder)
+    found = []
+    for path in sorted(folder.glob("*.npz")):
+        try:
+            with np.load(path, allow_pickle=False) as arrays:
+                payload = json.loads(str(arrays["payload"]))
+                sizes = {int(name[7:]): int(arrays[name].shape[0]) for name in arrays.files if name.startswith("counts_")}
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
+            raise ValueError(f"{path}: not a readable store file ({type(err).__name__}: {err})") from None
+        for index, size in sorted(sizes.items()):
+            found.append(StoredBlock(path, payload["algorithm"], payload, index, size))
+    return found
+
+
+def current(blocks: Iterable[StoredBlock]) -> list[StoredBlock]:
+    """The blocks whose code digest is that of the code installed now (the others are never used)."""
+    from nascompanion.compare.run import _code_digest
+
+    return [b for b in blocks if b.payload.get("code") == _code_digest(b.algorithm)]
+
+
+def sample(blocks: list[StoredBlock], per_algorithm: int, rng: np.random.Generator) -> list[StoredBlock]:
+    """``per_algorithm`` blocks of each stored algorithm, drawn with ``rng`` (the smallest block first)."""
+    chosen = []
+    for algorithm in store.STORED:
+        mine = [b for b in blocks if b.algorithm == algorithm]
+        if not mine:
+            continue
+        order = rng.permutation(len(mine))
+        mine = sorted((mine[i] for i in order[:per_algorithm]), key=lambda b: b.size)
+        chosen += mine
+    return chosen
+
+
+def replay(block: StoredBlock, benchmark) -> None:
+    """Run ``block`` again on ``benchmark`` and compare it with what is stored.
+
+    Raises
+    ------
+    AssertionError
+        Naming the setting, the block and the first trial that differs.
+    ValueError
+        If ``benchmark``'s checksums are not the ones the block was stored for.
+    """
+    from nascompanion.compare.run import Setting, run_block, store_payload
+
+    fields = dict(block.payload["setting"])
+    setting = Setting(trials=block.index * store.BLOCK + block.size, **fields)
+    payload = store_payload(setting, block.algorithm, dict(benchmark.provenance.checksums))
+    if json.loads(json.dumps(payload, sort_keys=True)) != block.payload:
+        raise ValueError(f"{block.path.name}: stored for other data or code than {benchmark.provenance.source}")
+    stored = store.read_blocks(block.path, block.payload, setting.budget)
+    if block.index not in stored:
+        raise AssertionError(f"{block.path.name}: block {block.index} of {setting.label()} is damaged")
+    again = run_block(benchmark, setting, block.algorithm, block.index, block.size)
+    want = stored[block.index]
+    differs = np.flatnonzero((again.archs != want.archs).any(axis=1) | (again.counts != want.counts))
+    if differs.size:
+        raise AssertionError(f"{block.algorithm} on {setting.label()}: block {block.index} does not replay; "
+                             f"trial {block.index * store.BLOCK + int(differs[0])} queried other architectures "
+                             f"({block.path.name})")
+
+
+def benchmark_for(payload: dict, loaders: dict[str, Callable]) -> object | None:
+    """The first benchmark from ``loaders`` (name -> loader) whose checksums are the payload's, else ``None``."""
+    want = [list(item) for item in payload["data"]]
+    for load in loaders.values():
+        bench = load()
+        if [list(item) for item in sorted(bench.provenance.checksums.items())] == want:
+            return bench
+    return None

@@ -1,0 +1,168 @@
+"""The stored BO and BANANAS histories: reuse, independence of blocks, damage, modes, and the shipped store replaying."""
+
+import json
+
+import numpy as np
+import pytest
+
+from nascompanion.compare import replay, store
+from nascompanion.compare import run as cmp
+from nascompanion.data import Benchmark, DatasetResults, Provenance, SeedNoise
+from nascompanion.objectives import trial_losses
+from nascompanion.search import registry
+from nascompanion.spaces import nb201_space
+
+
+def toy_benchmark(per_seed: bool = False) -> Benchmark:
+    rng = np.random.default_rng(0)
+    truth = rng.uniform(60, 95, size=15625)
+    values = truth[:, None] + (0.5 * rng.standard_normal((15625, 3)) if per_seed else 0.0)
+    results = {"toy": DatasetResults("toy", values, values - 1.0, "v", "t", per_seed,
+                                     None if per_seed else SeedNoise(0.5, "given", 1))}
+    return Benchmark(results=results, provenance=Provenance("fake", (), {"toy.csv": "md5:0"}))
+
+
+SETTING = cmp.Setting("toy", "noise", x=1.0, trials=30, budget=25)
+
+
+@pytest.fixture
+def local_store(tmp_path, monkeypatch):
+    monkeypatch.setenv("NASCOMPANION_CACHE", str(tmp_path))
+    monkeypatch.delenv(store.STORE_ENV, raising=False)
+    return tmp_path / "histories"
+
+
+def test_a_stored_history_is_reused_without_running_the_search(local_store, monkeypatch):
+    bench = toy_benchmark()
+    first = cmp.compare(bench, SETTING, algorithms=("bo",), progress=False)["bo"]
+    assert len(list(local_store.glob("bo-*.npz"))) == 1
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("the search ran although its history is stored")
+
+    monkeypatch.setattr(cmp, "run_block", must_not_run)
+    again = cmp.compare(bench, SETTING, algorithms=("bo",), progress=False)["bo"]
+    np.testing.assert_array_equal(first, again)
+
+
+def test_replayed_curves_are_the_searchs_own_curves(local_store):
+    bench = toy_benchmark()
+    losses = cmp._landscapes(bench, SETTING, 5)
+    block = cmp.run_block(bench, SETTING, "bo", 0, 5, losses)
+    parent = cmp._streams(SETTING)[1]["bo"]
+    stream = np.random.SeedSequence(parent.entropy, spawn_key=(*parent.spawn_key, 0))
+    direct = registry.run("bo", nb201_space(), losses, SETTING.budget, np.random.default_rng(stream))
+    for which in ("test", "validation"):
+        np.testing.assert_array_equal(store.curves(block.archs, block.counts, losses.validation, losses.test, which),
+                                      direct.curves(which))
+
+
+def test_a_blocks_history_does_not_depend_on_the_trial_count(local_store):
+    bench = toy_benchmark()
+    few = cmp.compare(bench, SETTING, algorithms=("bo",), progress=False, use_cache=False)["bo"]
+    many = cmp.compare(bench, cmp.Setting("toy", "noise", x=1.0, trials=55, budget=25), algorithms=("bo",),
+                       progress=False, use_cache=False)["bo"]
+    np.testing.assert_array_equal(few[: store.BLOCK], many[: store.BLOCK])
+    assert not np.array_equal(few[store.BLOCK:], many[store.BLOCK: 30])  # a block of 5 is not the first 5 of 25
+
+
+@pytest.mark.parametrize("version", ["noise", "random", "standard", "denoised"])
+def test_a_trials_landscape_does_not_depend_on_the_trial_count(version):
+    bench = toy_benchmark(per_seed=version == "standard")
+    x = 1.0 if version == "noise" else None
+    few = trial_losses(bench, "toy", version, 3, np.random.default_rng(4), x=x)
+    many = trial_losses(bench, "toy", version, 7, np.random.default_rng(4), x=x)
+    np.testing.assert_array_equal(few.validation, many.validation[:3])
+    np.testing.assert_array_equal(few.test, many.test[:3])
+
+
+def _damage(path, how):
+    if how == "truncate":
+        path.write_bytes(path.read_bytes()[:200])
+        return
+    if how == "garbage":
+        path.write_bytes(b"not a numpy file")
+        return
+    with np.load(path) as stored:
+        arrays = {name: stored[name].copy() for name in stored.files}
+    if how == "overwrite_an_index":
+        arrays["archs_0"][0, 3] = (arrays["archs_0"][0, 3] + 1) % 15625
+    elif how == "repeat_an_index":
+        arrays["archs_0"][0, 3] = arrays["archs_0"][0, 2]
+    elif how == "wrong_shape":
+        arrays["archs_0"] = arrays["archs_0"][:, :-1]
+    elif how == "wrong_dtype":
+        arrays["archs_0"] = arrays["archs_0"].astype(np.int64)
+    elif how == "other_setting":
+        payload = json.loads(str(arrays["payload"]))
+        payload["setting"]["budget"] = 99
+        arrays["payload"] = np.array(json.dumps(payload, sort_keys=True))
+    with open(path, "wb") as handle:
+        np.savez_compressed(handle, **arrays)
+
+
+@pytest.mark.parametrize("how", ["truncate", "garbage", "overwrite_an_index", "repeat_an_index", "wrong_shape",
+                                 "wrong_dtype", "other_setting"])
+def test_a_damaged_store_entry_is_reported_and_recomputed_never_used(local_store, how):
+    bench = toy_benchmark()
+    first = cmp.compare(bench, SETTING, algorithms=("bo",), progress=False)["bo"]
+    (path,) = local_store.glob("bo-*.npz")
+    _damage(path, how)
+    with pytest.warns(UserWarning, match=f"{path.name}.*recomputing"):
+        again = cmp.compare(bench, SETTING, algorithms=("bo",), progress=False)["bo"]
+    np.testing.assert_array_equal(again, first)
+    assert store.read_blocks(path, cmp.store_payload(SETTING, "bo", {"toy.csv": "md5:0"}), SETTING.budget)
+
+
+def test_recompute_mode_reads_and_writes_no_store(local_store, monkeypatch):
+    bench = toy_benchmark()
+    monkeypatch.setenv(store.STORE_ENV, "recompute")
+    cmp.compare(bench, SETTING, algorithms=("bo", "random_search"), progress=False)
+    assert not local_store.exists() or not any(local_store.iterdir())
+    assert not (local_store.parent / "comparison").exists()
+
+
+def test_an_unknown_store_mode_is_named(monkeypatch):
+    monkeypatch.setenv(store.STORE_ENV, "sometimes")
+    with pytest.raises(ValueError, match="NASCOMPANION_STORE='sometimes'; allowed: use, recompute, update, rewrite"):
+        store.mode()
+
+
+def test_a_block_that_does_not_replay_is_named(local_store):
+    bench = toy_benchmark()
+    cmp.compare(bench, SETTING, algorithms=("bo",), progress=False)
+    (path,) = local_store.glob("bo-*.npz")
+    payload = cmp.store_payload(SETTING, "bo", {"toy.csv": "md5:0"})
+    blocks = store.read_blocks(path, payload, SETTING.budget)
+    archs = blocks[1].archs.copy()
+    archs[2, [0, 1]] = archs[2, [1, 0]]   # a consistent file, with its own digest, that the search would not write
+    store.write_blocks(path, payload, {**blocks, 1: store.Block(archs, blocks[1].counts)})
+    (stored,) = [b for b in replay.stored_blocks(local_store) if b.index == 1]
+    with pytest.raises(AssertionError, match="block 1 does not replay; trial 27 queried other architectures"):
+        replay.replay(stored, bench)
+
+
+# The shipped store: present, current, and replaying exactly (a sample: the smallest block of each algorithm).
+
+def _loaders():
+    from nascompanion.data import load_benchmark
+    from nascompanion.data.analognas import load_analognas
+
+    return {"nb201": lambda: load_benchmark("nb201"), "analognas": load_analognas}
+
+
+def test_the_shipped_store_holds_current_histories_of_every_stored_algorithm():
+    blocks = replay.current(replay.stored_blocks())
+    assert {b.algorithm for b in blocks} == set(store.STORED), "run `nascompanion store update`"
+
+
+@pytest.mark.parametrize("algorithm", store.STORED)
+def test_a_shipped_block_replays_exactly(algorithm):
+    blocks = [b for b in replay.current(replay.stored_blocks()) if b.algorithm == algorithm]
+    loaders = _loaders()
+    smallest = min(b.size * b.payload["setting"]["budget"] for b in blocks)
+    candidates = [b for b in blocks if b.size * b.payload["setting"]["budget"] == smallest]
+    block = candidates[np.random.default_rng(0).integers(len(candidates))]
+    bench = replay.benchmark_for(block.payload, loaders)
+    assert bench is not None, f"no benchmark here has the checksums {block.path.name} was stored for"
+    replay.replay(block, bench)
