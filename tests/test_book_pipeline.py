@@ -177,3 +177,25 @@ def test_status_report_shows_both_scales_from_the_times_file(tmp_path, monkeypat
     assert "data: nb201-embedded (NASCOMPANION_DATA is set to 'nb201')" in report
     times = book.record_times([book.ChapterRun("search_space", tmp_path, 4.0)], "paper", path)
     assert times["paper"]["seconds"] == {"theory": 20.0, "search_space": 4.0}
+
+
+def test_status_report_shows_the_recompute_path_beside_the_stored_one(tmp_path, monkeypatch):
+    monkeypatch.setenv("NASCOMPANION_DATA", "nb201")
+    path = tmp_path / "run_times.json"
+    book.record_times([book.ChapterRun("nas_comparison", tmp_path, 95.0)], "paper", path)
+    times = book.record_times([book.ChapterRun("nas_comparison", tmp_path, 1500.0)], "paper-recompute", path)
+    report = book.run_report(times)
+    assert "| chapter | `paper` (s) | `paper-recompute` (s) |" in report
+    assert "| nas_comparison | 95.0 | 1500.0 |" in report
+
+
+def test_a_recomputing_build_sets_the_store_mode_only_while_it_runs(monkeypatch):
+    from nascompanion.compare import store
+
+    monkeypatch.delenv(store.STORE_ENV, raising=False)
+    seen = []
+    monkeypatch.setattr(book, "run_chapter", lambda name, parameters, output=None, progress=True:
+                        seen.append(store.mode()) or book.ChapterRun(name, Path("x"), 0.0))
+    monkeypatch.setattr(book, "record_times", lambda runs, scale: seen.append(scale))
+    book.run_all("smoke", chapters=("theory",), recompute=True)
+    assert seen == ["recompute", "smoke-recompute"] and store.mode() == "use"
