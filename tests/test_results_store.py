@@ -1,6 +1,7 @@
 """The stored BO and BANANAS histories: reuse, independence of blocks, damage, modes, and the shipped store replaying."""
 
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -166,3 +167,20 @@ def test_a_shipped_block_replays_exactly(algorithm):
     bench = replay.benchmark_for(block.payload, loaders)
     assert bench is not None, f"no benchmark here has the checksums {block.path.name} was stored for"
     replay.replay(block, bench)
+
+
+def test_rewrite_mode_writes_the_shipped_store_without_reading_it(local_store, monkeypatch, tmp_path):
+    shipped = tmp_path / "shipped"
+    monkeypatch.setattr(store, "shipped_dir", lambda: shipped)
+    monkeypatch.setenv(store.STORE_ENV, "rewrite")
+    bench = toy_benchmark()
+    first = cmp.compare(bench, SETTING, algorithms=("bo",), progress=False)["bo"]
+    (path,) = shipped.glob("bo-*.npz")
+    _damage(path, "overwrite_an_index")   # a rewrite never reads it: no warning, and the file is written anew
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        again = cmp.compare(bench, SETTING, algorithms=("bo",), progress=False)["bo"]
+    np.testing.assert_array_equal(first, again)
+    monkeypatch.setenv(store.STORE_ENV, "update")
+    monkeypatch.setattr(cmp, "run_block", lambda *a, **k: (_ for _ in ()).throw(AssertionError("ran")))
+    np.testing.assert_array_equal(cmp.compare(bench, SETTING, algorithms=("bo",), progress=False)["bo"], first)

@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--scale", default="paper", choices=SCALES)
     build.add_argument("--no-execute", action="store_true", help="only render already executed chapters")
     build.add_argument("--recompute", action="store_true",
-                       help="ignore the stored BO and BANANAS histories and every cached result (slow)")
+                       help="ignore the stored histories of the model-based searches and every cached result (slow)")
 
     run = sub.add_parser("run", help="execute one chapter with papermill parameters")
     run.add_argument("chapter", help=f"one of: {', '.join(book.CHAPTERS)}")
@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     execute.add_argument("--scale", default="smoke", choices=SCALES)
     execute.add_argument("--output-dir", type=Path, required=True)
 
-    stored = sub.add_parser("store", help="the stored BO and BANANAS histories the book is built from")
+    stored = sub.add_parser("store", help="the stored histories of the model-based searches the book is built from")
     store_sub = stored.add_subparsers(dest="store_command", required=True)
     update = store_sub.add_parser("update", help="rerun the chapters that use the store at paper scale, adding "
                                   "what is missing to the shipped store and removing what they no longer use")

@@ -217,7 +217,7 @@ def run_report(times: Mapping[str, Any]) -> str:
 
 
 STORE_CHAPTERS: tuple[str, ...] = ("real_noise", "nas_comparison")
-"""Chapters whose BO and BANANAS runs come from the stored histories (:mod:`nascompanion.compare.store`)."""
+"""Chapters whose model-based searches come from the stored histories (:mod:`nascompanion.compare.store`)."""
 
 
 class _StoreMode:

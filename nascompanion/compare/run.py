@@ -5,8 +5,9 @@ landscape (common random numbers: one noise draw per trial, shared by all
 algorithms). The result of each (dataset, objective, algorithm) is the curve the
 paper plots — after every query, the test loss of the architecture with the best
 validation loss so far — for every trial. The curves of the quick algorithms are
-cached on disk keyed by every parameter and the data's checksums; BO and BANANAS,
-which take minutes, run in blocks of trials whose query histories are stored
+cached on disk keyed by every parameter and the data's checksums; the model-based
+ones (:data:`~nascompanion.compare.store.STORED`), which take minutes, run in blocks of
+trials whose query histories are stored
 (:mod:`nascompanion.compare.store`, shipped with the package), so a rebuild of the
 book reuses them and recomputes only the curves.
 """
@@ -30,8 +31,10 @@ from nascompanion.search.bananas import AUTHORS_PREDICTOR, PredictorSettings
 from nascompanion.spaces import nb201_space
 from nascompanion.spaces.table import TableSpace
 
-ALGORITHMS: tuple[str, ...] = ("local_search", "random_search", "evolution", "bo", "bananas", "evolution_requery")
-"""Algorithms the comparison can run, under their registry names (the last reproduces the authors' evolution)."""
+ALGORITHMS: tuple[str, ...] = ("local_search", "random_search", "evolution", "bo", "bananas", "evolution_requery",
+                               "anasod_rs", "anasod_biased_rs", "anasod_ls", "anasod_bo")
+"""Algorithms the comparison can run, under their registry names: the paper's five, the authors' evolution,
+and ANASOD's four searches (the related-approaches chapter). Each has its own stream, by position."""
 
 MAIN: tuple[str, ...] = ALGORITHMS[:5]
 """The five algorithms of the paper's comparison."""
@@ -195,7 +198,7 @@ def _stored_curves(benchmark, setting: Setting, algorithm: str, losses: TrialLos
     target = store.write_folder() if use_store else None
     if computed and target is not None:
         path = store.path_for(target, algorithm, payload)
-        kept = store.read_blocks(path, payload, setting.budget)
+        kept = {} if store.mode() == "rewrite" else store.read_blocks(path, payload, setting.budget)
         store.write_blocks(path, payload, {**kept, **computed})
     found.update(computed)
     archs = np.concatenate([found[i].archs for i in range(len(sizes))])
@@ -210,13 +213,14 @@ def compare(benchmark, setting: Setting, algorithms: tuple[str, ...] = MAIN, use
     The landscape of trial ``t`` is drawn once from ``setting.seed`` and shared by
     all algorithms; each algorithm gets its own random stream. Cached curves of the
     quick algorithms are reused when every parameter and the data's checksums match;
-    BO and BANANAS use stored histories block by block (see :func:`run_block` and
+    the model-based ones use stored histories block by block (see :func:`run_block` and
     :mod:`nascompanion.compare.store`). With ``$NASCOMPANION_STORE`` ``recompute`` or
     ``rewrite`` neither is read.
     """
     unknown = [a for a in algorithms if a not in ALGORITHMS]
     if unknown:
         raise ValueError(f"unknown algorithm(s) {', '.join(unknown)}; allowed: {', '.join(ALGORITHMS)}")
+    use_store = use_cache   # where stored histories are read and written is the store's mode
     use_cache = use_cache and store.mode() not in ("recompute", "rewrite")
     _, algorithm_seeds = _streams(setting)
     losses = None
@@ -224,7 +228,7 @@ def compare(benchmark, setting: Setting, algorithms: tuple[str, ...] = MAIN, use
     for algorithm in tqdm(algorithms, desc=setting.label(), disable=not progress, leave=False):
         if algorithm in store.STORED:
             losses = _landscapes(benchmark, setting, setting.trials) if losses is None else losses
-            results[algorithm] = _stored_curves(benchmark, setting, algorithm, losses, progress, use_cache)
+            results[algorithm] = _stored_curves(benchmark, setting, algorithm, losses, progress, use_store)
             continue
         path = cache_dir() / "comparison" / f"{algorithm}-{_key(setting, algorithm, dict(benchmark.provenance.checksums))}.npz"
         cached = _read_cached(path, setting) if use_cache else None
