@@ -184,3 +184,16 @@ def test_rewrite_mode_writes_the_shipped_store_without_reading_it(local_store, m
     monkeypatch.setenv(store.STORE_ENV, "update")
     monkeypatch.setattr(cmp, "run_block", lambda *a, **k: (_ for _ in ()).throw(AssertionError("ran")))
     np.testing.assert_array_equal(cmp.compare(bench, SETTING, algorithms=("bo",), progress=False)["bo"], first)
+
+
+@pytest.mark.parametrize("algorithm", ["bo", "random_search"])
+def test_validation_curves_come_from_the_same_queries_as_test_curves(local_store, algorithm):
+    bench = toy_benchmark()
+    test = cmp.compare(bench, SETTING, algorithms=(algorithm,), progress=False)[algorithm]
+    val = cmp.compare(bench, SETTING, algorithms=(algorithm,), progress=False, which="validation")[algorithm]
+    losses = cmp._landscapes(bench, SETTING, SETTING.trials)
+    assert not np.array_equal(test, val)
+    assert (np.diff(val, axis=1) <= 0).all()   # the incumbent's searched loss never rises
+    for t in range(SETTING.trials):             # and the two curves describe the same incumbent
+        cell = np.isclose(losses.validation[t], val[t, -1]) & np.isclose(losses.test[t], test[t, -1])
+        assert cell.any()

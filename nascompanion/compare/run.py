@@ -96,13 +96,13 @@ def algorithm_config(algorithm: str, setting: Setting) -> dict:
 
 
 def run_algorithm(algorithm: str, losses: TrialLosses, setting: Setting, rng: np.random.Generator,
-                  space: TableSpace | None = None) -> np.ndarray:
-    """Best-so-far test-loss curves, shape ``(trials, budget)``, of one algorithm on ``losses``."""
+                  space: TableSpace | None = None, which: str = "test") -> np.ndarray:
+    """Best-so-far ``which``-loss curves, shape ``(trials, budget)``, of one algorithm on ``losses``."""
     if algorithm not in ALGORITHMS:
         raise ValueError(f"unknown algorithm {algorithm!r}; allowed: {', '.join(ALGORITHMS)}")
     result = registry.run(algorithm, space or nb201_space(), losses, setting.budget, rng,
                           **algorithm_config(algorithm, setting))
-    return result.curves("test")
+    return result.curves(which)
 
 
 @lru_cache(maxsize=None)
@@ -176,7 +176,7 @@ def run_block(benchmark, setting: Setting, algorithm: str, index: int, size: int
 
 
 def _stored_curves(benchmark, setting: Setting, algorithm: str, losses: TrialLosses, progress: bool,
-                   use_store: bool = True) -> np.ndarray:
+                   use_store: bool = True, which: str = "test") -> np.ndarray:
     """Curves of a stored algorithm: stored blocks where their key matches, the rest computed (and stored);
     ``use_store=False`` reads and writes nothing."""
     payload = store_payload(setting, algorithm, dict(benchmark.provenance.checksums))
@@ -203,12 +203,15 @@ def _stored_curves(benchmark, setting: Setting, algorithm: str, losses: TrialLos
     found.update(computed)
     archs = np.concatenate([found[i].archs for i in range(len(sizes))])
     counts = np.concatenate([found[i].counts for i in range(len(sizes))])
-    return store.curves(archs, counts, losses.validation, losses.test)
+    return store.curves(archs, counts, losses.validation, losses.test, which)
 
 
 def compare(benchmark, setting: Setting, algorithms: tuple[str, ...] = MAIN, use_cache: bool = True,
-            progress: bool = True) -> dict[str, np.ndarray]:
+            progress: bool = True, which: str = "test") -> dict[str, np.ndarray]:
     """Run every algorithm in ``algorithms`` on one setting; return ``{algorithm: curves (trials, budget)}``.
+
+    The curves are the ``which`` loss (``"test"``, the paper's plots, or ``"validation"``, what the
+    search saw) of the best-by-validation query so far.
 
     The landscape of trial ``t`` is drawn once from ``setting.seed`` and shared by
     all algorithms; each algorithm gets its own random stream. Cached curves of the
@@ -217,6 +220,8 @@ def compare(benchmark, setting: Setting, algorithms: tuple[str, ...] = MAIN, use
     :mod:`nascompanion.compare.store`). With ``$NASCOMPANION_STORE`` ``recompute`` or
     ``rewrite`` neither is read.
     """
+    if which not in ("test", "validation"):
+        raise ValueError(f"which={which!r} is not allowed; choose one of: 'test', 'validation'")
     unknown = [a for a in algorithms if a not in ALGORITHMS]
     if unknown:
         raise ValueError(f"unknown algorithm(s) {', '.join(unknown)}; allowed: {', '.join(ALGORITHMS)}")
@@ -228,16 +233,17 @@ def compare(benchmark, setting: Setting, algorithms: tuple[str, ...] = MAIN, use
     for algorithm in tqdm(algorithms, desc=setting.label(), disable=not progress, leave=False):
         if algorithm in store.STORED:
             losses = _landscapes(benchmark, setting, setting.trials) if losses is None else losses
-            results[algorithm] = _stored_curves(benchmark, setting, algorithm, losses, progress, use_store)
+            results[algorithm] = _stored_curves(benchmark, setting, algorithm, losses, progress, use_store, which)
             continue
-        path = cache_dir() / "comparison" / f"{algorithm}-{_key(setting, algorithm, dict(benchmark.provenance.checksums))}.npz"
+        suffix = "" if which == "test" else f"-{which}"
+        path = cache_dir() / "comparison" / f"{algorithm}-{_key(setting, algorithm, dict(benchmark.provenance.checksums))}{suffix}.npz"
         cached = _read_cached(path, setting) if use_cache else None
         if cached is not None:
             results[algorithm] = cached
             continue
         losses = _landscapes(benchmark, setting, setting.trials) if losses is None else losses
         rng = np.random.default_rng(algorithm_seeds[algorithm])
-        curves = run_algorithm(algorithm, losses, setting, rng)
+        curves = run_algorithm(algorithm, losses, setting, rng, which=which)
         if use_cache:
             _write_cached(path, curves)
         results[algorithm] = curves
