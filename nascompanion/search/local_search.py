@@ -161,9 +161,12 @@ def best_first(state: TrialView, space: TableSpace, k_init: int, start: int | No
                     v = best
                     continue
         # a local minimum (or after a partial scan): continue at the best queried, not yet expanded architecture
-        frontier = np.flatnonzero(state.known & ~expanded)
+        # (the lowest index among equals); the trial's queries, not the whole space, are searched for it
+        queried = state.log.archs[state.trial, : state.count]
+        frontier = queried[~expanded[queried]]
         if frontier.shape[0]:
-            v = int(frontier[np.argmin(state.val[frontier])])
+            values = state.val[frontier]
+            v = int(frontier[values == values.min()].min())
         else:  # everything queried has been expanded: a fresh random start
             v = _start(state, space, k_init, 0)
 
