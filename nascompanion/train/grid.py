@@ -21,6 +21,25 @@ setting from the chunks and records it in the manifest. On a machine with a GPU:
 (the error names them), and overwrites an existing benchmark only with ``--replace``.
 
 ``run`` is resumable (rerun it after a kill or a ``--time-limit`` stop).
+It trains in this process by default; ``--workers N`` trains on a local
+``dask.distributed`` cluster of ``N`` worker processes (one per GPU on
+``--device cuda``, else ``N`` CPU processes sharing the cores), and
+``--scheduler ADDRESS`` on the workers of a dask cluster that is already
+running, e.g. one started on SLURM with dask-jobqueue's ``SLURMCluster`` or
+with the ``dask scheduler`` and ``dask worker`` commands (see
+:mod:`nascompanion.train.engine`)::
+
+    PYTHONPATH=. python -m nascompanion.train.grid run --setting plain --out .cpu/grid --workers 2
+    dask scheduler --port 8786 &                                      # on one node
+    dask worker tcp://HOST:8786 --nthreads 1 --resources GPU=1 &      # one per GPU, on every node
+    PYTHONPATH=. python -m nascompanion.train.grid run --out /shared/grid --device cuda \\
+        --scheduler tcp://HOST:8786
+
+Each worker writes its chunk files itself, so ``--out`` must be a folder the
+workers see at the same path; rerunning the same command after any failure
+resumes from the files there. On a cluster ``--time-limit`` stops submitting
+chunks, and the chunks already running finish.
+
 ``sweep`` measures candidate settings (width, epochs, training images,
 distortion) on a random sample of cells, to pick a discriminative one (see the
 chapter "Denoising the training pipeline").
@@ -120,7 +139,7 @@ def train_chunk_fn(setting: Setting, device: str = "cpu", autocast: bool = False
     """
     import torch
 
-    from nascompanion.train.batched import train_batched
+    from nascompanion.train.batched import steps_per_epoch, train_batched
     from nascompanion.train.digits_data import load_split
 
     pipelines = dict(setting.pipelines() if pipelines is None else pipelines)
@@ -134,7 +153,8 @@ def train_chunk_fn(setting: Setting, device: str = "cpu", autocast: bool = False
 
     def train(chunk: Chunk) -> dict[str, np.ndarray]:
         t0 = time.perf_counter()
-        result = train_batched(np.arange(chunk.start, chunk.stop), chunk.seed, pipelines[chunk.pipeline],
+        pipeline = pipelines[chunk.pipeline]
+        result = train_batched(np.arange(chunk.start, chunk.stop), chunk.seed, pipeline,
                                setting.network, data, autocast=autocast, conv=conv,
                                cudnn_deterministic=cudnn_deterministic)
         if torch.device(device).type == "cuda":
@@ -147,13 +167,49 @@ def train_chunk_fn(setting: Setting, device: str = "cpu", autocast: bool = False
             "n_val": np.int64(result.n_val),
             "n_test": np.int64(result.n_test),
             "seconds": np.float64(time.perf_counter() - t0),
-            "epochs": np.int64(pipelines[chunk.pipeline].epochs),
+            "epochs": np.int64(pipeline.epochs),
+            "steps": np.int64(pipeline.epochs * steps_per_epoch(data, pipeline)),
             "width": np.int64(setting.network.width),
             "n_train": np.int64(setting.split.n_train),
             "setting": np.array(json.dumps(setting_record(setting), sort_keys=True)),
         }
 
     return train
+
+
+def check_trained(chunk: Chunk, arrays: dict[str, np.ndarray]) -> None:
+    """Refuse the result of ``chunk`` unless it shows that its networks were trained.
+
+    The arrays must hold the cells ``chunk.start..chunk.stop-1`` in order; a
+    recorded ``steps`` (the optimiser steps of every network, which
+    :func:`train_chunk_fn` records) must be at least 1, and a recorded
+    ``train_loss`` must hold one value per cell. A network whose loss diverged
+    (``nan``) did train, so its chunk is kept: that is an outcome of its pipeline.
+
+    Raises
+    ------
+    ValueError
+        Naming the chunk and what its result lacks.
+
+    Examples
+    --------
+    >>> chunk = Chunk("noisy", 0, 0, 2)
+    >>> check_trained(chunk, {"archs": np.arange(2), "steps": np.int64(3), "train_loss": np.ones(2)})
+    >>> check_trained(chunk, {"archs": np.arange(2), "steps": np.int64(0), "train_loss": np.zeros(2)})
+    Traceback (most recent call last):
+    ...
+    ValueError: chunk noisy_s0_00000_00002.npz: trained no step (0 steps per network); not stored
+    """
+    archs = np.asarray(arrays.get("archs", ()))
+    if not np.array_equal(archs, np.arange(chunk.start, chunk.stop)):
+        raise ValueError(f"chunk {chunk.file_name}: its result holds cells {archs.tolist()[:8]}, "
+                         f"not {chunk.start}..{chunk.stop - 1}; not stored")
+    if "steps" in arrays and int(arrays["steps"]) < 1:
+        raise ValueError(f"chunk {chunk.file_name}: trained no step ({int(arrays['steps'])} steps per network); "
+                         "not stored")
+    if "train_loss" in arrays and np.shape(arrays["train_loss"]) != archs.shape:
+        raise ValueError(f"chunk {chunk.file_name}: {np.size(arrays['train_loss'])} training losses for "
+                         f"{archs.size} cells; not stored")
 
 
 def chunk_setting(arrays: dict[str, np.ndarray]) -> dict | None:
@@ -233,7 +289,8 @@ def run_grid(out: Path, chunks: Iterable[Chunk], train: TrainFn, time_limit: flo
     chunks
         The plan (see :func:`plan`).
     train
-        Trains one chunk, returning its arrays (see :func:`train_chunk_fn`).
+        Trains one chunk, returning its arrays (see :func:`train_chunk_fn`);
+        a result that shows no training is refused (see :func:`check_trained`).
     time_limit
         Seconds; no new chunk is started once the next one (estimated from the
         slowest so far) would end past it. The run can be resumed later.
@@ -253,6 +310,7 @@ def run_grid(out: Path, chunks: Iterable[Chunk], train: TrainFn, time_limit: flo
             break
         t = time.perf_counter()
         arrays = train(chunk)
+        check_trained(chunk, arrays)
         write_atomic(path, arrays)
         slowest = max(slowest, time.perf_counter() - t)
         done.append(chunk)
@@ -485,6 +543,17 @@ def override(setting: Setting, epochs: int | None = None, width: int | None = No
     return setting
 
 
+def _at_least_one(text: str) -> int:
+    """``--workers``: an integer >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {value}")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: ``run``, ``consolidate`` or ``sweep`` (see the module docstring)."""
     parser = argparse.ArgumentParser(prog="python -m nascompanion.train.grid", description=__doc__.splitlines()[0])
@@ -506,6 +575,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--epochs", type=int, default=None, help="override both pipelines' epochs")
     run.add_argument("--width", type=int, default=None, help="override the network width")
     run.add_argument("--n-train", type=int, default=None, help="override the training images")
+    where = run.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=_at_least_one, default=None, metavar="N",
+                       help="train on a local dask cluster of N worker processes (one per GPU on cuda); "
+                            "default: in this process")
+    where.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="train on the workers of a running dask cluster (e.g. tcp://host:8786); "
+                            "they must see --out at the same path")
     cons = sub.add_parser("consolidate", help="write the shipped npz and manifest from the chunks")
     cons.add_argument("--out", type=Path, required=True)
     cons.add_argument("--dest", type=Path, required=True)
@@ -537,12 +613,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 check_settings(args.out, setting)
             except ValueError as err:
                 parser.exit(2, f"{parser.prog} run: error: {err}\n")
+        from nascompanion.train import engine
+
+        spec = engine.TrainerSpec(setting, args.device, args.autocast, args.conv, not args.nondeterministic)
+        t0 = time.perf_counter()
         try:
-            train = train_chunk_fn(setting, args.device, args.autocast, None, args.conv, not args.nondeterministic)
+            done = engine.run(args.out, chunks, spec, args.workers, args.scheduler, args.time_limit)
         except ValueError as err:
             parser.exit(2, f"{parser.prog} run: error: {err}\n")
-        t0 = time.perf_counter()
-        done = run_grid(args.out, chunks, train, args.time_limit)
         left = sum(read_chunk(args.out / c.file_name) is None for c in chunks)
         print(f"trained {len(done)} chunks in {time.perf_counter() - t0:.0f} s; {left} of {len(chunks)} left")
     elif args.verb == "consolidate":
