@@ -234,6 +234,7 @@ def test_more_gpu_workers_than_gpus_are_refused_before_a_cluster_starts():
 @pytest.mark.parametrize("argv, message", [
     (["--workers", "0"], "argument --workers: must be an integer >= 1, got 0"),
     (["--workers", "two"], "argument --workers: must be an integer >= 1, got 'two'"),
+    (["--threads", "0"], "argument --threads: must be an integer >= 1, got 0"),
     (["--workers", "2", "--scheduler", "tcp://127.0.0.1:8786"], "argument --scheduler: not allowed with argument --workers"),
 ])
 def test_run_command_line_refuses_bad_workers(tmp_path, capsys, argv, message):

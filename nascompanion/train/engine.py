@@ -15,11 +15,13 @@ Three ways to run, chosen by :func:`run`:
 - ``workers=N``: a :class:`~distributed.LocalCluster` of ``N`` worker processes
   (see :func:`local_cluster`): one per GPU, each seeing only its own GPU, when
   training on ``cuda``; otherwise ``N`` processes on the CPU, each with
-  ``cores // N`` torch threads;
+  ``cores // N`` torch threads (unless the spec says how many);
 - ``scheduler=ADDRESS``: the workers of a cluster that is already running
   (``dask scheduler`` and ``dask worker``, or dask-jobqueue's ``SLURMCluster``
   on a SLURM cluster). The workers must see the chunk folder at the same path
   (a shared file system) and must be able to import ``nascompanion``.
+  dask's workers start with one torch thread (``OMP_NUM_THREADS=1``); give
+  CPU workers their threads with :attr:`TrainerSpec.threads`.
 
 A worker builds its training function itself, once per process, from a small
 :class:`TrainerSpec` (the setting, device and options): the digits are loaded
@@ -267,12 +269,14 @@ class WorkerOptions:
 
 
 @contextmanager
-def local_cluster(workers: int, device: str = "cpu") -> Iterator[tuple[Client, WorkerOptions]]:
+def local_cluster(workers: int, device: str = "cpu",
+                  threads: int | None = None) -> Iterator[tuple[Client, WorkerOptions]]:
     """A :class:`~distributed.LocalCluster` of ``workers`` processes and a client of it, closed on exit.
 
     On ``cuda``, worker ``i`` sees only GPU ``i`` (its ``CUDA_VISIBLE_DEVICES``)
     and offers the resource ``GPU: 1``; there must be a GPU per worker. On the
-    CPU, each worker process gets ``cores // workers`` torch threads (at least 1).
+    CPU, each worker process gets ``threads`` torch threads (default
+    ``cores // workers``, at least 1).
 
     Yields
     ------
@@ -309,7 +313,7 @@ def local_cluster(workers: int, device: str = "cpu") -> Iterator[tuple[Client, W
         cluster = LocalCluster(n_workers=0, resources={"GPU": 1}, memory_limit=MEMORY_LIMIT // workers, **common)
         options = WorkerOptions("cuda", None, {"GPU": 1})
     else:
-        threads = max(1, cpu_cores() // workers)
+        threads = max(1, cpu_cores() // workers) if threads is None else threads
         env = {name: str(threads) for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
         cluster = LocalCluster(n_workers=workers, env=env, **common)
         options = WorkerOptions(device, threads, None)
@@ -353,8 +357,8 @@ def run(out: Path, chunks: Sequence[Chunk], spec: TrainerFactory, workers: int |
         As for :func:`~nascompanion.train.grid.run_grid`; on a cluster, see
         :func:`run_chunks` (chunks running at the time limit finish).
     spec
-        Builds the training function (a :class:`TrainerSpec`, whose ``device``
-        and ``threads`` a local cluster sets per worker, or another factory).
+        Builds the training function (a :class:`TrainerSpec`, whose ``device``,
+        and ``threads`` unless given, a local cluster sets per worker; or another factory).
     workers
         Worker processes (default 1: in this process, no dask).
     scheduler
@@ -388,7 +392,8 @@ def run(out: Path, chunks: Sequence[Chunk], spec: TrainerFactory, workers: int |
             on_gpu = str(getattr(spec, "device", "cpu")).startswith("cuda")
             resources = {"GPU": 1} if on_gpu and offers_gpus else None
             return run_chunks(client, out, chunks, spec, time_limit, log, retries, resources)
-    with local_cluster(workers, str(getattr(spec, "device", "cpu"))) as (client, options):
+    with local_cluster(workers, str(getattr(spec, "device", "cpu")), getattr(spec, "threads", None)) as (
+            client, options):
         if isinstance(spec, TrainerSpec):
             spec = replace(spec, device=options.device, threads=options.threads)
         return run_chunks(client, out, chunks, spec, time_limit, log, retries, options.resources)

@@ -544,7 +544,7 @@ def override(setting: Setting, epochs: int | None = None, width: int | None = No
 
 
 def _at_least_one(text: str) -> int:
-    """``--workers``: an integer >= 1."""
+    """``--workers`` and ``--threads``: an integer >= 1."""
     try:
         value = int(text)
     except ValueError:
@@ -575,6 +575,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--epochs", type=int, default=None, help="override both pipelines' epochs")
     run.add_argument("--width", type=int, default=None, help="override the network width")
     run.add_argument("--n-train", type=int, default=None, help="override the training images")
+    run.add_argument("--threads", type=_at_least_one, default=None, metavar="T",
+                     help="torch threads per worker process (default: cores // N with --workers N; "
+                          "dask's own workers start with 1, so give it with --scheduler on CPUs)")
     where = run.add_mutually_exclusive_group()
     where.add_argument("--workers", type=_at_least_one, default=None, metavar="N",
                        help="train on a local dask cluster of N worker processes (one per GPU on cuda); "
@@ -615,7 +618,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 parser.exit(2, f"{parser.prog} run: error: {err}\n")
         from nascompanion.train import engine
 
-        spec = engine.TrainerSpec(setting, args.device, args.autocast, args.conv, not args.nondeterministic)
+        spec = engine.TrainerSpec(setting, args.device, args.autocast, args.conv, not args.nondeterministic,
+                                  args.threads)
         t0 = time.perf_counter()
         try:
             done = engine.run(args.out, chunks, spec, args.workers, args.scheduler, args.time_limit)
