@@ -216,6 +216,15 @@ def test_a_task_finding_a_finished_file_trains_nothing(tmp_path):
     assert _count(markers, "start", chunk) == 1
 
 
+def test_a_scheduler_that_does_not_answer_is_named(tmp_path):
+    import dask
+
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        with pytest.raises(ConnectionError, match=r"scheduler 'tcp://127.0.0.1:1': cannot connect"):
+            engine.run(tmp_path, grid.plan(["noisy"], [0], 4, 0, 4), MarkedTrainer(str(tmp_path)),
+                       scheduler="tcp://127.0.0.1:1")
+
+
 @pytest.mark.parametrize("workers, scheduler, message", [
     (0, None, "workers must be an integer >= 1, got 0"),
     (2, "tcp://127.0.0.1:8786", "give workers .2. or scheduler .*not both"),

@@ -378,16 +378,25 @@ def run(out: Path, chunks: Sequence[Chunk], spec: TrainerFactory, workers: int |
     ValueError
         For ``workers < 1``, both ``workers`` and ``scheduler``, too few GPUs,
         or a refused chunk (naming it).
+    ConnectionError
+        If no scheduler answers at ``scheduler``.
     """
     if scheduler is not None and workers is not None:
         raise ValueError(f"give workers ({workers}) or scheduler ({scheduler!r}), not both: "
                          "a running cluster has its own workers")
     if scheduler is None and check_workers(1 if workers is None else workers) == 1:
         return run_grid(out, chunks, spec(), time_limit, log)
+    if not any(read_chunk(Path(out) / chunk.file_name) is None for chunk in chunks):
+        return []  # nothing to train: no cluster to start or reach
     if scheduler is not None:
         from distributed import Client
 
-        with Client(scheduler) as client:
+        try:
+            client = Client(scheduler)
+        except OSError as err:
+            raise ConnectionError(f"scheduler {scheduler!r}: cannot connect ({err}); start the cluster first "
+                                  "or check the address") from err
+        with client:
             offers_gpus = any("GPU" in w.get("resources", {}) for w in client.scheduler_info()["workers"].values())
             on_gpu = str(getattr(spec, "device", "cpu")).startswith("cuda")
             resources = {"GPU": 1} if on_gpu and offers_gpus else None

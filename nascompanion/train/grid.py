@@ -623,7 +623,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         t0 = time.perf_counter()
         try:
             done = engine.run(args.out, chunks, spec, args.workers, args.scheduler, args.time_limit)
-        except ValueError as err:
+        except (ValueError, ConnectionError) as err:
             parser.exit(2, f"{parser.prog} run: error: {err}\n")
         left = sum(read_chunk(args.out / c.file_name) is None for c in chunks)
         print(f"trained {len(done)} chunks in {time.perf_counter() - t0:.0f} s; {left} of {len(chunks)} left")
