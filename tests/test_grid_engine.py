@@ -234,6 +234,20 @@ def test_bad_workers_or_both_ways_are_refused(tmp_path, workers, scheduler, mess
         engine.run(tmp_path, grid.plan(["noisy"], [0], 4, 0, 4), engine.TrainerSpec(TINY), workers, scheduler)
 
 
+def _visible_gpus() -> str | None:
+    return os.environ.get("CUDA_VISIBLE_DEVICES")
+
+
+def test_gpu_workers_each_see_their_own_gpu_and_offer_it_as_a_resource(monkeypatch):
+    monkeypatch.setattr(engine, "visible_gpus", lambda: ["3", "5"])  # as if two GPUs were visible
+    with engine.local_cluster(2, "cuda") as (client, options):
+        seen = client.run(_visible_gpus)
+        resources = [w["resources"] for w in client.scheduler_info()["workers"].values()]
+    assert sorted(seen.values()) == ["3", "5"]
+    assert resources == [{"GPU": 1}, {"GPU": 1}]
+    assert options == engine.WorkerOptions("cuda", None, {"GPU": 1})
+
+
 def test_more_gpu_workers_than_gpus_are_refused_before_a_cluster_starts():
     with pytest.raises(ValueError, match=r"\d+ worker\(s\) on device 'cuda' need \d+ GPU\(s\), one each"):
         with engine.local_cluster(len(engine.visible_gpus()) + 1, "cuda"):

@@ -104,8 +104,13 @@ _TRAINERS: dict[Hashable, TrainFn] = {}
 
 
 def trainer(factory: TrainerFactory) -> TrainFn:
-    """The training function ``factory`` builds, built once in this process and kept for later tasks."""
+    """The training function ``factory`` builds, built once in this process and kept for later tasks.
+
+    Only the latest factory's function is kept, so a long-lived worker that
+    trains another setting frees the data (perhaps on its GPU) of the last one.
+    """
     if factory not in _TRAINERS:
+        _TRAINERS.clear()
         _TRAINERS[factory] = factory()
     return _TRAINERS[factory]
 
@@ -364,7 +369,7 @@ def run(out: Path, chunks: Sequence[Chunk], spec: TrainerFactory, workers: int |
     scheduler
         Address of a running dask scheduler (``tcp://host:8786``); not with ``workers``.
         Tasks ask for a ``GPU`` resource when ``spec.device`` is a GPU and some
-        worker offers one.
+        worker connected at the start offers one.
     retries
         See :func:`run_chunks`.
 
