@@ -46,3 +46,44 @@ def estimator_figure(curves: dict[str, np.ndarray], samples: np.ndarray) -> plt.
     ax.set_yscale("log")
     ax.legend(fontsize=8, title="sampler (repeats)", title_fontsize=8)
     return fig
+
+
+def supernet_scatter_figure(inherited: np.ndarray, standalone: dict[str, np.ndarray],
+                            taus: dict | None = None) -> plt.Figure:
+    """Inherited (supernet) against stand-alone validation accuracy of the same cells, one panel per pipeline.
+
+    Parameters
+    ----------
+    inherited
+        Supernet accuracy (%) of the cells, shape ``(n,)``.
+    standalone
+        Panel title -> stand-alone accuracy (%) of the same cells.
+    taus
+        Panel title -> :class:`~nascompanion.report.stats.Interval` of Kendall's tau, written in the panel.
+    """
+    fig, axes = plt.subplots(1, len(standalone), figsize=(4.0 * len(standalone), 3.4), squeeze=False,
+                             constrained_layout=True)
+    for ax, (title, values) in zip(axes[0], standalone.items()):
+        ax.scatter(values, inherited, s=6, alpha=0.5, color="tab:blue", lw=0)
+        ax.set_xlabel(f"stand-alone validation accuracy, {title} (%)")
+        ax.set_ylabel("supernet accuracy, inherited weights (%)")
+        if taus and title in taus:
+            t = taus[title]
+            ax.set_title(f"Kendall tau {t.estimate:.2f} [{t.low:.2f}, {t.high:.2f}]", fontsize=9)
+    return fig
+
+
+def estimator_panels_figure(panels: dict[str, dict[str, np.ndarray]], samples: np.ndarray) -> plt.Figure:
+    """PVLL-NAS Figure 3a side by side: one panel per source of labels (mean ± 1 s.e. over repeats)."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.4 * len(panels), 3.4), squeeze=False, constrained_layout=True)
+    for ax, (title, curves) in zip(axes[0], panels.items()):
+        for label, values in curves.items():
+            mean, sem = mean_sem(values)
+            line, = ax.plot(samples, mean, marker="o", ms=3, label=f"{label} ({values.shape[0]})")
+            ax.fill_between(samples, mean - sem, mean + sem, color=line.get_color(), alpha=0.2)
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("labelled architectures")
+        ax.set_yscale("log")
+    axes[0, 0].set_ylabel("estimator test MSE (normalised loss)")
+    axes[0, 0].legend(fontsize=8, title="sampler (repeats)", title_fontsize=8)
+    return fig

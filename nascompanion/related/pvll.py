@@ -252,9 +252,11 @@ def figure_3a(loss: np.ndarray, repeats: int, samples: int, sizes: np.ndarray, r
     -------
     dict
         ``{"gradient-guided": (repeats, len(sizes)), "uniform": ..., "guided mean loss": (repeats,),
-        "uniform mean loss": (repeats,)}``.
+        "uniform mean loss": (repeats,), "guided cells": (repeats, samples), "uniform cells": ...}``;
+        the cells are benchmark indices in sampling order (warm-up first), so other measures of them
+        (e.g. stand-alone errors) can be compared.
     """
-    guided, uniform, g_loss, u_loss = [], [], [], []
+    guided, uniform, g_loss, u_loss, g_cells_all, u_cells_all = [], [], [], [], [], []
     for _ in range(repeats):
         test = rng.choice(nb201.N_ARCHS, size=100, replace=False)
         pool = np.setdiff1d(np.arange(nb201.N_ARCHS), test)
@@ -265,5 +267,8 @@ def figure_3a(loss: np.ndarray, repeats: int, samples: int, sizes: np.ndarray, r
         uniform.append(learning_curve(loss, u_cells, test, sizes, np.random.default_rng(curve_seed), settings))
         g_loss.append(float(np.mean(loss[g_cells[warmup:]])))
         u_loss.append(float(np.mean(loss[u_cells[warmup:]])))
+        g_cells_all.append(g_cells)
+        u_cells_all.append(u_cells)
     return {"gradient-guided": np.array(guided), "uniform": np.array(uniform),
-            "guided mean loss": np.array(g_loss), "uniform mean loss": np.array(u_loss)}
+            "guided mean loss": np.array(g_loss), "uniform mean loss": np.array(u_loss),
+            "guided cells": np.array(g_cells_all), "uniform cells": np.array(u_cells_all)}
