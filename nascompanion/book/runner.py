@@ -216,7 +216,7 @@ def run_report(times: Mapping[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-STORE_CHAPTERS: tuple[str, ...] = ("real_noise", "nas_comparison")
+STORE_CHAPTERS: tuple[str, ...] = ("real_noise", "nas_comparison", "related_approaches")
 """Chapters whose model-based searches come from the stored histories (:mod:`nascompanion.compare.store`)."""
 
 

@@ -1,6 +1,6 @@
 """Check that stored query histories replay: recompute a sample of stored blocks and compare exactly.
 
-BO and BANANAS are deterministic on the CPU for a given stream (numpy for BO,
+BO, BANANAS and ANASOD-BO are deterministic on the CPU for a given stream (numpy for the BOs,
 torch's CPU kernels with a seeded generator for BANANAS), so a stored block that
 does not come out the same when it is run again is an error, named by its setting.
 """
