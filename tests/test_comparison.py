@@ -4,15 +4,7 @@ import pytest
 from nascompanion.compare.run import Setting, compare, ranks_at, summary_table
 from nascompanion.data import Benchmark, DatasetResults, Provenance, SeedNoise
 from nascompanion.objectives import trial_losses
-
-
-def toy_benchmark(per_seed: bool) -> Benchmark:
-    rng = np.random.default_rng(0)
-    truth = rng.uniform(60, 95, size=15625)
-    values = truth[:, None] + (0.5 * rng.standard_normal((15625, 3)) if per_seed else 0.0)
-    results = {"toy": DatasetResults("toy", values, values - 1.0, "v", "t", per_seed,
-                                     None if per_seed else SeedNoise(0.5, "given", 1))}
-    return Benchmark(results=results, provenance=Provenance("fake", (), {"toy.csv": "md5:0"}))
+from toy_benchmark import toy_benchmark
 
 
 def test_standard_trials_draw_one_seed_and_report_that_seeds_test_loss():

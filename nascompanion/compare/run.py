@@ -182,8 +182,9 @@ def _stored_curves(benchmark, setting: Setting, algorithm: str, losses: TrialLos
     payload = store_payload(setting, algorithm, dict(benchmark.provenance.checksums))
     sizes = store.block_sizes(setting.trials)
     found: dict[int, store.Block] = {}
+    read: dict = {}   # the valid blocks of every folder read, so the one written to is not read again
     for folder in store.read_folders() if use_store else []:
-        stored = store.read_blocks(store.path_for(folder, algorithm, payload), payload, setting.budget)
+        stored = read[folder] = store.read_blocks(store.path_for(folder, algorithm, payload), payload, setting.budget)
         for index, block in stored.items():
             if index < len(sizes) and block.counts.shape[0] == sizes[index]:
                 found.setdefault(index, block)
@@ -198,8 +199,7 @@ def _stored_curves(benchmark, setting: Setting, algorithm: str, losses: TrialLos
     target = store.write_folder() if use_store else None
     if computed and target is not None:
         path = store.path_for(target, algorithm, payload)
-        kept = {} if store.mode() == "rewrite" else store.read_blocks(path, payload, setting.budget)
-        store.write_blocks(path, payload, {**kept, **computed})
+        store.write_blocks(path, payload, {**read.get(target, {}), **computed})
     found.update(computed)
     archs = np.concatenate([found[i].archs for i in range(len(sizes))])
     counts = np.concatenate([found[i].counts for i in range(len(sizes))])
