@@ -54,3 +54,21 @@ def cache_dir() -> Path:
         path = Path.home() / ".cache" / "nascompanion"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+WORKERS_ENV = "NASCOMPANION_WORKERS"
+"""Environment variable: how many processes compute missing blocks of stored histories (default 1)."""
+
+
+def workers() -> int:
+    """Processes that compute missing blocks of stored histories: ``$NASCOMPANION_WORKERS`` (default 1).
+
+    Raises
+    ------
+    ValueError
+        Unless the variable holds a positive integer.
+    """
+    value = os.environ.get(WORKERS_ENV) or "1"
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"${WORKERS_ENV}={value!r}; allowed: a positive integer")
+    return int(value)

@@ -130,7 +130,7 @@ def test_a_block_that_does_not_replay_is_named(local_store):
     archs[2, [0, 1]] = archs[2, [1, 0]]   # a consistent file, with its own digest, that the search would not write
     store.write_blocks(path, payload, {**blocks, 1: store.Block(archs, blocks[1].counts)})
     (stored,) = [b for b in replay.stored_blocks(local_store) if b.index == 1]
-    with pytest.raises(AssertionError, match="block 1 does not replay; trial 27 queried other architectures"):
+    with pytest.raises(AssertionError, match=r"block 1 does not replay \(the whole history\); trial 27 queried other architectures"):
         replay.replay(stored, bench)
 
 
@@ -188,3 +188,19 @@ def test_validation_curves_come_from_the_same_queries_as_test_curves(local_store
     for t in range(SETTING.trials):             # and the two curves describe the same incumbent
         cell = np.isclose(losses.validation[t], val[t, -1]) & np.isclose(losses.test[t], test[t, -1])
         assert cell.any()
+
+
+def test_a_history_stored_on_another_platform_replays_its_random_prefix_only(local_store, monkeypatch):
+    from dataclasses import replace
+
+    bench = toy_benchmark()
+    setting = cmp.Setting("toy", "noise", x=1.0, trials=3, budget=25)
+    cmp.compare(bench, setting, algorithms=("bananas",), progress=False)
+    (stored,) = replay.stored_blocks(local_store)
+    here = registry.get("bananas").platform("cpu")
+    assert store.read_blocks(stored.path, stored.payload, 25)[0].platform == here
+    assert replay.replay(stored, bench) == "the whole history"
+    elsewhere = replace(registry.get("bananas"), platform=lambda device: "torch 0.0, cpu OTHER")
+    original = registry.get
+    monkeypatch.setattr(registry, "get", lambda name: elsewhere if name == "bananas" else original(name))
+    assert replay.replay(stored, bench).startswith("the first 10 queries")

@@ -100,8 +100,8 @@ def store_check(per_algorithm: int, seed: int) -> int:
             print(f"  {block.path.name} block {block.index}: no benchmark with its checksums here, skipped")
             continue
         try:
-            replay.replay(block, bench)
-            print(f"  {block.algorithm} {block.path.name} block {block.index} ({block.size} trials): replays")
+            checked = replay.replay(block, bench)
+            print(f"  {block.algorithm} {block.path.name} block {block.index} ({block.size} trials): {checked} replays")
         except AssertionError as err:
             failed += 1
             print(f"  {err}")
@@ -143,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
                                   "what is missing to the shipped store and removing what they no longer use")
     update.add_argument("--recompute", action="store_true", help="compute every entry again, reusing none")
     update.add_argument("--chapters", nargs="+", default=list(book.STORE_CHAPTERS), metavar="CHAPTER")
+    update.add_argument("--workers", type=int, default=None,
+                        help="processes computing missing blocks, one torch thread each (default: "
+                             "$NASCOMPANION_WORKERS, else 1)")
     replay = store_sub.add_parser("check", help="recompute stored blocks and compare them with the store")
     replay.add_argument("--per-algorithm", type=int, default=1, help="blocks of each algorithm (default 1)")
     replay.add_argument("--seed", type=int, default=0)
@@ -152,6 +155,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.store_command == "check":
             return store_check(args.per_algorithm, args.seed)
         try:
+            if args.workers is not None:
+                import os
+
+                from nascompanion.config import WORKERS_ENV, workers
+
+                os.environ[WORKERS_ENV] = str(args.workers)
+                workers()   # refuses anything but a positive count
             book.update_store(tuple(args.chapters), recompute=args.recompute)
         except ValueError as err:
             parser.error(str(err))

@@ -190,20 +190,58 @@ def _stored_curves(benchmark, setting: Setting, algorithm: str, losses: TrialLos
                 found.setdefault(index, block)
     missing = [i for i in range(len(sizes)) if i not in found]
     computed = {}
-    for index in tqdm(missing, desc=f"{LABELS[algorithm]}, {setting.label()}", unit="block", disable=not progress,
-                      leave=False):
-        computed[index] = run_block(benchmark, setting, algorithm, index, sizes[index], losses)
-        problem = store.check_block(computed[index], sizes[index], setting.budget)
+    target = store.write_folder() if use_store else None
+    bar = tqdm(total=len(missing), desc=f"{LABELS[algorithm]}, {setting.label()}", unit="block",
+               disable=not progress, leave=False)
+    for index, block in _computed_blocks(setting, algorithm, missing, sizes, losses):
+        problem = store.check_block(block, sizes[index], setting.budget)
         if problem:
             raise RuntimeError(f"{algorithm} on {setting.label()}, block {index}: its history has {problem}")
-    target = store.write_folder() if use_store else None
-    if computed and target is not None:
-        path = store.path_for(target, algorithm, payload)
-        store.write_blocks(path, payload, {**read.get(target, {}), **computed})
+        platform = registry.get(algorithm).platform
+        computed[index] = replace(block, platform=platform("cpu")) if platform else block
+        if target is not None:   # each block as it is done: a stopped run keeps what it finished
+            store.write_blocks(store.path_for(target, algorithm, payload), payload, {**read.get(target, {}), **computed})
+        bar.update()
+    bar.close()
     found.update(computed)
     archs = np.concatenate([found[i].archs for i in range(len(sizes))])
     counts = np.concatenate([found[i].counts for i in range(len(sizes))])
     return store.curves(archs, counts, losses.validation, losses.test, which)
+
+
+def _computed_blocks(setting: Setting, algorithm: str, missing: list[int], sizes: list[int], losses: TrialLosses):
+    """Yield ``(index, block)`` for every missing block, computed in this process or, with
+    ``$NASCOMPANION_WORKERS`` above 1, in that many worker processes (one torch thread each), as they finish."""
+    from nascompanion.config import workers
+
+    count = min(workers(), len(missing))
+    if count <= 1:
+        for index in missing:
+            yield index, run_block(None, setting, algorithm, index, sizes[index], losses)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start,
+                             initargs=(losses,)) as pool:
+        futures = {pool.submit(_worker_block, setting, algorithm, i, sizes[i]): i for i in missing}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+
+
+_WORKER_LOSSES: TrialLosses | None = None
+
+
+def _worker_start(losses: TrialLosses) -> None:
+    global _WORKER_LOSSES
+    import torch
+
+    torch.set_num_threads(1)
+    _WORKER_LOSSES = losses
+
+
+def _worker_block(setting: Setting, algorithm: str, index: int, size: int) -> store.Block:
+    return run_block(None, setting, algorithm, index, size, _WORKER_LOSSES)
 
 
 def compare(benchmark, setting: Setting, algorithms: tuple[str, ...] = MAIN, use_cache: bool = True,

@@ -120,10 +120,12 @@ def key(payload: dict) -> str:
 @dataclass(frozen=True)
 class Block:
     """What the trials of one block queried: ``archs`` ``(size, budget)`` int16, ``-1`` after a trial stopped;
-    ``counts`` the queries each trial made."""
+    ``counts`` the queries each trial made; ``platform`` the floating-point kernels the history was computed
+    with where it depends on them (:attr:`~nascompanion.search.registry.Algorithm.platform`), else ``""``."""
 
     archs: np.ndarray
     counts: np.ndarray
+    platform: str = ""
 
 
 def _digest(payload: dict, index: int, block: Block) -> str:
@@ -197,7 +199,8 @@ def read_blocks(path: Path, payload: dict, budget: int, distinct: bool = True) -
         if not (name.startswith("archs_") and name[6:].isdigit()):
             continue
         index = int(name[6:])
-        block = Block(arrays[name], arrays.get(f"counts_{index}", np.zeros(0, np.int16)))
+        block = Block(arrays[name], arrays.get(f"counts_{index}", np.zeros(0, np.int16)),
+                      str(arrays.get(f"platform_{index}", "")))
         size = int(block.counts.shape[0]) if block.counts.ndim == 1 else -1
         problem = check_block(block, size, budget, distinct) if size > 0 else "no query counts"
         if problem is None and str(arrays.get(f"digest_{index}", "")) != _digest(payload, index, block):
@@ -221,6 +224,8 @@ def write_blocks(path: Path, payload: dict, blocks: dict[int, Block]) -> None:
         arrays[f"archs_{index}"] = block.archs.astype(np.int16)
         arrays[f"counts_{index}"] = block.counts.astype(np.int16)
         arrays[f"digest_{index}"] = np.array(_digest(payload, index, block))
+        if block.platform:
+            arrays[f"platform_{index}"] = np.array(block.platform)
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)
     Path(path).parent.mkdir(parents=True, exist_ok=True)

@@ -46,6 +46,11 @@ class Algorithm:
     distinct
         Whether every query is a new architecture (all but the re-querying
         evolution that reproduces the authors' code).
+    platform
+        For a search whose history depends on floating-point kernels (BANANAS'
+        torch predictors): ``platform(device) -> str`` naming them, so a stored
+        history is replayed exactly only where it is the same. ``None``: the
+        history depends on the random stream alone.
     """
 
     name: str
@@ -54,6 +59,7 @@ class Algorithm:
     defaults: Mapping = field(default_factory=dict)
     nb201_only: bool = False
     distinct: bool = True
+    platform: Callable[[str], str] | None = None
 
     @property
     def settings(self) -> tuple[str, ...]:
@@ -68,6 +74,24 @@ class Algorithm:
         return self.function(space, losses, budget, rng, **{**self.defaults, **config})
 
 
+def torch_platform(device: str = "cpu") -> str:
+    """The floating-point kernels a torch-trained search's history depends on: torch's version and,
+    on the CPU, its instruction set (the thread count does not matter).
+
+    Examples
+    --------
+    >>> torch_platform().startswith("torch ")
+    True
+    """
+    import torch
+
+    if device == "cpu":
+        kernels = f"cpu {torch.backends.cpu.get_cpu_capability()}"
+    else:
+        kernels = f"{device} {torch.cuda.get_device_name(torch.device(device))}"
+    return f"torch {torch.__version__}, {kernels}"
+
+
 _ENTRIES = (
     Algorithm("local_search", "local search", local_search_trials, {"variant": "continue_at_min"}),
     Algorithm("random_search", "random search", random_search),
@@ -75,7 +99,7 @@ _ENTRIES = (
     Algorithm("evolution_requery", "regularized evolution, the authors' rule", regularized_evolution,
               {"requery": True, "population": 29}, distinct=False),
     Algorithm("bo", "Bayesian optimization (GP)", bayesian_optimization, {"batch": 10}),
-    Algorithm("bananas", "BANANAS", bananas),
+    Algorithm("bananas", "BANANAS", bananas, platform=torch_platform),
     Algorithm("anasod_rs", "ANASOD-RS", anasod.anasod_random_search, {"beta_max": 0.0}, nb201_only=True),
     Algorithm("anasod_biased_rs", "ANASOD-biasedRS", anasod.anasod_random_search, {"beta_max": 2.0}, nb201_only=True),
     Algorithm("anasod_ls", "ANASOD-LS", anasod.anasod_local_search, nb201_only=True),
