@@ -204,3 +204,12 @@ def test_a_history_stored_on_another_platform_replays_its_random_prefix_only(loc
     original = registry.get
     monkeypatch.setattr(registry, "get", lambda name: elsewhere if name == "bananas" else original(name))
     assert replay.replay(stored, bench).startswith("the first 10 queries")
+
+
+def test_blocks_computed_in_worker_processes_are_the_blocks_computed_in_process(local_store, monkeypatch, tmp_path):
+    bench = toy_benchmark()
+    setting = cmp.Setting("toy", "noise", x=1.0, trials=30, budget=25)
+    alone = cmp.compare(bench, setting, algorithms=("bo",), progress=False)["bo"]
+    monkeypatch.setenv("NASCOMPANION_CACHE", str(tmp_path / "other"))
+    monkeypatch.setenv("NASCOMPANION_WORKERS", "2")
+    np.testing.assert_array_equal(cmp.compare(bench, setting, algorithms=("bo",), progress=False)["bo"], alone)
