@@ -197,10 +197,10 @@ def test_a_history_stored_on_another_platform_replays_its_random_prefix_only(loc
     setting = cmp.Setting("toy", "noise", x=1.0, trials=3, budget=25)
     cmp.compare(bench, setting, algorithms=("bananas",), progress=False)
     (stored,) = replay.stored_blocks(local_store)
-    here = registry.get("bananas").platform("cpu")
+    here = registry.get("bananas").platform()
     assert store.read_blocks(stored.path, stored.payload, 25)[0].platform == here
     assert replay.replay(stored, bench) == "the whole history"
-    elsewhere = replace(registry.get("bananas"), platform=lambda device: "torch 0.0, cpu OTHER")
+    elsewhere = replace(registry.get("bananas"), platform=lambda: "torch 0.0, cpu OTHER")
     original = registry.get
     monkeypatch.setattr(registry, "get", lambda name: elsewhere if name == "bananas" else original(name))
     assert replay.replay(stored, bench).startswith("the first 10 queries")

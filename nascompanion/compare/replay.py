@@ -106,7 +106,7 @@ def replay(block: StoredBlock, benchmark) -> str:
         raise AssertionError(f"{block.path.name}: block {block.index} of {setting.label()} is damaged")
     want = stored[block.index]
     algorithm = registry.get(block.algorithm)
-    here = algorithm.platform("cpu") if algorithm.platform else ""
+    here = algorithm.platform() if algorithm.platform else ""
     checked = "the whole history"
     if want.platform != here:
         prefix = int(inspect.signature(algorithm.function).parameters["n_init"].default)

@@ -191,14 +191,14 @@ def _stored_curves(benchmark, setting: Setting, algorithm: str, losses: TrialLos
     missing = [i for i in range(len(sizes)) if i not in found]
     computed = {}
     target = store.write_folder() if use_store else None
+    platform = registry.get(algorithm).platform
     bar = tqdm(total=len(missing), desc=f"{LABELS[algorithm]}, {setting.label()}", unit="block",
                disable=not progress, leave=False)
     for index, block in _computed_blocks(setting, algorithm, missing, sizes, losses):
         problem = store.check_block(block, sizes[index], setting.budget)
         if problem:
             raise RuntimeError(f"{algorithm} on {setting.label()}, block {index}: its history has {problem}")
-        platform = registry.get(algorithm).platform
-        computed[index] = replace(block, platform=platform("cpu")) if platform else block
+        computed[index] = replace(block, platform=platform()) if platform else block
         if target is not None:   # each block as it is done: a stopped run keeps what it finished
             store.write_blocks(store.path_for(target, algorithm, payload), payload, {**read.get(target, {}), **computed})
         bar.update()

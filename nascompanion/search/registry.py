@@ -48,7 +48,7 @@ class Algorithm:
         evolution that reproduces the authors' code).
     platform
         For a search whose history depends on floating-point kernels (BANANAS'
-        torch predictors): ``platform(device) -> str`` naming them, so a stored
+        torch predictors): ``platform() -> str`` naming them, so a stored
         history is replayed exactly only where it is the same. ``None``: the
         history depends on the random stream alone.
     """
@@ -59,7 +59,7 @@ class Algorithm:
     defaults: Mapping = field(default_factory=dict)
     nb201_only: bool = False
     distinct: bool = True
-    platform: Callable[[str], str] | None = None
+    platform: Callable[[], str] | None = None
 
     @property
     def settings(self) -> tuple[str, ...]:
@@ -74,9 +74,9 @@ class Algorithm:
         return self.function(space, losses, budget, rng, **{**self.defaults, **config})
 
 
-def torch_platform(device: str = "cpu") -> str:
-    """The floating-point kernels a torch-trained search's history depends on: torch's version and,
-    on the CPU, its instruction set (the thread count does not matter).
+def torch_platform() -> str:
+    """The floating-point kernels a torch-trained search's history depends on on the CPU: torch's
+    version and the instruction set its kernels use (the thread count does not matter).
 
     Examples
     --------
@@ -85,11 +85,7 @@ def torch_platform(device: str = "cpu") -> str:
     """
     import torch
 
-    if device == "cpu":
-        kernels = f"cpu {torch.backends.cpu.get_cpu_capability()}"
-    else:
-        kernels = f"{device} {torch.cuda.get_device_name(torch.device(device))}"
-    return f"torch {torch.__version__}, {kernels}"
+    return f"torch {torch.__version__}, cpu {torch.backends.cpu.get_cpu_capability()}"
 
 
 _ENTRIES = (
