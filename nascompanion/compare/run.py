@@ -108,17 +108,20 @@ def run_algorithm(algorithm: str, losses: TrialLosses, setting: Setting, rng: np
 @lru_cache(maxsize=None)
 def _code_digest(algorithm: str) -> str:
     """Digest of the code a result of ``algorithm`` depends on, so a changed algorithm's results are never
-    reused: its module, the query log, result and candidate code, the objectives, the spaces, and the
-    comparison's own settings, streams and runner (:func:`run_block` for the stored algorithms); other
-    edits, e.g. to tables, figures or the store's file format checks, keep the cache and the store."""
+    reused: its module (for local search also its lockstep walk), the query log, result and candidate code,
+    the objectives, the spaces, and the comparison's own settings, streams and runner (:func:`run_block` for
+    the stored algorithms); other edits, e.g. to tables, figures or the store's file format checks, keep the
+    cache and the store."""
     import inspect
 
     from nascompanion import objectives
-    from nascompanion.search import candidates, history, query_log
+    from nascompanion.search import candidates, history, lockstep_best_first, query_log
     from nascompanion.spaces import nb201, table
 
     module = inspect.getmodule(registry.get(algorithm).function)
-    modules = sorted({module, candidates, history, query_log, objectives, nb201, table}, key=lambda m: m.__name__)
+    walks = {lockstep_best_first} if algorithm == "local_search" else set()   # the lockstep walk it runs
+    modules = sorted({module, *walks, candidates, history, query_log, objectives, nb201, table},
+                     key=lambda m: m.__name__)
     runner = [run_block] if algorithm in store.STORED else [run_algorithm, compare]  # what makes its history
     digest = hashlib.sha256()
     for part in [*modules, Setting, algorithm_config, _streams, _landscapes, *runner, _stable_int]:

@@ -17,6 +17,7 @@ import numpy as np
 
 from nascompanion.objectives import ArrayObjective, TrialLosses, as_objective
 from nascompanion.search.history import History, SearchResult
+from nascompanion.search.lockstep_best_first import best_first_lockstep
 from nascompanion.search.query_log import QueryLog, TrialView
 from nascompanion.spaces.table import TableSpace
 
@@ -250,7 +251,9 @@ def local_search(
 
 def local_search_trials(space: TableSpace, losses: TrialLosses, budget: int, rng: np.random.Generator,
                         variant: str = "continue_at_min", k_init: int = 1, first_lower: bool = False) -> SearchResult:
-    """:func:`local_search` in every trial of ``losses``, one after another on one stream ``rng``.
+    """:func:`local_search` in every trial of ``losses`` on one stream ``rng``: ``continue_at_min`` in
+    lockstep (:func:`~nascompanion.search.lockstep_best_first.best_first_lockstep`), the others one trial
+    after another.
 
     Examples
     --------
@@ -264,6 +267,8 @@ def local_search_trials(space: TableSpace, losses: TrialLosses, budget: int, rng
     _check_settings(variant, budget, k_init, rng, first_lower)
     if losses.size != space.size:
         raise ValueError(f"losses cover {losses.size} architectures but the space has {space.size}")
+    if variant == "continue_at_min":   # the comparison's local search: every trial at once
+        return best_first_lockstep(space, losses, int(budget), rng, int(k_init), bool(first_lower), algorithm=variant)
     log = QueryLog(losses, int(budget), rng)
     for t in range(losses.trials):
         _search(_Walk(log, t), space, variant, int(k_init), first_lower)
