@@ -89,3 +89,37 @@ def test_ask_rows_refuses_an_architecture_its_trial_queried_before():
 def test_starts_of_the_wrong_shape_are_refused():
     with pytest.raises(ValueError, match="one architecture in 0..15624 per trial"):
         best_first_lockstep(SPACE, _landscapes(2, seed=0), 10, np.random.default_rng(0), starts=np.array([1]))
+
+
+def test_lockstep_log_answers_like_a_query_log_with_its_memo_read_from_the_losses():
+    losses = _landscapes(3, seed=13)
+    lockstep, plain = LockstepLog(losses, budget=4), QueryLog(losses, budget=4)
+    archs = np.array([[5, 9, 2], [7, 1, 3], [4, 8, 6]])
+    lockstep.ask_rows(np.arange(3), archs, np.ones((3, 3), dtype=bool))
+    for trial in range(3):
+        plain.ask(archs[trial], trial)
+    assert np.array_equal(lockstep.archs, plain.archs) and np.array_equal(lockstep.best_arch, plain.best_arch)
+    assert np.array_equal(lockstep.memo_val, plain.memo_val)
+    assert np.array_equal(lockstep.memo_test, plain.memo_test, equal_nan=True)
+
+
+def test_lockstep_log_refuses_one_trial_queries_and_an_objective():
+    log = LockstepLog(_landscapes(2, seed=0), budget=3)
+    with pytest.raises(TypeError, match="ask_rows"):
+        log.ask(np.array([1]))
+    with pytest.raises(TypeError, match="TrialLosses"):
+        LockstepLog(object(), budget=3)
+
+
+def test_ask_rows_refuses_an_architecture_twice_in_one_row():
+    log = LockstepLog(_landscapes(1, seed=0), budget=3)
+    with pytest.raises(ValueError, match="twice in one row"):
+        log.ask_rows(np.array([0]), np.array([[4, 4]]), np.array([[True, True]]))
+
+
+def test_lockstep_histories_are_read_only():
+    result = best_first_lockstep(SPACE, _landscapes(2, seed=1), 40, np.random.default_rng(2))
+    history = result.histories[0]
+    for array in (history.archs, history.validation, history.path):
+        with pytest.raises(ValueError):
+            array[0] = 0

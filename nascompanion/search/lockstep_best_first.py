@@ -19,17 +19,63 @@ same start the whole-neighbourhood walk, which draws nothing else, is the same.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from nascompanion.objectives import TrialLosses
-from nascompanion.search.history import SearchResult
+from nascompanion.search.history import History, SearchResult
 from nascompanion.search.query_log import QueryLog
 from nascompanion.spaces.table import TableSpace
 
 
 class LockstepLog(QueryLog):
-    """A :class:`~nascompanion.search.query_log.QueryLog` whose trials take a different number of
-    queries in each lockstep step (:meth:`ask_rows`); every other rule of the log holds."""
+    """A :class:`~nascompanion.search.query_log.QueryLog` of fixed per-trial losses whose trials take a
+    different number of queries in each lockstep step (:meth:`ask_rows`); every other rule of the log holds.
+
+    It keeps no memo of answers: with fixed losses a trial's answer for a queried architecture is its
+    entry of ``losses.validation`` / ``losses.test``, so :attr:`memo_val` and :attr:`memo_test` are read
+    from those on demand. Queries go through :meth:`ask_rows` only.
+    """
+
+    def __init__(self, losses: TrialLosses, budget: int) -> None:
+        if not isinstance(losses, TrialLosses):
+            raise TypeError(f"LockstepLog needs TrialLosses (fixed losses per trial), got {type(losses).__name__}")
+        trials, n, budget = losses.trials, losses.size, int(budget)
+        self.losses, self.budget, self.rng = losses, budget, None
+        self.size, self.trials = n, trials
+        self.queried = np.zeros((trials, n), dtype=bool)
+        self.archs = np.full((trials, budget), -1, dtype=np.int64)
+        self.val = np.full((trials, budget), np.nan)
+        self.test = np.full((trials, budget), np.nan)
+        self.iteration = np.zeros((trials, budget), dtype=np.int64)
+        self.run = np.zeros((trials, budget), dtype=np.int64)
+        self.parent = np.full((trials, budget), -1, dtype=np.int64)
+        self.counts = np.zeros(trials, dtype=np.int64)
+        self.best_arch = np.full(trials, -1, dtype=np.int64)
+        self.paths: list = [[] for _ in range(trials)]
+        self._rows = np.arange(trials)
+        self._fixed, self.repeats = True, False
+
+    @property
+    def memo_val(self) -> np.ndarray:
+        """Shape ``(trials, n)``: each trial's validation loss of every queried architecture, ``inf`` elsewhere."""
+        memo = np.where(self.queried, self.losses.validation, np.inf)
+        memo.setflags(write=False)
+        return memo
+
+    @property
+    def memo_test(self) -> np.ndarray:
+        """Shape ``(trials, n)``: each trial's test loss of every queried architecture, NaN elsewhere."""
+        memo = np.where(self.queried, self.losses.test, np.nan)
+        memo.setflags(write=False)
+        return memo
+
+    def ask(self, *args, **kwargs):
+        raise TypeError("a LockstepLog is asked through ask_rows()")
+
+    def record(self, *args, **kwargs):
+        raise TypeError("a LockstepLog is asked through ask_rows()")
 
     def ask_rows(self, trials: np.ndarray, archs: np.ndarray, take: np.ndarray, iteration: np.ndarray | int = 0,
                  parent: np.ndarray | int = -1) -> tuple[np.ndarray, np.ndarray]:
@@ -59,36 +105,56 @@ class LockstepLog(QueryLog):
         take = np.asarray(take, dtype=bool)
         if trials.shape[0] > 1 and (np.diff(np.sort(trials)) == 0).any():
             raise ValueError("ask_rows() needs each trial at most once")
+        if self.queried[trials[:, None], archs][take].any():
+            raise ValueError("ask_rows() was given an architecture its trial queried before")
+        if take.shape[1] > 1:
+            marked = np.sort(np.where(take, archs, -1 - np.arange(take.shape[1])), axis=1)
+            if (marked[:, 1:] == marked[:, :-1]).any():
+                raise ValueError("ask_rows() was given an architecture twice in one row")
+        return self._take(trials, archs, take, iteration, parent)
+
+    def _take(self, trials: np.ndarray, archs: np.ndarray, take: np.ndarray, iteration: np.ndarray | int,
+              parent: np.ndarray | int) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`ask_rows` without its checks, for a caller that guarantees them."""
         left = self.budget - self.counts[trials]
         rank = np.cumsum(take, axis=1)
         take = take & (rank <= left[:, None])
         which, column = np.nonzero(take)
         rows, new = trials[which], archs[which, column]
-        if self.queried[rows, new].any():
-            raise ValueError("ask_rows() was given an architecture its trial queried before")
-        if not self.repeats and take.shape[1] > 1:
-            marked = np.sort(np.where(take, archs, -1 - np.arange(take.shape[1])), axis=1)
-            if (marked[:, 1:] == marked[:, :-1]).any():
-                raise ValueError("ask_rows() was given an architecture twice in one row")
         if rows.shape[0] == 0:
             return rows, rows.copy()
         position = self.counts[rows] + rank[which, column] - 1
-        val, test = self._answer(rows if self._fixed else None, new)
+        val, test = self.losses.validation[rows, new], self.losses.test[rows, new]
         answers = np.full(take.shape, np.inf)
         answers[which, column] = val
         lowest = answers.argmin(axis=1)            # first in query order on ties
-        asked = take.any(axis=1)
+        everyone = np.arange(len(trials))
         best = self.best_arch[trials]
-        candidate = archs[np.arange(len(trials)), lowest]
-        better = asked & ((best < 0) | (answers[np.arange(len(trials)), lowest] < self.memo_val[trials, np.maximum(best, 0)]))
-        self.best_arch[trials[better]] = candidate[better]
+        incumbent = self.losses.validation[trials, np.maximum(best, 0)]     # a trial's answer for a queried cell
+        better = take.any(axis=1) & ((best < 0) | (answers[everyone, lowest] < incumbent))
+        self.best_arch[trials[better]] = archs[everyone, lowest][better]
         self.queried[rows, new] = True
-        self.memo_val[rows, new], self.memo_test[rows, new] = val, test
         self.archs[rows, position], self.val[rows, position], self.test[rows, position] = new, val, test
         self.iteration[rows, position] = np.broadcast_to(np.asarray(iteration), trials.shape)[which]
         self.parent[rows, position] = np.broadcast_to(np.asarray(parent), trials.shape)[which]
         self.counts[trials] += take.sum(axis=1)
         return rows, position
+
+    def result(self, algorithm: str) -> SearchResult:
+        """Every trial's queries as one :class:`~nascompanion.search.history.SearchResult` (its histories are
+        read-only views of one copy of the log)."""
+        frozen = [array.copy() for array in (self.archs, self.val, self.test, self.iteration, self.run, self.parent)]
+        for array in frozen:
+            array.setflags(write=False)
+        archs, val, test, iteration, run, parent = frozen
+        histories = []
+        for trial, q in enumerate(self.counts.tolist()):
+            path = np.asarray(self.paths[trial], dtype=np.int64).reshape(-1, 2)
+            path.setflags(write=False)
+            histories.append(History(archs[trial, :q], val[trial, :q], test[trial, :q], iteration[trial, :q],
+                                     run[trial, :q], parent[trial, :q], path, algorithm, self.budget))
+        return SearchResult(algorithm, self.budget, self.archs.copy(), self.val.copy(), self.test.copy(),
+                            self.counts.copy(), tuple(histories))
 
 
 def best_first_lockstep(space: TableSpace, losses: TrialLosses, budget: int, rng: np.random.Generator,
@@ -121,7 +187,9 @@ def best_first_lockstep(space: TableSpace, losses: TrialLosses, budget: int, rng
     trials, n = losses.trials, space.size
     log = LockstepLog(losses, int(budget))
     stop = min(int(budget), n)
+    validation = losses.validation
     open_val = np.full((trials, int(budget)), np.inf)          # the values of queried, not expanded architectures
+    position_of = np.empty((trials, n), dtype=np.int64)        # where a queried architecture is in its history
     expanded = np.zeros((trials, n), dtype=bool)
     visits: list[tuple[np.ndarray, np.ndarray]] = []
     iteration = np.ones(trials, dtype=np.int64)
@@ -129,6 +197,7 @@ def best_first_lockstep(space: TableSpace, losses: TrialLosses, budget: int, rng
 
     def note(rows: np.ndarray, positions: np.ndarray) -> None:
         open_val[rows, positions] = log.val[rows, positions]
+        position_of[rows, log.archs[rows, positions]] = positions
 
     if starts is None:
         v = _random_starts(log, everyone, n, k_init, rng, note)
@@ -138,7 +207,7 @@ def best_first_lockstep(space: TableSpace, losses: TrialLosses, budget: int, rng
             raise ValueError(f"starts must hold one architecture in 0..{n - 1} per trial ({trials}), got {starts!r}")
         note(*log.ask_rows(everyone, starts[:, None], np.ones((trials, 1), dtype=bool)))
         v = starts.copy()
-    unique_rows = _rows_are_distinct(table)
+    unique_rows = _rows_are_distinct(space)
     columns = np.arange(table.shape[1])
     while True:
         active = np.flatnonzero((log.counts < stop) & (v >= 0))
@@ -146,49 +215,52 @@ def best_first_lockstep(space: TableSpace, losses: TrialLosses, budget: int, rng
             break
         here = v[active]
         expanded[active, here] = True
-        open_val[active] = np.where(log.archs[active] == here[:, None], np.inf, open_val[active])
+        open_val[active, position_of[active, here]] = np.inf
         visits.append((active, here))
         neighbours = table[here]
         if first_lower:
             neighbours = np.take_along_axis(neighbours, rng.permuted(np.tile(columns, (active.shape[0], 1)), axis=1), 1)
-        fresh = ~log.queried[active[:, None], neighbours]
+        queried = log.queried[active[:, None], neighbours]
+        take = ~queried
         if not unique_rows:
-            fresh &= _first_in_row(neighbours)
-        take = fresh
+            take &= _first_in_row(neighbours)
+        here_val = validation[active, here]
         if first_lower:
-            lower = fresh & (losses.validation[active[:, None], neighbours] < log.memo_val[active, here][:, None])
+            lower = take & (validation[active[:, None], neighbours] < here_val[:, None])
             first = np.where(lower.any(axis=1), lower.argmax(axis=1), columns[-1])
-            take = fresh & (columns <= first[:, None])
-        note(*log.ask_rows(active, neighbours, take, iteration[active], here))
+            take &= columns <= first[:, None]
+        note(*log._take(active, neighbours, take, iteration[active], here))
         iteration[active] += 1
         move = np.full(active.shape[0], -1, dtype=np.int64)
         if not first_lower:   # the best open neighbour (first in table order) when it is strictly lower
             open_nbrs = log.queried[active[:, None], neighbours] & ~expanded[active[:, None], neighbours]
-            values = np.where(open_nbrs, log.memo_val[active[:, None], neighbours], np.inf)
+            values = np.where(open_nbrs, validation[active[:, None], neighbours], np.inf)
             best = values.argmin(axis=1)
-            better = values[np.arange(active.shape[0]), best] < log.memo_val[active, here]
+            better = values[np.arange(active.shape[0]), best] < here_val
             move[better] = neighbours[np.arange(active.shape[0]), best][better]
-        jump = move < 0
-        if jump.any():
+        jump = np.flatnonzero(move < 0)
+        if jump.shape[0]:
             rows = active[jump]
-            lowest = open_val[rows].min(axis=1)
-            ties = open_val[rows] == lowest[:, None]
-            chosen = np.where(ties, log.archs[rows], n).min(axis=1)
-            move[jump] = np.where(np.isfinite(lowest), chosen, -1)
-            empty = rows[~np.isfinite(lowest)]
+            waiting = open_val[rows]
+            lowest = waiting.min(axis=1)
+            chosen = np.where(waiting == lowest[:, None], log.archs[rows], n).min(axis=1)
+            found = np.isfinite(lowest)
+            move[jump] = np.where(found, chosen, -1)
+            empty = rows[~found]
             if empty.shape[0]:     # everything queried is expanded: fresh random starts
                 unfinished = empty[log.counts[empty] < stop]
                 restart = _random_starts(log, unfinished, n, k_init, rng, note)
-                move[np.isin(active, empty)] = -1
                 move[np.searchsorted(active, unfinished)] = restart
         v[active] = move
-    if visits:   # each trial's visited architectures, in step order
+    if visits:   # each trial's visited architectures, in step order, as (run, architecture) rows
         rows = np.concatenate([rows for rows, _ in visits])
         archs = np.concatenate([here for _, here in visits])
         order = np.argsort(rows, kind="stable")
+        paths = np.zeros((archs.shape[0], 2), dtype=np.int64)
+        paths[:, 1] = archs[order]
+        paths.setflags(write=False)
         ends = np.cumsum(np.bincount(rows, minlength=trials))
-        for trial, part in enumerate(np.split(archs[order], ends[:-1])):
-            log.paths[trial] = [(0, arch) for arch in part.tolist()]
+        log.paths = np.split(paths, ends[:-1])
     return log.result(algorithm)
 
 
@@ -199,9 +271,9 @@ def _random_starts(log: LockstepLog, rows: np.ndarray, n: int, k_init: int, rng:
         return np.zeros(0, dtype=np.int64)
     draws = rng.integers(n, size=(rows.shape[0], k_init))
     take = ~log.queried[rows[:, None], draws] & _first_in_row(draws)
-    note(*log.ask_rows(rows, draws, take, 0, -1))
+    note(*log._take(rows, draws, take, 0, -1))
     known = log.queried[rows[:, None], draws]
-    values = np.where(known, log.memo_val[rows[:, None], draws], np.inf)
+    values = np.where(known, log.losses.validation[rows[:, None], draws], np.inf)
     best = values.argmin(axis=1)
     return np.where(known.any(axis=1), draws[np.arange(rows.shape[0]), best], -1)
 
@@ -217,6 +289,13 @@ def _first_in_row(archs: np.ndarray) -> np.ndarray:
     return first
 
 
-def _rows_are_distinct(table: np.ndarray) -> bool:
-    ordered = np.sort(table, axis=1)
-    return bool((ordered[:, 1:] != ordered[:, :-1]).all())
+def _rows_are_distinct(space: TableSpace) -> bool:
+    """Whether no row of the space's neighbour table names an architecture twice (cached per space)."""
+    known = _DISTINCT_ROWS.get(space)
+    if known is None:
+        ordered = np.sort(space.table, axis=1)
+        known = _DISTINCT_ROWS[space] = bool((ordered[:, 1:] != ordered[:, :-1]).all())
+    return known
+
+
+_DISTINCT_ROWS: "weakref.WeakKeyDictionary[TableSpace, bool]" = weakref.WeakKeyDictionary()
