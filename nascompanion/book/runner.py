@@ -217,7 +217,8 @@ def run_report(times: Mapping[str, Any]) -> str:
 
 
 STORE_CHAPTERS: tuple[str, ...] = ("real_noise", "nas_comparison", "related_approaches")
-"""Chapters whose model-based searches come from the stored histories (:mod:`nascompanion.compare.store`)."""
+"""Chapters whose model-based searches come from the stored histories (:mod:`nascompanion.compare.store`),
+and whose supernet comes from the shipped proxy table (:mod:`nascompanion.train.proxy_store`)."""
 
 
 class _StoreMode:
@@ -276,6 +277,7 @@ def update_store(chapters: tuple[str, ...] = STORE_CHAPTERS, recompute: bool = F
     import tempfile
 
     from nascompanion.compare import store
+    from nascompanion.train import proxy_store
 
     for name in chapters:
         check_chapter(name)
@@ -293,11 +295,14 @@ def update_store(chapters: tuple[str, ...] = STORE_CHAPTERS, recompute: bool = F
         used = set(touched.read_text().split())
     if recompute:  # nothing was read from the store or a cache: these are the seconds of a full recompute
         record_times(runs, "paper-recompute")
+    tables = proxy_store.shipped_dir()
     if set(chapters) == set(STORE_CHAPTERS):  # only a full update knows what no chapter uses
-        for path in folder.glob("*.npz"):
+        for path in [*folder.glob("*.npz"), *tables.glob("*.npz")]:
             if path.name not in used:
                 print(f"[store] removing {path.name} (no chapter uses it)", flush=True)
                 path.unlink()
+    for path in sorted(tables.glob("*.npz")):
+        print(f"[store] supernet table {path.name}, {path.stat().st_size / 1e6:.2f} MB in {tables}", flush=True)
     files = sorted(folder.glob("*.npz"))
     print(f"[store] {len(files)} files, {sum(p.stat().st_size for p in files) / 1e6:.2f} MB in {folder}", flush=True)
     return files
