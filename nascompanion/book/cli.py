@@ -7,6 +7,7 @@ import signal
 import sys
 from pathlib import Path
 
+from nascompanion.book import ledger
 from nascompanion.book import runner as book
 from nascompanion.book.notebook import SCALES
 
@@ -178,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "book":
             if not args.no_execute:
                 book.run_all(args.scale, recompute=args.recompute)
+            findings = ledger.write_ledger()
+            ledger.write_page(findings)
+            print(f"[book] findings ledger: {findings.relative_to(book.REPO_ROOT)}", flush=True)
             index = book.build_html()
             print(f"\nThe book is at {index}")
             return 0
@@ -191,8 +195,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "execute":
             book.run_all(args.scale, output_dir=args.output_dir)
+            written = ledger.write_ledger(args.output_dir / "findings.json", chapter_dir=args.output_dir)
+            print(f"[book] findings ledger of this run: {written}", flush=True)
             return 0
-    except book.ChapterFailed as err:
+    except (book.ChapterFailed, ledger.LedgerError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     return 2  # pragma: no cover

@@ -1,0 +1,159 @@
+"""The findings ledger: how a finding is decided, what a record must carry, and that the ledger is the chapters'."""
+
+import json
+
+import nbformat
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nascompanion.book import ledger
+from nascompanion.report.findings import (BEFORE, MIME, OUTCOMES, THIS_BOOK, UNCHECKABLE, Finding, Rule, Span, after,
+                                          findings_table, format_value)
+
+RULE = Rule("r", "a claim", "NB201 paper, Table 1", "the rule")
+finite = st.floats(-1e3, 1e3, allow_nan=False)
+
+
+@given(finite, finite, finite)
+def test_an_interval_that_straddles_the_threshold_is_undecided(threshold, a, b):
+    low, high = sorted((a, b))
+    span = Span(low, high, "90 % over draws")
+    outcome = RULE.above(threshold, (low + high) / 2, span).outcome
+    if low <= threshold <= high:
+        assert outcome == "undecided"
+    else:
+        assert outcome == ("holds" if low > threshold else "does not hold")
+
+
+@given(finite, finite, finite)
+def test_above_and_below_agree_on_an_interval_clear_of_the_threshold(threshold, a, b):
+    low, high = sorted((a, b))
+    span = Span(low, high, "95 % over trials")
+    up, down = RULE.above(threshold, low, span).outcome, RULE.below(threshold, low, span).outcome
+    if span.straddles(threshold):
+        assert up == down == "undecided"
+    else:
+        assert {up, down} == {"holds", "does not hold"}
+
+
+@given(finite, st.floats(0, 100), finite)
+def test_a_number_within_the_tolerance_holds_on_either_side(paper, tolerance, offset):
+    above = RULE.within(paper, tolerance, paper + abs(offset)).outcome
+    below = RULE.within(paper, tolerance, paper - abs(offset)).outcome
+    assert above == below == ("holds" if abs(offset) <= tolerance else "does not hold")
+
+
+def test_a_finding_on_a_random_experiment_needs_its_interval():
+    with pytest.raises(ValueError, match="random experiment"):
+        RULE.finding("holds", 0.5, random=True)
+    assert RULE.finding(UNCHECKABLE, random=True, detail="degenerate").outcome == UNCHECKABLE
+
+
+@pytest.mark.parametrize("fixed", ["", "later", "after seeing"])
+def test_a_criterion_says_when_it_was_fixed(fixed):
+    with pytest.raises(ValueError, match="fixed"):
+        Rule("r", "claim", "paper", "rule", fixed).judge(True)
+
+
+def test_after_names_what_was_seen():
+    assert Rule("r", "c", "p", "rule", after("the trees")).judge(True).fixed == "after seeing the trees"
+    with pytest.raises(ValueError):
+        after(" ")
+
+
+def test_unknown_outcomes_and_empty_criteria_are_refused():
+    with pytest.raises(ValueError, match="outcome"):
+        RULE.finding("mostly holds")
+    with pytest.raises(ValueError, match="criterion"):
+        Rule("r", "claim", "paper", " ").judge(True)
+
+
+def test_an_interval_is_ordered_finite_and_says_what_it_covers():
+    for low, high, covers in [(1.0, 0.0, "x"), (0.0, float("nan"), "x"), (0.0, 1.0, "")]:
+        with pytest.raises(ValueError):
+            Span(low, high, covers)
+
+
+def test_a_record_round_trips_through_json():
+    f = RULE.above(0.5, 0.6, Span(0.55, 0.7, "90 % bootstrap over 12 landscapes"), paper=0.5)
+    assert Finding.from_record(json.loads(json.dumps(f.record()))) == f
+
+
+def test_a_table_refuses_repeated_ids_and_names_its_chapter():
+    with pytest.raises(ValueError, match="unique"):
+        findings_table("theory", [RULE.judge(True), RULE.judge(False)])
+    assert {f.chapter for f in findings_table("theory", [RULE.judge(True)]).findings} == {"theory"}
+
+
+def test_a_table_shows_every_claim_whole():
+    claim = "a claim " * 30
+    table = findings_table("theory", [Rule("long", claim, "paper", "rule " * 20).judge(True)])
+    assert claim.strip() in table._repr_html_()
+
+
+def test_numbers_print_as_a_reader_expects():
+    assert [format_value(v) for v in (21.0, -0.0, 0.000123, 1234.5)] == ["21", "0", "0.000123", "1,234"]
+
+
+def notebook_with(tmp_path, name, payloads):
+    nb = nbformat.v4.new_notebook()
+    for payload in payloads:
+        cell = nbformat.v4.new_code_cell("findings")
+        cell.outputs = [nbformat.v4.new_output("display_data", data=payload)]
+        nb.cells.append(cell)
+    nbformat.write(nb, tmp_path / f"{name}.ipynb")
+
+
+def test_the_ledger_reads_the_records_a_chapter_displayed(tmp_path):
+    table = findings_table("theory", [RULE.judge(True, 3), Rule("u", "c", THIS_BOOK, "r").unchecked("no data")])
+    notebook_with(tmp_path, "theory", [table._repr_mimebundle_()])
+    found = ledger.collect(tmp_path, chapters=["theory"])
+    assert found == table.findings
+    assert ledger.ledger(found)["outcomes"] == {o: int(o in ("holds", "cannot be checked")) for o in OUTCOMES}
+
+
+def test_a_chapter_without_findings_fails_the_ledger(tmp_path):
+    notebook_with(tmp_path, "theory", [{"text/plain": "no table"}])
+    with pytest.raises(ledger.LedgerError, match="no findings"):
+        ledger.collect(tmp_path, chapters=["theory"])
+    with pytest.raises(ledger.LedgerError, match="not executed"):
+        ledger.collect(tmp_path, chapters=["search_space"])
+
+
+def test_a_tampered_record_fails_the_ledger(tmp_path):
+    bundle = findings_table("theory", [RULE.judge(True)])._repr_mimebundle_()
+    bundle[MIME]["findings"][0]["outcome"] = "mostly"
+    notebook_with(tmp_path, "theory", [bundle])
+    with pytest.raises(ledger.LedgerError, match="not valid"):
+        ledger.collect(tmp_path, chapters=["theory"])
+
+
+def test_the_findings_page_counts_the_papers_claims_apart_from_the_books_checks(tmp_path):
+    findings = findings_table("theory", [RULE.judge(True), Rule("own", "adequate", THIS_BOOK, "r").judge(False)]).findings
+    page = ledger.findings_page(findings)
+    assert "**1 hold**" in page and "**0 do not hold**" in page and "own methods" in page
+
+
+# ---------------------------------------------------------------- the committed ledger and the executed chapters
+
+
+def test_the_committed_ledger_is_the_executed_chapters_findings():
+    committed = ledger.read_ledger()
+    assert [f.record() for f in committed] == [f.record() for f in ledger.collect()], \
+        "book/findings.json disagrees with the executed chapters: rebuild with `nascompanion book`"
+
+
+def test_every_committed_finding_states_its_criterion_when_it_was_fixed_and_its_interval():
+    for f in ledger.read_ledger():
+        assert f.criterion.strip() and (f.fixed == BEFORE or f.fixed.startswith("after seeing "))
+        if f.random and f.outcome != UNCHECKABLE:
+            assert f.interval is not None and f.interval.covers
+        if f.outcome == UNCHECKABLE:
+            assert f.detail, f"{f.chapter}/{f.id}: say why it cannot be checked"
+
+
+def test_every_chapter_has_findings_in_the_committed_ledger():
+    from nascompanion.book.runner import CHAPTERS
+
+    assert {f.chapter for f in ledger.read_ledger()} == set(CHAPTERS)
