@@ -96,11 +96,11 @@ def test_numbers_print_as_a_reader_expects():
     assert [format_value(v) for v in (21.0, -0.0, 0.000123, 1234.5)] == ["21", "0", "0.000123", "1,234"]
 
 
-def notebook_with(tmp_path, name, payloads):
+def notebook_with(tmp_path, name, bundles):
     nb = nbformat.v4.new_notebook()
-    for payload in payloads:
+    for data, metadata in bundles:
         cell = nbformat.v4.new_code_cell("findings")
-        cell.outputs = [nbformat.v4.new_output("display_data", data=payload)]
+        cell.outputs = [nbformat.v4.new_output("display_data", data=data, metadata=metadata)]
         nb.cells.append(cell)
     nbformat.write(nb, tmp_path / f"{name}.ipynb")
 
@@ -114,7 +114,7 @@ def test_the_ledger_reads_the_records_a_chapter_displayed(tmp_path):
 
 
 def test_a_chapter_without_findings_fails_the_ledger(tmp_path):
-    notebook_with(tmp_path, "theory", [{"text/plain": "no table"}])
+    notebook_with(tmp_path, "theory", [({"text/plain": "no table"}, {})])
     with pytest.raises(ledger.LedgerError, match="no findings"):
         ledger.collect(tmp_path, chapters=["theory"])
     with pytest.raises(ledger.LedgerError, match="not executed"):
@@ -123,7 +123,7 @@ def test_a_chapter_without_findings_fails_the_ledger(tmp_path):
 
 def test_a_tampered_record_fails_the_ledger(tmp_path):
     bundle = findings_table("theory", [RULE.judge(True)])._repr_mimebundle_()
-    bundle[MIME]["findings"][0]["outcome"] = "mostly"
+    bundle[1][MIME]["findings"][0]["outcome"] = "mostly"
     notebook_with(tmp_path, "theory", [bundle])
     with pytest.raises(ledger.LedgerError, match="not valid"):
         ledger.collect(tmp_path, chapters=["theory"])

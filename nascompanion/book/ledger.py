@@ -1,7 +1,7 @@
 """The findings ledger: every chapter's findings, read from its executed notebook.
 
 Each chapter ends its verdict section with :func:`nascompanion.report.findings.findings_table`, whose
-output carries the records under :data:`~nascompanion.report.findings.MIME`. :func:`collect` reads
+output carries the records in its metadata (key :data:`~nascompanion.report.findings.MIME`). :func:`collect` reads
 those outputs back from the executed chapters, :func:`write_ledger` writes them to
 ``book/findings.json`` and :func:`findings_page` turns the ledger into the book's findings page. The
 records are never typed: they are the chapters' own outputs.
@@ -43,9 +43,9 @@ def chapter_findings(notebook_path: Path) -> list[Finding]:
     found = []
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if MIME in data:
-                payload = data[MIME]
+            metadata = output.get("metadata", {})
+            if MIME in metadata:
+                payload = metadata[MIME]
                 try:
                     found += [Finding.from_record(record) for record in payload["findings"]]
                 except (KeyError, TypeError, ValueError) as err:

@@ -15,7 +15,7 @@ rests on a random experiment must carry the :class:`Span` that covers that rando
 refuses one without it.
 
 A chapter shows its findings with :func:`findings_table`, whose output carries the records themselves
-(MIME type :data:`MIME`), so the rendered table and the ledger ``book/findings.json`` (collected from the
+(in the output's metadata, under :data:`MIME`), so the rendered table and the ledger ``book/findings.json`` (collected from the
 executed chapters by :mod:`nascompanion.book.ledger`) cannot disagree.
 
 Examples
@@ -53,7 +53,7 @@ THIS_BOOK = "this book"
 """The ``source`` of a check of the book's own methods (not a claim of a paper)."""
 
 MIME = "application/vnd.nascompanion.findings+json"
-"""MIME type of the output that carries a chapter's findings (read back by the ledger)."""
+"""Key, in the metadata of a findings table's output, of the records it shows (read back by the ledger)."""
 
 
 def after(what: str) -> str:
@@ -322,7 +322,7 @@ def format_span(span: Span | None) -> str:
 class FindingsTable:
     """A chapter's findings as a table (HTML for the book, Markdown and plain text elsewhere).
 
-    Its display output also carries the records under :data:`MIME`, which the ledger reads.
+    Its display output carries the records in its metadata, under :data:`MIME`, which the ledger reads.
     """
 
     columns = ("claim", "source", "criterion", "paper", "measured", "interval", "outcome")
@@ -361,9 +361,9 @@ class FindingsTable:
         return "\n".join(f"[{row['outcome']}] {row['claim']} ({row['criterion']}): {row['measured']}"
                          for row in self.rows())
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        return {"text/plain": repr(self), "text/html": self._repr_html_(),
-                MIME: {"chapter": self.chapter, "findings": [f.record() for f in self.findings]}}
+    def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict, dict]:
+        data = {"text/plain": repr(self), "text/html": self._repr_html_()}
+        return data, {MIME: {"chapter": self.chapter, "findings": [f.record() for f in self.findings]}}
 
     def outcome(self, finding_id: str) -> str:
         """The outcome of the finding ``finding_id`` (for glued prose)."""
@@ -381,7 +381,8 @@ def findings_table(chapter: str, findings: Iterable[Finding]) -> FindingsTable:
     >>> t = findings_table("theory", [Rule("a", "claim", "paper", "rule").judge(True, 1.5)])
     >>> t.outcome("a"), t.findings[0].chapter
     ('holds', 'theory')
-    >>> sorted(t._repr_mimebundle_())[0]
-    'application/vnd.nascompanion.findings+json'
+    >>> data, metadata = t._repr_mimebundle_()
+    >>> sorted(data), list(metadata)
+    (['text/html', 'text/plain'], ['application/vnd.nascompanion.findings+json'])
     """
     return FindingsTable(chapter, findings)
