@@ -133,6 +133,8 @@ def test_the_findings_page_counts_the_papers_claims_apart_from_the_books_checks(
     findings = findings_table("theory", [RULE.judge(True), Rule("own", "adequate", THIS_BOOK, "r").judge(False)]).findings
     page = ledger.findings_page(findings)
     assert "**1 hold**" in page and "**0 do not hold**" in page and "own methods" in page
+    glance = page.split("## At a glance")[1].split("##")[0]
+    assert "a claim" in glance and "adequate" not in glance
 
 
 # ---------------------------------------------------------------- the committed ledger and the executed chapters
@@ -151,6 +153,11 @@ def test_every_committed_finding_states_its_criterion_when_it_was_fixed_and_its_
             assert f.interval is not None and f.interval.covers
         if f.outcome == UNCHECKABLE:
             assert f.detail, f"{f.chapter}/{f.id}: say why it cannot be checked"
+
+
+def test_the_committed_findings_page_is_the_ledgers():
+    assert ledger.PAGE_FILE.read_text() == ledger.findings_page(ledger.read_ledger()), \
+        "book/findings.md is not the page of book/findings.json: rebuild with `nascompanion book`"
 
 
 def test_every_chapter_has_findings_in_the_committed_ledger():

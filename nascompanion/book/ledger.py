@@ -16,7 +16,8 @@ from typing import Iterable
 
 from nascompanion.book.runner import BOOK_CHAPTER_DIR, CHAPTERS
 from nascompanion.config import REPO_ROOT
-from nascompanion.report.findings import BEFORE, MIME, OUTCOMES, THIS_BOOK, Finding, format_span, format_value
+from nascompanion.report.findings import (BEFORE, FAILS, HOLDS, MIME, OUTCOMES, THIS_BOOK, UNCHECKABLE, UNDECIDED, Finding,
+                                          format_span, format_value)
 
 LEDGER_FILE = REPO_ROOT / "book" / "findings.json"
 """The ledger the book build writes (committed with the executed chapters)."""
@@ -105,37 +106,47 @@ def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _table(findings: list[Finding]) -> list[str]:
-    lines = ["| outcome | claim | source | criterion | paper | measured | interval |",
-             "| --- | --- | --- | --- | ---: | --- | --- |"]
+def _glance(findings: list[Finding]) -> list[str]:
+    lines = ["| outcome | claim | source | chapter |", "| --- | --- | --- | --- |"]
+    for f in findings:
+        lines.append(f"| **{f.outcome}** | {_cell(f.claim)} | {_cell(f.source)} | {{doc}}`/book/chapters/{f.chapter}` |")
+    return lines
+
+
+def _details(findings: list[Finding]) -> list[str]:
+    lines = ["| claim | criterion | paper | measured | interval | outcome |",
+             "| --- | --- | ---: | --- | --- | --- |"]
     for f in findings:
         fixed = "" if f.fixed == BEFORE else f" *(fixed {f.fixed})*"
         detail = f" — {f.detail}" if f.detail else ""
-        lines.append(f"| **{f.outcome}** | {_cell(f.claim)} | {_cell(f.source)} | {_cell(f.criterion)}{_cell(fixed)} "
-                     f"| {_cell(format_value(f.paper))} | {_cell(format_value(f.measured) + detail)} "
-                     f"| {_cell(format_span(f.interval))} |")
+        lines.append(f"| {_cell(f.claim)} | {_cell(f.criterion)}{_cell(fixed)} | {_cell(format_value(f.paper))} "
+                     f"| {_cell(format_value(f.measured) + detail)} | {_cell(format_span(f.interval))} "
+                     f"| **{f.outcome}** |")
     return lines
 
 
 def findings_page(findings: list[Finding]) -> str:
-    """The book's findings page (MyST Markdown): counts first, then the paper's claims, then the book's checks."""
+    """The book's findings page (MyST Markdown): counts and every claim's outcome first, then the criteria and
+    numbers chapter by chapter, then the checks of the book's own methods."""
     paper = [f for f in findings if f.source != THIS_BOOK]
     own = [f for f in findings if f.source == THIS_BOOK]
     counts = Counter(f.outcome for f in paper)
     lines = ["# Findings: what holds", "",
-             "Every verdict of the book, collected from the executed chapters (the ledger `book/findings.json`). "
-             "A criterion marked *fixed after seeing* was chosen after the numbers it judges; its chapter shows "
-             "the other readings it considered. *Undecided* means the interval over the experiment's randomness "
-             "straddles the criterion's threshold.", "",
-             f"Of the paper's claims checked here, **{counts.get('holds', 0)} hold**, "
-             f"**{counts.get('does not hold', 0)} do not hold**, **{counts.get('undecided', 0)} are undecided** "
-             f"and **{counts.get('cannot be checked', 0)} cannot be checked** with the data the book has.", ""]
+             f"Of the paper's claims checked here, **{counts.get(HOLDS, 0)} hold**, "
+             f"**{counts.get(FAILS, 0)} do not hold**, **{counts.get(UNDECIDED, 0)} are undecided** "
+             f"and **{counts.get(UNCHECKABLE, 0)} cannot be checked** with the data the book has. "
+             "Every verdict of the book is one record of the ledger `book/findings.json`, collected from the "
+             "executed chapters. *Undecided* means that the interval over the experiment's randomness straddles "
+             "the criterion's threshold; a criterion marked *fixed after seeing* was chosen after the numbers it "
+             "judges, and its chapter shows the other readings it considered.", "",
+             "## At a glance", "", *_glance(paper), "",
+             "## Criteria and numbers", ""]
     for chapter in dict.fromkeys(f.chapter for f in paper):
-        lines += [f"## {{doc}}`/book/chapters/{chapter}`", "", *_table([f for f in paper if f.chapter == chapter]), ""]
+        lines += [f"### {{doc}}`/book/chapters/{chapter}`", "", *_details([f for f in paper if f.chapter == chapter]), ""]
     if own:
         lines += ["## Checks of the book's own methods", "",
                   "These judge the book's methods, not the paper: whether its data and estimates are adequate "
-                  "for the claims above.", "", *_table(own), ""]
+                  "for the claims above.", "", *_details(own), ""]
     return "\n".join(lines)
 
 
