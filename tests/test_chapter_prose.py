@@ -29,7 +29,7 @@ EVERYWHERE = {
 ALLOWED = {
     "denoising_pipeline": {"2": "two pipelines, a fact of the grid"},
     "local_search": {"300": "the paper's budget, in a heading", "24": "neighbours of a cell, a fact of the space",
-                     "10": "the criterion's tolerance, stated before the numbers"},
+                     "90": "coverage of the stated intervals"},
     "nas_comparison": {"30": "evolution's population (setting)", "10": "evolution's tournament and initial size",
                        "84": "features of the path encoding (definition)", "20": "width of BANANAS' layers",
                        "32": "the authors' batch size", "95": "coverage of the stated intervals",
