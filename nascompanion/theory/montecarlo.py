@@ -11,6 +11,7 @@ Gaussian-copula construction instead, whose pair density is measured, not assume
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Callable
 
@@ -20,6 +21,7 @@ from scipy.special import ndtr, ndtri
 from nascompanion.spaces.table import TableSpace, as_neighbour_table
 
 from nascompanion.landscape import converge, ls_map, preimage_counts
+from nascompanion.report.stats import Interval, resampled_interval
 
 Quantile = Callable[[np.ndarray], np.ndarray]
 
@@ -219,3 +221,79 @@ def simulate(
         within.append(w)
         pre.append(p)
     return MonteCarlo(np.asarray(minima), eps, np.asarray(within), edges, np.asarray(pre), table.shape[0])
+
+
+def closest_curve_error(
+    values: np.ndarray,
+    curves: np.ndarray,
+    rng: np.random.Generator,
+    relative: bool = False,
+    level: float = 0.9,
+    resamples: int = 500,
+) -> Interval:
+    """Largest gap between the closest of ``curves`` and the mean over draws, with a bootstrap over draws.
+
+    Parameters
+    ----------
+    values
+        Per-draw measurements, shape ``(draws, points)`` (NaN where a draw has none).
+    curves
+        Predictions at the same points, shape ``(readings, points)`` or ``(points,)``.
+    rng
+        Source of the resamples (the only randomness used).
+    relative
+        Gap ``|curve / mean - 1|`` instead of ``|curve - mean|``.
+    level
+        Coverage of the percentile interval.
+    resamples
+        Bootstrap resamples of the draws.
+
+    Returns
+    -------
+    Interval
+        Estimate ``min over curves of max over points`` of the gap, and its percentile interval
+        when the draws are resampled with replacement (the randomness of the simulation).
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not match or there are fewer than two draws.
+
+    Examples
+    --------
+    >>> values = np.array([[0.0, 1.0], [0.2, 1.2], [0.1, 1.1]])
+    >>> i = closest_curve_error(values, np.array([[0.1, 1.0], [0.5, 0.5]]), np.random.default_rng(0), resamples=50)
+    >>> round(i.estimate, 2), i.low <= i.estimate <= i.high
+    (0.1, True)
+    """
+    values = np.asarray(values, dtype=float)
+    curves = np.atleast_2d(np.asarray(curves, dtype=float))
+    if values.ndim != 2 or values.shape[0] < 2 or curves.shape[1] != values.shape[1]:
+        raise ValueError(f"need values (draws >= 2, points) and curves (readings, points); got {values.shape}, {curves.shape}")
+
+    def statistic(rows: np.ndarray) -> float:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            mean = np.nanmean(values[rows], axis=0)
+            gap = np.abs(curves / mean - 1) if relative else np.abs(curves - mean)
+        return float(np.min(np.nanmax(gap, axis=1)))
+
+    low, high = resampled_interval(statistic, values.shape[0], rng, resamples, level)
+    return Interval(statistic(np.arange(values.shape[0])), low, high)
+
+
+def mean_interval(values: np.ndarray, level: float = 0.9) -> Interval:
+    """Mean over independent draws and its normal interval (``mean ± z SE``) at ``level``.
+
+    Examples
+    --------
+    >>> i = mean_interval(np.array([624.0, 626.0, 625.0, 625.0]))
+    >>> i.estimate, round(i.high - i.estimate, 3)
+    (625.0, 0.672)
+    """
+    values = np.asarray(values, dtype=float).ravel()
+    if values.size < 2 or not 0 < level < 1:
+        raise ValueError(f"need at least two draws and 0 < level < 1; got {values.size} draws, level={level}")
+    half = float(ndtri(0.5 + level / 2) * values.std(ddof=1) / np.sqrt(values.size))
+    centre = float(values.mean())
+    return Interval(centre, centre - half, centre + half)
