@@ -8,15 +8,22 @@ stores correct validation and test images per cell and seed (``-1`` where a
 training is missing); this module turns them into accuracies in % behind the
 same :class:`~nascompanion.data.benchmark.Benchmark` interface as NB201, with
 datasets ``digits-denoised`` and ``digits-noisy``, one column per seed.
+
+Two statistics of such per-seed data carry the chapter ``denoising_pipeline``'s
+intervals: :func:`one_seed_draws` (the paper's Table 1 statistics of the
+one-seed landscape, over independent seed draws) and :func:`spread_draws` (a
+paired bootstrap over cells of each pipeline's seed noise and discriminativeness).
 """
 
 from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from nascompanion.data.benchmark import Benchmark, BenchmarkDataError, DatasetResults, Provenance, validate
 from nascompanion.data.tables import md5
@@ -119,3 +126,128 @@ def load_digits_benchmark(path: str | Path | None = None) -> Benchmark:
     sources = (str(path),) + ((str(manifest_path),) if manifest else ())
     provenance = Provenance(kind="digits201-generated", sources=sources, checksums={path.name: checksum}, notes=notes)
     return validate(Benchmark(results=results, provenance=provenance), str(path), check_optima=False)
+
+
+TABLE1_STATISTICS: tuple[str, ...] = ("iterations", "local_minima", "reached_global_pct")
+"""The statistics of the paper's Table 1, in its order (columns of :func:`one_seed_draws`)."""
+
+
+def one_seed_draws(benchmark: Benchmark, dataset: str, draws: int, rng: np.random.Generator,
+                   batch: int = 8) -> pd.DataFrame:
+    """Table 1 statistics of the one-seed (``standard``) landscape, for independent seed draws.
+
+    In each draw every cell gets one of its own training seeds, chosen uniformly
+    (:func:`nascompanion.objectives.trial_losses` with version ``"standard"``), and
+    local search is started from every cell of that landscape, as in the paper's
+    Table 1 (Sec. 4, "Local minima statistics"). One draw is one reading of the
+    standard row; the spread over draws says how much that reading depends on
+    which seeds were drawn.
+
+    Parameters
+    ----------
+    benchmark
+        Per-seed data (e.g. :func:`load_digits_benchmark`).
+    dataset
+        Its dataset, e.g. ``"digits-noisy"``.
+    draws
+        Independent seed draws, at least 1.
+    rng
+        Source of the draws.
+    batch
+        Landscapes whose statistics are computed together (memory grows with it).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per draw, columns :data:`TABLE1_STATISTICS` (mean iterations of
+        local search, number of local minima, % of starts reaching the global minimum).
+
+    Raises
+    ------
+    ValueError
+        If ``draws`` or ``batch`` is below 1.
+    nascompanion.objectives.ObjectiveUnavailableError
+        If ``dataset`` holds means of seeds only.
+
+    Examples
+    --------
+    >>> bench = load_digits_benchmark()
+    >>> table = one_seed_draws(bench, "digits-noisy", 2, np.random.default_rng(0))
+    >>> table.shape, list(table.columns) == list(TABLE1_STATISTICS)
+    ((2, 3), True)
+    """
+    from nascompanion.landscape.noise import batched_stats
+    from nascompanion.objectives import trial_losses
+
+    if draws < 1 or batch < 1:
+        raise ValueError(f"need draws >= 1 and batch >= 1, got draws={draws!r}, batch={batch!r}")
+    losses = trial_losses(benchmark, dataset, "standard", draws, rng).validation
+    neighbours = nb201.neighbour_table()
+    parts = [batched_stats(losses[start:start + batch], neighbours) for start in range(0, draws, batch)]
+    return pd.DataFrame({name: np.concatenate([part[name] for part in parts]) for name in TABLE1_STATISTICS})
+
+
+def spread_draws(accuracy: Mapping[str, np.ndarray], rng: np.random.Generator, draws: int = 1000) -> pd.DataFrame:
+    """Paired bootstrap over cells of each pipeline's IQR, median seed SD and discriminativeness ratio.
+
+    Every resample draws cells with replacement, the same cells for every
+    pipeline (each cell keeps its seeds), and computes what
+    :func:`nascompanion.data.seed_noise.spread` computes: the interquartile range
+    of the cells' mean accuracy, the median of their seed-to-seed SDs (``ddof=1``)
+    and the ratio of the two. Differences between pipelines taken draw by draw
+    are paired, so what the cells have in common cancels out of them. The rows
+    are drawn as in :func:`nascompanion.data.seed_noise.discriminativeness_difference_interval`,
+    so on data without missing seeds the same ``rng`` gives the same ratios.
+
+    Parameters
+    ----------
+    accuracy
+        Per-seed accuracy by pipeline, each of shape ``(n_cells, n_seeds >= 2)``,
+        rows paired (the same cells in the same order); NaN = missing seed.
+        Cells with fewer than two seeds in any pipeline are left out of all.
+    rng
+        Source of the resamples.
+    draws
+        Bootstrap resamples, at least 2.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per resample; columns ``(pipeline, statistic)`` with statistic
+        ``"iqr"``, ``"median_seed_sd"`` and ``"ratio"`` (``inf`` where the median SD is 0).
+
+    Raises
+    ------
+    ValueError
+        If no pipeline is given, the shapes differ or are not per-seed, fewer
+        than two cells are left, or ``draws < 2``.
+
+    Examples
+    --------
+    >>> acc = {"a": np.array([[90.0, 92.0], [80.0, 82.0], [70.0, 73.0]]),
+    ...        "b": np.array([[91.0, 91.5], [81.0, 81.0], [71.0, 72.0]])}
+    >>> boot = spread_draws(acc, np.random.default_rng(0), draws=4)
+    >>> boot.shape, list(boot.columns.get_level_values(1)[:3])
+    ((4, 6), ['iqr', 'median_seed_sd', 'ratio'])
+    """
+    if not accuracy or draws < 2:
+        raise ValueError(f"need at least one pipeline and draws >= 2, got {len(accuracy)} and {draws!r}")
+    arrays = {name: np.asarray(values, dtype=float) for name, values in accuracy.items()}
+    shapes = {a.shape for a in arrays.values()}
+    shape = next(iter(shapes))
+    if len(shapes) != 1 or len(shape) != 2 or shape[1] < 2:
+        raise ValueError(f"need per-seed accuracy of one shape (n_cells, n_seeds >= 2) for every pipeline, got {shapes}")
+    enough = np.all([np.sum(~np.isnan(a), axis=1) >= 2 for a in arrays.values()], axis=0)
+    n = int(enough.sum())
+    if n < 2:
+        raise ValueError("need at least two cells with two or more seeds in every pipeline")
+    rows = rng.integers(0, n, size=(draws, n))
+    chunks = [slice(start, start + 100) for start in range(0, draws, 100)]  # bounds the memory of a resample block
+    columns = {}
+    for name, a in arrays.items():
+        means, sds = np.nanmean(a[enough], axis=1), np.nanstd(a[enough], axis=1, ddof=1)
+        iqr = np.concatenate([np.subtract(*np.percentile(means[rows[c]], [75, 25], axis=1)) for c in chunks])
+        median_sd = np.concatenate([np.median(sds[rows[c]], axis=1) for c in chunks])
+        ratio = np.divide(iqr, median_sd, out=np.full(draws, np.inf), where=median_sd != 0)
+        columns |= {(name, "iqr"): iqr, (name, "median_seed_sd"): median_sd, (name, "ratio"): ratio}
+    return pd.DataFrame(columns)
