@@ -47,3 +47,37 @@ def test_the_real_landscape_is_reported_as_it_is():
     result = retraining_table(accuracy, np.arange(27), 0.0, table, 2, np.random.default_rng(0))
     assert result.loc["local_minima", "real"] == 1 and result.loc["reached_global_pct", "real"] == 100.0
     assert result.loc["local_minima", "simulated"] == 1  # singletons carry no residual
+
+
+def test_the_z_interval_covers_the_z_of_the_table_and_leaves_its_other_columns_unchanged():
+    from nascompanion.landscape.retraining import simulated_statistics
+
+    table = hamming_table(6, 4)
+    rng = np.random.default_rng(7)
+    labels = np.arange(table.shape[0]) // 2
+    accuracy = rng.uniform(60, 90, size=labels.max() + 1)[labels] + 0.4 * rng.standard_normal(labels.size)
+    result = retraining_table(accuracy, labels, 0.6, table, 30, np.random.default_rng(8))
+    alone = simulated_statistics(accuracy, labels, 0.6, table, 30, np.random.default_rng(8))
+    assert result.loc["local_minima", "simulated"] == pytest.approx(alone["local_minima"].mean())
+    row = result.loc["local_minima"]
+    assert row["z_low"] <= row["z"] <= row["z_high"]
+
+
+def test_the_sigma_sensitivity_at_the_tables_sigma_repeats_the_tables_simulation():
+    from nascompanion.landscape.retraining import sigma_sensitivity
+
+    table = hamming_table(6, 4)
+    rng = np.random.default_rng(9)
+    labels = np.arange(table.shape[0]) // 2
+    accuracy = rng.uniform(60, 90, size=labels.max() + 1)[labels]
+    sweep = sigma_sensitivity(accuracy, labels, np.array([0.2, 1.0]), table, 12, np.random.default_rng(10))
+    result = retraining_table(accuracy, labels, 1.0, table, 12, np.random.default_rng(10))
+    assert sweep.loc[1.0, "local_minima"] == pytest.approx(result.loc["local_minima", "simulated"])
+    assert sweep.loc[0.2, "local_minima"] < sweep.loc[1.0, "local_minima"]  # more noise, more minima
+
+
+def test_z_interval_refuses_a_bad_level():
+    from nascompanion.landscape.retraining import z_interval
+
+    with pytest.raises(ValueError, match="level"):
+        z_interval(0.0, np.arange(5.0), np.random.default_rng(0), level=0.0)
