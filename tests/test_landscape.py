@@ -9,7 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nascompanion.spaces.table import clique_table, cycle_table, hamming_table
-from nascompanion.landscape import converge, landscape_stats, ls_map, preimage_counts
+from nascompanion.landscape import (converge, landscape_stats, ls_map, preimage_counts, preimage_sizes,
+                                   search_tree_sizes)
+from nascompanion.landscape.plots import search_forest
 
 
 CYCLE = np.array([[1, 5], [0, 2], [1, 3], [2, 4], [3, 5], [4, 0]])
@@ -140,6 +142,49 @@ def check_invariants(stats, losses, table) -> None:
     assert stats.basin_sizes.sum() == n
     assert (stats.basin_sizes[~is_min] == 0).all() and (stats.basin_sizes[is_min] >= 1).all()
     assert stats.local_minima == minima.size
+
+
+@settings(max_examples=40, deadline=None)
+@given(graph=st.sampled_from(sorted(GRAPHS)), seed=st.integers(0, 2**32 - 1))
+def test_full_preimage_sizes_count_the_starts_whose_search_passes_through(graph, seed):
+    table = GRAPHS[graph]
+    n = table.shape[0]
+    losses = np.random.default_rng(seed).integers(0, 5, size=n).astype(float)  # ties included
+    nxt = ls_map(losses, table)
+    sizes = preimage_sizes(nxt)
+    visits = np.zeros(n, dtype=int)
+    for start in range(n):  # walk every search and count the nodes it passes through
+        v = start
+        visits[v] += 1
+        while nxt[v] != v:
+            v = nxt[v]
+            visits[v] += 1
+    assert sizes.tolist() == visits.tolist()
+    stats = landscape_stats(losses, table)
+    assert sizes[stats.minima].tolist() == stats.basin_sizes[stats.minima].tolist()
+
+
+@settings(max_examples=40, deadline=None)
+@given(graph=st.sampled_from(sorted(GRAPHS)), seed=st.integers(0, 2**32 - 1), k=st.integers(1, 6))
+def test_search_tree_sizes_count_the_cells_the_figure_draws(graph, seed, k):
+    table = GRAPHS[graph]
+    rng = np.random.default_rng(seed)
+    losses = rng.random(table.shape[0])
+    nxt = ls_map(losses, table)
+    roots = rng.choice(table.shape[0], size=min(k, table.shape[0]), replace=False)
+    sizes = search_tree_sizes(nxt, roots)
+    star = converge(nxt)[0]
+    assert sizes["basins"] == int(search_forest(nxt, np.unique(star[roots]))[0].sum())
+    assert sizes["own"] == int(search_forest(nxt, roots)[0].sum())
+    assert sizes["own_each"].tolist() == [int(search_forest(nxt, [r])[0].sum()) for r in roots]
+    assert sizes["own"] <= sizes["basins"]
+
+
+def test_a_root_inside_another_roots_preimage_is_counted_once():
+    nxt = np.array([1, 2, 2, 2])  # 0 -> 1 -> 2 <- 3
+    sizes = search_tree_sizes(nxt, [0, 1, 1])
+    assert sizes["own"] == 2 and sizes["own_each"].tolist() == [1, 2, 2]
+    assert sizes["basins"] == 4
 
 
 # --------------------------------------------------------------------------- NB201

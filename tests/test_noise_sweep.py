@@ -15,9 +15,12 @@ from nascompanion.landscape.noise import (
     SweepResult,
     batched_stats,
     landscape_table,
+    mean_interval,
     noise_sweep,
     random_draws,
+    random_search_trees,
 )
+from nascompanion.landscape import ls_map, search_tree_sizes
 
 
 
@@ -122,3 +125,43 @@ def test_nb201_noise_at_x1_adds_local_minima_to_the_denoised_landscape():
     minima = res.stats["local_minima"]
     assert (minima[0] == landscape_stats(base, nb201.neighbour_table()).local_minima).all()
     assert minima[1].mean() > minima[0].mean()
+
+
+def test_table1_draws_are_the_draws_behind_its_means():
+    table, per_draw = landscape_table(BASE, 1.0, H, draws=5, rng=np.random.default_rng(4), return_draws=True)
+    again = landscape_table(BASE, 1.0, H, draws=5, rng=np.random.default_rng(4))
+    assert table.equals(again)  # asking for the draws changes nothing else
+    for version in ("standard", "random"):
+        for stat in ("local_minima", "reached_global_pct", "iterations"):
+            values = per_draw[version][stat]
+            assert table.loc[(version, stat), "ours"] == pytest.approx(values.mean())
+            assert table.loc[(version, stat), "ours_sd"] == pytest.approx(values.std(ddof=1))
+
+
+def test_mean_interval_is_the_mean_with_standard_errors_either_side():
+    values = np.array([1.0, 2.0, 4.0, 9.0])
+    interval = mean_interval(values, z=2.0)
+    half = 2.0 * values.std(ddof=1) / 2.0
+    assert interval.estimate == pytest.approx(4.0)
+    assert (interval.low, interval.high) == pytest.approx((4.0 - half, 4.0 + half))
+
+
+def test_random_search_trees_are_those_of_the_lowest_cells_of_each_draw():
+    trees = random_search_trees(H.shape[0], H, 3, 4, np.random.default_rng(2))
+    rng = np.random.default_rng(2)
+    for d in range(4):
+        losses = rng.uniform(0.0, 1.0, size=H.shape[0])
+        sizes = search_tree_sizes(ls_map(losses, H), np.argsort(losses)[:3])
+        assert trees["basins"][d] == sizes["basins"] and trees["own"][d] == sizes["own"]
+        assert trees["own_each"][d].tolist() == sizes["own_each"].tolist()
+    with pytest.raises(ValueError, match="draws"):
+        random_search_trees(H.shape[0], H, 3, 0, rng)
+
+
+def test_take_resamples_the_draws_of_a_sweep():
+    res = noise_sweep(BASE, 1.0, H, [0.0, 2.0], 4, np.random.default_rng(5))
+    part = res.take([3, 3, 0])
+    assert part.draws == 3
+    for name in STATISTICS:
+        assert part.stats[name].tolist() == res.stats[name][:, [3, 3, 0]].tolist()
+    assert part.x_at("local_minima", 1.0) == res.x_at("local_minima", 1.0) == 0.0

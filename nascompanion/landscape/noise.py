@@ -23,7 +23,8 @@ from nascompanion.spaces.table import TableSpace, as_neighbour_table
 import pandas as pd
 from scipy.stats import spearmanr
 
-from nascompanion.landscape import converge, landscape_stats, ls_map
+from nascompanion.landscape import converge, landscape_stats, ls_map, search_tree_sizes
+from nascompanion.report.stats import Interval, sem
 from nascompanion.report.paper import PAPER_TABLE1  # Table 1 as printed; kept importable from here
 
 STATISTICS: tuple[str, ...] = (
@@ -125,6 +126,19 @@ class SweepResult:
             columns[f"{name}_sd"] = self.stats[name].std(axis=1, ddof=1) if self.draws > 1 else 0.0
         return pd.DataFrame(columns)
 
+    def take(self, columns) -> "SweepResult":
+        """The sweep restricted to the draws ``columns`` (repeats allowed: a bootstrap resample of the draws).
+
+        Examples
+        --------
+        >>> res = SweepResult(np.array([0.0]), {"local_minima": np.array([[1.0, 2.0, 4.0]])}, 1.0)
+        >>> res.take([2, 2]).stats["local_minima"].tolist()
+        [[4.0, 4.0]]
+        """
+        columns = np.asarray(columns, dtype=np.int64)
+        return SweepResult(self.xs, {name: values[:, columns] for name, values in self.stats.items()}, self.sigma,
+                           self.label)
+
     def x_at(self, statistic: str, target: float) -> float:
         """The smallest ``x`` at which the mean of ``statistic`` over draws crosses ``target``.
 
@@ -218,7 +232,7 @@ def random_draws(n: int, neighbours: TableSpace | np.ndarray, draws: int, rng: n
 
 def landscape_table(base: np.ndarray, sigma: float, neighbours: TableSpace | np.ndarray, draws: int,
                     rng: np.random.Generator, x: float = 1.0, paper: Mapping | None = PAPER_TABLE1,
-                    include_random: bool = True) -> pd.DataFrame:
+                    include_random: bool = True, return_draws: bool = False):
     """Table 1: denoised, simulated standard (``noise(x)``), and random, beside the paper's values.
 
     Parameters
@@ -233,12 +247,26 @@ def landscape_table(base: np.ndarray, sigma: float, neighbours: TableSpace | np.
         Reference values by version; ``None`` leaves the paper columns out.
     include_random
         False leaves out the random row (it depends only on the graph).
+    return_draws
+        True also returns the per-draw statistics behind the random rows.
 
     Returns
     -------
     pandas.DataFrame
         Index: (version, statistic); columns ``ours``, ``ours_sd`` (over draws;
         0 for denoised), and with ``paper``: ``paper`` and ``difference`` (ours - paper).
+    dict
+        Only with ``return_draws``: ``{version: {statistic: array (draws,)}}`` for the
+        ``"standard"`` and (if included) ``"random"`` versions; the frame's rows are their
+        means and standard deviations.
+
+    Examples
+    --------
+    >>> path = np.array([[1, 1], [0, 2], [1, 3], [2, 2]])
+    >>> t, per_draw = landscape_table(np.arange(4.0), 0.1, path, 3, np.random.default_rng(0), paper=None,
+    ...                               return_draws=True)
+    >>> float(t.loc[("denoised", "local_minima"), "ours"]), per_draw["random"]["local_minima"].shape
+    (1.0, (3,))
     """
     rows = {}
     denoised = landscape_stats(base, neighbours)
@@ -250,7 +278,63 @@ def landscape_table(base: np.ndarray, sigma: float, neighbours: TableSpace | np.
         versions.append(("random", random_draws(base.shape[0], neighbours, draws, rng)))
     for version, stats in versions:
         rows |= _draw_rows(version, stats, draws)
-    return _table1_frame(rows, paper)
+    frame = _table1_frame(rows, paper)
+    return (frame, dict(versions)) if return_draws else frame
+
+
+def mean_interval(values: np.ndarray, z: float = 1.96) -> Interval:
+    """Mean of per-draw values with ``z`` standard errors either side (the randomness is the draws).
+
+    Examples
+    --------
+    >>> mean_interval(np.array([1.0, 2.0, 3.0]), z=1.0)
+    Interval(estimate=2.0, low=1.4226497308103743, high=2.5773502691896257)
+    """
+    values = np.asarray(values, dtype=float).ravel()
+    centre, half = float(values.mean()), z * sem(values)
+    return Interval(centre, centre - half, centre + half)
+
+
+def random_search_trees(n: int, neighbours: TableSpace | np.ndarray, roots: int, draws: int,
+                        rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Figure 4.1's random panel over many draws: the search trees of the ``roots`` lowest cells.
+
+    Parameters
+    ----------
+    n
+        Number of cells.
+    neighbours
+        Neighbour table ``(n, s)``.
+    roots
+        How many of the lowest cells of each random landscape are marked (the paper: six).
+    draws
+        Number of random landscapes (uniform [0, 1] losses).
+    rng
+        Source of the landscapes.
+
+    Returns
+    -------
+    dict
+        ``"basins"`` and ``"own"`` of shape ``(draws,)`` and ``"own_each"`` of shape
+        ``(draws, roots)`` (lowest cell first), as in :func:`~nascompanion.landscape.search_tree_sizes`.
+
+    Examples
+    --------
+    >>> path = np.array([[1, 1], [0, 2], [1, 3], [2, 2]])
+    >>> trees = random_search_trees(4, path, 1, 5, np.random.default_rng(0))
+    >>> bool((trees["own"] == trees["basins"]).all())  # the lowest cell is the global minimum
+    True
+    """
+    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 1:
+        raise ValueError(f"draws must be a positive integer, got {draws!r}")
+    out = {"basins": np.zeros(draws, dtype=np.int64), "own": np.zeros(draws, dtype=np.int64),
+           "own_each": np.zeros((draws, roots), dtype=np.int64)}
+    for d in range(draws):
+        losses = rng.uniform(0.0, 1.0, size=n)
+        sizes = search_tree_sizes(ls_map(losses, neighbours), np.argsort(losses, kind="stable")[:roots])
+        for name in out:
+            out[name][d] = sizes[name]
+    return out
 
 
 def _draw_rows(version: str, stats: Mapping[str, np.ndarray], draws: int) -> dict:

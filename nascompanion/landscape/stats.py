@@ -107,6 +107,76 @@ def preimage_counts(nxt: np.ndarray, k_max: int) -> np.ndarray:
     return counts
 
 
+def preimage_sizes(nxt: np.ndarray) -> np.ndarray:
+    """``|LS^{-*}(v)|`` for every node ``v``: the starts whose local search passes through ``v``, ``v`` included.
+
+    Parameters
+    ----------
+    nxt
+        Output of :func:`ls_map`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n,)``, integers ``>= 1``; at a local minimum it is the size of the minimum's basin.
+
+    Notes
+    -----
+    The full preimage of Sec. 3 of the paper. Sizes are accumulated from the deepest nodes
+    towards the minima, ``O(n * depth)``.
+
+    Examples
+    --------
+    >>> preimage_sizes(np.array([1, 2, 2, 2])).tolist()  # 0 -> 1 -> 2 <- 3
+    [1, 2, 4, 1]
+    """
+    nxt = np.asarray(nxt)
+    _, steps = converge(nxt)
+    sizes = np.ones(nxt.shape[0], dtype=np.int64)
+    for depth in range(int(steps.max(initial=0)), 0, -1):
+        nodes = np.flatnonzero(steps == depth)
+        np.add.at(sizes, nxt[nodes], sizes[nodes])
+    return sizes
+
+
+def search_tree_sizes(nxt: np.ndarray, roots: np.ndarray) -> dict[str, int | np.ndarray]:
+    """How many cells the search trees of ``roots`` hold, read two ways (the paper's Figure 4.1).
+
+    Parameters
+    ----------
+    nxt
+        Output of :func:`ls_map`.
+    roots
+        The marked cells (e.g. the six with the lowest test loss).
+
+    Returns
+    -------
+    dict
+        ``"basins"``: cells in the union of the basins ``LS^{-*}(LS^*(r))`` of the minima the roots
+        converge to (the whole trees the roots live in); ``"own"``: cells in the union of the roots'
+        own full preimages ``LS^{-*}(r)``; ``"own_each"``: ``|LS^{-*}(r)|`` of every root, in the
+        order given.
+
+    Examples
+    --------
+    >>> sizes = search_tree_sizes(np.array([1, 2, 2, 2]), [1, 3])
+    >>> sizes["basins"], sizes["own"], sizes["own_each"].tolist()
+    (4, 3, [2, 1])
+    """
+    nxt = np.asarray(nxt)
+    given = np.asarray(roots, dtype=np.int64)
+    roots = np.unique(given)
+    star, steps = converge(nxt)
+    sizes = preimage_sizes(nxt)
+    inside = np.zeros(roots.size, dtype=bool)  # a root on another root's path is counted with that root
+    position = roots.copy()
+    for _ in range(int(steps[roots].max(initial=0))):
+        position = nxt[position]
+        inside |= np.isin(position, roots) & (position != roots)
+    return {"basins": int(sizes[np.unique(star[roots])].sum()), "own": int(sizes[roots[~inside]].sum()),
+            "own_each": sizes[given]}
+
+
 @dataclass(frozen=True)
 class LandscapeStats(Mapping):
     """Table 1 statistics and the per-start arrays behind them.
