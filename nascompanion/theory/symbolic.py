@@ -44,33 +44,57 @@ class Step:
     derived: sp.Expr
     claimed: sp.Expr
     verified: bool
+    lhs: str = ""
 
     def __str__(self) -> str:
         mark = "verified" if self.verified else "DIFFERS"
         return f"{self.name}:\n  derived  {sp.sstr(self.derived)}\n  claimed  {sp.sstr(self.claimed)}\n  [{mark}]"
 
 
-def _step(name: str, derived: sp.Expr, claimed: sp.Expr) -> Step:
+def _step(name: str, derived: sp.Expr, claimed: sp.Expr, lhs: str = "") -> Step:
     same = sp.simplify(sp.powsimp(sp.expand_power_base(derived - claimed, force=True), force=True)) == 0
-    return Step(name, sp.simplify(derived), claimed, bool(same))
+    return Step(name, sp.simplify(derived), claimed, bool(same), lhs)
+
+
+def steps_latex(steps: list[Step]) -> str:
+    """The steps as one LaTeX ``aligned`` block: left-hand side, the derived expression, and the check.
+
+    A step without a LaTeX left-hand side shows its name as text. Render it with
+    ``IPython.display.Math``.
+
+    Examples
+    --------
+    >>> print(steps_latex([tail_mass()]))
+    \\begin{aligned}
+    G(x) = \\int_x^1 \\mathrm{pdf}_e(x, y)\\,dy &= 1 - x && \\text{(verified)}
+    \\end{aligned}
+    """
+    rows = []
+    for st in steps:
+        lhs = st.lhs or rf"\text{{{st.name}}}"
+        mark = r"\text{(verified)}" if st.verified else r"\text{(DIFFERS from the paper)}"
+        rows.append(f"{lhs} &= {sp.latex(st.derived)} && {mark}")
+    return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 
 
 def tail_mass() -> Step:
     """``G(x) = int_x^1 pdf_e(x, y) dy = 1 - x`` for uniform ``pdf_e``."""
-    return _step("G(x) = int_x^1 pdf_e(x, y) dy", sp.integrate(sp.Integer(1), (y, x, 1)), 1 - x)
+    return _step("G(x) = int_x^1 pdf_e(x, y) dy", sp.integrate(sp.Integer(1), (y, x, 1)), 1 - x,
+                 r"G(x) = \int_x^1 \mathrm{pdf}_e(x, y)\,dy")
 
 
 def local_minima_fraction() -> Step:
     """Theorem 5.1, first part, divided by ``n``: ``int_0^1 G(x)^s dx = 1 / (s + 1)``."""
     derived = sp.integrate((1 - x) ** s, (x, 0, 1), conds="none")
-    return _step("E[#local minima] / n = int_0^1 (1-x)^s dx", derived, 1 / (s + 1))
+    return _step("E[#local minima] / n = int_0^1 (1-x)^s dx", derived, 1 / (s + 1),
+                 r"\mathbb{E}[\#\text{minima}]/n = \int_0^1 (1-x)^s\,dx")
 
 
 def first_preimage() -> Step:
     """Eq. 5.1: ``E|LS^{-1}(x)| = s int_x^1 (int_x^1 dz)^{s-1} dy = s (1 - x)^s``."""
     inner = sp.integrate(sp.Integer(1), (z, x, 1))
     derived = s * sp.integrate(inner ** (s - 1), (y, x, 1), conds="none")
-    return _step("E|LS^-1(x)| (Eq. 5.1)", derived, s * (1 - x) ** s)
+    return _step("E|LS^-1(x)| (Eq. 5.1)", derived, s * (1 - x) ** s, r"\mathbb{E}|LS^{-1}(x)| \text{ (Eq. 5.1)}")
 
 
 def induction_step() -> Step:
@@ -84,7 +108,8 @@ def induction_step() -> Step:
     average = sp.integrate(c * (1 - y) ** (s * j), (y, x, 1), conds="none") / (1 - x)
     derived = beta * s * (1 - x) ** s * average
     claimed = c * beta * s / (s * j + 1) * (1 - x) ** (s * (j + 1))
-    return _step("Eq. 5.2 step j -> j+1 from E|LS^-j(y)| = c (1-y)^(s j)", derived, claimed)
+    return _step("Eq. 5.2 step j -> j+1 from E|LS^-j(y)| = c (1-y)^(s j)", derived, claimed,
+                 r"\text{Eq. 5.2 from } \mathbb{E}|LS^{-j}(y)| = c(1-y)^{sj}\text{: } \mathbb{E}|LS^{-(j+1)}(x)|")
 
 
 def preimage_coefficient(k: int) -> sp.Expr:
@@ -106,7 +131,7 @@ def preimage_by_recursion(k_max: int) -> list[sp.Expr]:
 def preimage_steps(k_max: int = 5) -> list[Step]:
     """Compare the recursion with the closed form ``s^k (1-x)^{s k} prod b_i / (i s + 1)`` for each ``k``."""
     return [
-        _step(f"E|LS^-{k}(x)|", expr, preimage_coefficient(k) * (1 - x) ** (s * k))
+        _step(f"E|LS^-{k}(x)|", expr, preimage_coefficient(k) * (1 - x) ** (s * k), rf"\mathbb{{E}}|LS^{{-{k}}}(x)|")
         for k, expr in enumerate(preimage_by_recursion(k_max))
         if k > 0
     ]
@@ -116,7 +141,8 @@ def theorem_term() -> Step:
     """Theorem 5.1, second part, one term: ``int_0^eps (1-x)^s c_j (1-x)^{s j} dx``."""
     derived = sp.integrate((1 - x) ** (s * (j + 1)), (x, 0, eps), conds="none")
     claimed = (1 - (1 - eps) ** ((j + 1) * s + 1)) / ((j + 1) * s + 1)
-    return _step("int_0^eps (1-x)^s (1-x)^(s j) dx (term j of Lemma 5.3)", derived, claimed)
+    return _step("int_0^eps (1-x)^s (1-x)^(s j) dx (term j of Lemma 5.3)", derived, claimed,
+                 r"\int_0^\epsilon (1-x)^s (1-x)^{sj}\,dx \text{ (term } j \text{ of Lemma 5.3)}")
 
 
 def derivation(k_max: int = 5) -> list[Step]:
@@ -181,7 +207,8 @@ def lemma53_series_check(s_value: int, factors, order: int = 4) -> Step:
         ci * (1 - (1 - eps) ** ((i + 1) * s_value + 1)) / ((i + 1) * s_value + 1) for i, ci in enumerate(coeffs)
     )
     closed = sp.series(closed, eps, 0, order + 1).removeO()
-    return _step(f"series in eps to order {order}, s={s_value}", sp.expand(integral), sp.expand(closed))
+    return _step(f"series in eps to order {order}, s={s_value}", sp.expand(integral), sp.expand(closed),
+                 rf"\text{{Theorem 5.1's integral to order }} \epsilon^{{{order}}},\ s = {s_value}")
 
 
 def tree_full_preimage() -> tuple[sp.Expr, sp.Expr]:
@@ -209,7 +236,8 @@ def tree_series_check(order: int = 6) -> Step:
     w = sp.Symbol("w", nonnegative=True)
     hyper_terms = sum(w**k / sp.rf(1 / s, k) for k in range(order))
     direct = sum(s**k * w**k / sp.Mul(*[i * s + 1 for i in range(k)]) for k in range(order))
-    return _step(f"1F1(1; 1/s; w) = sum_k s^k w^k / prod(i s + 1), first {order} terms", hyper_terms, direct)
+    return _step(f"1F1(1; 1/s; w) = sum_k s^k w^k / prod(i s + 1), first {order} terms", hyper_terms, direct,
+                 rf"{{}}_1F_1(1; 1/s; w) \text{{, first {order} terms}}")
 
 
 def approximation_error(s_value: int, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
