@@ -11,7 +11,7 @@ things the ``search_space`` chapter judges with them: the share of cells with a 
 from __future__ import annotations
 
 import numpy as np
-from scipy import optimize, stats
+from scipy.special import gammainc
 
 
 def seed_share(counts: np.ndarray, seeds: int) -> float:
@@ -93,7 +93,9 @@ def median_sd_factor(counts: np.ndarray, ddof: int = 1) -> float:
         raise ValueError("no cell has two or more seeds: a per-cell SD needs two")
     m, weight = values[used].astype(float), cells[used] / cells[used].sum()
 
-    def below_half(factor: float) -> float:
-        return float(np.sum(weight * stats.chi2.cdf(factor**2 * (m - ddof), m - 1)) - 0.5)
-
-    return float(optimize.brentq(below_half, 1e-6, 10.0, xtol=1e-12))
+    low, high = 0.0, 10.0   # bisection on the mixture's CDF, P(chi2_k <= x) = gammainc(k / 2, x / 2)
+    for _ in range(60):
+        mid = (low + high) / 2
+        below = float(np.sum(weight * gammainc((m - 1) / 2, mid**2 * (m - ddof) / 2)))
+        low, high = (mid, high) if below < 0.5 else (low, mid)
+    return (low + high) / 2
