@@ -51,6 +51,12 @@ class RestartCheck:
 
         ``rows`` has shape ``(draws, searches)`` (indices of resampled searches); ``None`` uses every
         search once and returns shape ``(3,)``.
+
+        Examples
+        --------
+        >>> check = RestartCheck(0.5, np.array([True, False]), np.array([1, 3]), np.array([1, 2]))
+        >>> check.predicted_miss().round(4).tolist()   # 0.5**2, (0.5 + 0.125) / 2, (0.5 + 0.25) / 2
+        [0.25, 0.3125, 0.375]
         """
         every = rows is None
         rows = np.arange(self.found.size)[None, :] if every else rows
@@ -170,6 +176,27 @@ def within_factor(rule: Rule, factor: float, ratio: float, low: float, high: flo
     Does not hold when the interval lies wholly outside that band, undecided when it straddles
     an end (:meth:`~nascompanion.report.findings.Rule.within` on the logarithm). The finding shows
     the ratio and its interval, not their logarithms.
+
+    Parameters
+    ----------
+    rule
+        The rule whose criterion states the factor.
+    factor
+        The tolerance, a factor above 1.
+    ratio, low, high
+        The measured ratio and its interval.
+    covers
+        What the interval covers (its level and the randomness it resamples).
+
+    Returns
+    -------
+    Finding
+        Resting on a random experiment, with the interval ``[low, high]``.
+
+    Raises
+    ------
+    ValueError
+        If ``factor`` is not above 1.
 
     Examples
     --------
