@@ -130,3 +130,50 @@ def test_the_distorted_setting_is_the_best_candidate_on_the_largest_sample():
     assert (best["rotation"], best["shift"], best["scale"], best["noise"]) == (
         d.distortion.rotation, d.distortion.shift, d.distortion.scale, d.distortion.noise)
     assert best["n_val"] == d.split.n_val * d.distortion.eval_copies
+
+
+def test_spread_draws_are_the_paired_bootstrap_of_seed_noise():
+    from nascompanion.data import seed_noise
+    from nascompanion.data.digits import spread_draws
+
+    rng = np.random.default_rng(4)
+    a = 80 + 5 * rng.standard_normal((60, 1)) + rng.standard_normal((60, 3))
+    b = 70 + 3 * rng.standard_normal((60, 1)) + 2 * rng.standard_normal((60, 3))
+    boot = spread_draws({"a": a, "b": b}, np.random.default_rng(9), draws=50)
+    rows = np.random.default_rng(9).integers(0, 60, size=(50, 60))
+    for draw in (0, 49):
+        iqr, sd = seed_noise.spread(b[rows[draw]])
+        assert boot.loc[draw, ("b", "iqr")] == pytest.approx(iqr) and boot.loc[draw, ("b", "median_seed_sd")] == pytest.approx(sd)
+    low, high = seed_noise.discriminativeness_difference_interval(a, b, np.random.default_rng(9), draws=50)
+    gain = boot["b", "ratio"] - boot["a", "ratio"]
+    assert (low, high) == pytest.approx(tuple(np.quantile(gain, [0.05, 0.95])))
+
+
+def test_spread_draws_leave_out_cells_missing_a_seed_in_any_pipeline_and_reject_bad_shapes():
+    from nascompanion.data.digits import spread_draws
+
+    a = np.array([[90.0, 92.0], [80.0, 82.0], [70.0, 73.0], [60.0, np.nan]])
+    b = a[:, ::-1] + 1.0
+    boot = spread_draws({"a": a, "b": b}, np.random.default_rng(0), draws=20)
+    assert boot["a", "median_seed_sd"].max() <= 3.0 / np.sqrt(2) + 1e-12   # the one-seed cell never enters
+    with pytest.raises(ValueError, match="one shape"):
+        spread_draws({"a": a, "b": b[:3]}, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="draws"):
+        spread_draws({"a": a}, np.random.default_rng(0), draws=1)
+
+
+def test_one_seed_draws_are_table1_statistics_of_independent_one_seed_landscapes(tmp_path):
+    from nascompanion.data.digits import one_seed_draws
+    from nascompanion.landscape import landscape_stats
+    from nascompanion.objectives import trial_losses
+
+    write_atomic(tmp_path / "digits201.npz", _arrays(np.random.default_rng(5)))
+    bench = load_digits_benchmark(tmp_path / "digits201.npz")
+    table = one_seed_draws(bench, "digits-noisy", 3, np.random.default_rng(2), batch=2)
+    losses = trial_losses(bench, "digits-noisy", "standard", 3, np.random.default_rng(2)).validation
+    for draw in range(3):
+        stats = landscape_stats(losses[draw], nb201.neighbour_table())
+        assert table.loc[draw].to_dict() == pytest.approx({k: stats[k] for k in table.columns})
+    assert table["local_minima"].nunique() > 1   # the draws differ
+    with pytest.raises(ValueError, match="draws"):
+        one_seed_draws(bench, "digits-noisy", 0, np.random.default_rng(2))
