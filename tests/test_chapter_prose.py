@@ -42,7 +42,7 @@ ALLOWED = {
                                "12": "training epochs of the other fidelity", "3": "the largest noise multiplier"},
     "real_noise": {"60": "a drift time of the benchmark (definition)", "30": "a drift time of the benchmark",
                    "10": "chance accuracy on ten classes", "0.5": "the criterion's threshold"},
-    "related_approaches": {"100": "the scale of the normalised loss"},
+    "related_approaches": {"100": "the scale of the normalised loss", "90": "coverage of the stated intervals"},
     "search_space": {"88": "the seed NB201 shuffles its index with (definition)",
                      "15": "the error band of good cells (setting)", "90": "coverage of the stated intervals",
                      "10": "the error band of the top classes (setting)"},

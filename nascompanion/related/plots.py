@@ -11,8 +11,8 @@ from nascompanion.report.stats import mean_sem
 
 
 def curves_figure(panels: dict[str, dict[str, np.ndarray]], start: int = 10) -> plt.Figure:
-    """Best-so-far test error vs queries (mean ± s.e.), one panel per dataset, one line per method."""
-    return curve_panels(panels, start=start, span=30, panel_width=4.6, ylabel="test error of best-by-search-metric (%)",
+    """Test error of the returned cell (best by the searched error so far) vs queries (mean ± s.e.), one panel per dataset."""
+    return curve_panels(panels, start=start, span=30, panel_width=4.6, ylabel="test error of the returned cell (%)",
                         legend_title="method (trials)", legend_size=7)
 
 

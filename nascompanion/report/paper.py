@@ -174,3 +174,11 @@ def quoted() -> dict[str, Quoted]:
     True
     """
     return {name: value for name, value in globals().items() if isinstance(value, Quoted)}
+
+ANASOD_TABLE2_BUDGETS = Quoted(
+    _frozen({"random search": 300, "ANASOD-RS": 300, "ANASOD-biasedRS": 300, "regularized evolution": 150,
+             "local search": 300, "ANASOD-LS": 300, "ANASOD-BO": 150}),
+    "queries behind each row of ANASOD_TABLE2: the RS and LS experiments after 300, the BO experiments "
+    "(RL, RE, SMAC, TPE, GCNBO, BANANAS, NAS-BOWL, ANASOD-BO) after 150",
+    "Table 2 caption; Table 6 caption", ANASOD)
+"""Method -> the query count at which ANASOD's Table 2 (or Table 6) reports its best validation error."""
