@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nascompanion.landscape import landscape_stats
-from nascompanion.related import anasod
+from nascompanion.related import anasod, encoding_stats
 from nascompanion.objectives import TrialLosses
 from nascompanion.search import registry
 from nascompanion.spaces import nb201, nb201_space
@@ -191,7 +191,7 @@ class TestOneCellLosses:
 def test_redraws_see_no_spread_within_encodings_when_the_encoding_fixes_the_loss():
     by_encoding = np.random.default_rng(0).normal(size=anasod.encoding_grid().shape[0])
     losses = np.stack([by_encoding[anasod.cell_encodings()], np.arange(nb201.N_ARCHS, dtype=float)], axis=1)
-    out = anasod.encoding_sd_redraws(losses, np.random.default_rng(1), 4, 50, 5)
+    out = encoding_stats.encoding_sd_redraws(losses, np.random.default_rng(1), 4, 50, 5)
     assert out["median_all"].shape == (4, 2)
     np.testing.assert_allclose(out["median_all"][:, 0], 0.0, atol=1e-12)
     assert (out["overall"][:, 0] > 0).all() and (out["median_all"][:, 1] > 0).all()
@@ -199,6 +199,6 @@ def test_redraws_see_no_spread_within_encodings_when_the_encoding_fixes_the_loss
 
 def test_redraws_are_reproducible_from_their_generator():
     losses = np.arange(nb201.N_ARCHS, dtype=float)[:, None]
-    one = anasod.encoding_sd_redraws(losses, np.random.default_rng(5), 2)
-    two = anasod.encoding_sd_redraws(losses, np.random.default_rng(5), 2)
+    one = encoding_stats.encoding_sd_redraws(losses, np.random.default_rng(5), 2)
+    two = encoding_stats.encoding_sd_redraws(losses, np.random.default_rng(5), 2)
     np.testing.assert_array_equal(one["median_top"], two["median_top"])
