@@ -10,11 +10,30 @@ from nascompanion.compare.run import LABELS
 from nascompanion.report.figures import ALGORITHM_COLOURS as COLOURS
 from nascompanion.report.figures import curve_panels
 
+SAME_COLOUR = {"evolution_requery": "evolution", "local_search_restart": "local_search"}
+"""Variants drawn in the colour of the algorithm they vary, where that algorithm is not in the same panel."""
+
+
+def _coloured(results: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+    """``results`` keyed so that a variant takes its algorithm's colour, and the labels for those keys."""
+    keyed, labels = {}, {}
+    for name, curves in results.items():
+        key = SAME_COLOUR.get(name, name)
+        key = name if key != name and key in results else key
+        keyed[key], labels[key] = curves, LABELS[name]
+    return keyed, labels
 
 
 def curves_figure(panels: dict[str, dict[str, np.ndarray]], ncols: int = 2, start: int = 10) -> plt.Figure:
     """Mean best-so-far test error vs queries, with standard-error bands; one panel per setting."""
-    return curve_panels(panels, labels=LABELS, ncols=ncols, start=start)
+    keyed = {title: _coloured(results) for title, results in panels.items()}
+    labels: dict[str, str] = {}
+    for _, names in keyed.values():
+        for key, label in names.items():
+            if labels.setdefault(key, label) != label:
+                raise ValueError(f"panels draw {labels[key]!r} and {label!r} in one colour; give them one panel each")
+    return curve_panels({title: results for title, (results, _) in keyed.items()}, labels=labels, ncols=ncols,
+                        start=start)
 
 
 def sweep_figure(final: pd.DataFrame) -> plt.Figure:
@@ -24,7 +43,8 @@ def sweep_figure(final: pd.DataFrame) -> plt.Figure:
     for ax, dataset in zip(axes[0], datasets):
         part = final[final["dataset"] == dataset]
         for algorithm, rows in part.groupby("algorithm", sort=False):
-            ax.errorbar(rows["x"], rows["mean"], yerr=rows["sem"], color=COLOURS[algorithm], marker="o", ms=3,
+            ax.errorbar(rows["x"], rows["mean"], yerr=rows["sem"], color=COLOURS[SAME_COLOUR.get(algorithm, algorithm)],
+                        marker="o", ms=3,
                         capsize=2, label=LABELS[algorithm])
         ax.set_title(dataset, fontsize=10)
         ax.set_xlabel("noise multiplier x")

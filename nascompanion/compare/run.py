@@ -32,9 +32,11 @@ from nascompanion.spaces import nb201_space
 from nascompanion.spaces.table import TableSpace
 
 ALGORITHMS: tuple[str, ...] = ("local_search", "random_search", "evolution", "bo", "bananas", "evolution_requery",
-                               "anasod_rs", "anasod_biased_rs", "anasod_ls", "anasod_bo")
+                               "anasod_rs", "anasod_biased_rs", "anasod_ls", "anasod_bo", "local_search_restart")
 """Algorithms the comparison can run, under their registry names: the paper's five, the authors' evolution,
-and ANASOD's four searches (the related-approaches chapter). Each has its own stream, by position."""
+ANASOD's four searches (the related-approaches chapter) and the local search that restarts at every
+minimum (naszilla 1.0's default). Each has its own stream, by position (a stream does not depend on
+how many follow it, so adding one at the end changes no other)."""
 
 MAIN: tuple[str, ...] = ALGORITHMS[:5]
 """The five algorithms of the paper's comparison."""
@@ -380,14 +382,15 @@ class Sweep:
 
 def noise_sweep(benchmark, datasets: dict[str, str], xs, budget: int, trials: int, seed: int = 0,
                 model_dataset: str = "cifar10-valid", model_xs=(), model_trials: int = 20,
-                bananas_epochs: int = 150, test_datasets: dict[str, str] | None = None) -> Sweep:
+                bananas_epochs: int = 150, test_datasets: dict[str, str] | None = None,
+                algorithms: tuple[str, ...] = ALGORITHMS[:3]) -> Sweep:
     """Final test loss of every algorithm against the noise multiplier ``x`` (``version="noise"``).
 
-    Local search, random search and evolution run at every ``x`` on every dataset
-    (``datasets`` maps each to the metric it searches; ``test_datasets`` to the
-    training whose test error is reported) and are ranked among themselves; BO
-    (``trials`` trials) and BANANAS (``model_trials``) join on ``model_dataset``
-    at the ``model_xs`` levels.
+    The quick ``algorithms`` (default: local search, random search and the book's
+    evolution) run at every ``x`` on every dataset (``datasets`` maps each to the
+    metric it searches; ``test_datasets`` to the training whose test error is
+    reported) and are ranked among themselves; BO (``trials`` trials) and BANANAS
+    (``model_trials``) join on ``model_dataset`` at the ``model_xs`` levels.
 
     Returns
     -------
@@ -397,7 +400,7 @@ def noise_sweep(benchmark, datasets: dict[str, str], xs, budget: int, trials: in
     import pandas as pd
 
     rows, finals = [], {}
-    cheap = ALGORITHMS[:3]
+    cheap = tuple(algorithms)
     for dataset, metric in datasets.items():
         test_dataset = (test_datasets or {}).get(dataset)
         for x in xs:
@@ -504,7 +507,7 @@ def protocol_table(benchmark, datasets: dict[str, str], test_datasets: dict[str,
 
 
 def protocol_variants(benchmark, base: dict, main: dict[str, np.ndarray], trials: int, model_trials: int,
-                      bananas_book_epochs: int = 200) -> "pd.DataFrame":
+                      bananas_book_epochs: int = 200, evolution: str = "evolution_requery") -> "pd.DataFrame":
     """What each alternative to a choice of the main setting changes, on one setting of the comparison.
 
     Parameters
@@ -513,39 +516,55 @@ def protocol_variants(benchmark, base: dict, main: dict[str, np.ndarray], trials
         The main setting's fields except ``trials`` (dataset, version, x, metric, budget, seed,
         test_dataset, bananas_epochs); ``main`` holds its curves per algorithm.
     trials, model_trials
-        Trials of the cheap algorithms and of BANANAS.
+        Trials of the quick algorithms and of BANANAS.
     bananas_book_epochs
         Training epochs of the book's earlier BANANAS predictor (the variant).
+    evolution
+        The main setting's evolution (``"evolution_requery"``, the authors' code, or ``"evolution"``);
+        the other one is its variant.
 
     Returns
     -------
     pandas.DataFrame
         One row per (choice, algorithm): the final mean test error under the
         main setting and under the variant, and the paired difference
-        (variant - main, trials are paired by their landscape).
+        (variant - main, trials are paired by their landscape) with its 95 % interval.
+
+    Raises
+    ------
+    ValueError
+        If ``evolution`` is not one of the two evolutions.
     """
     import pandas as pd
 
     from nascompanion.report.stats import paired_difference
 
-    variants = [
-        ("local search from the best of 1 random cell, not 10", {"local_search_k_init": 1}, ("local_search",), trials),
+    evolutions = {"evolution_requery": ("evolution", "evolution with one mutation per child and distinct queries "
+                                                     "(the book's rule), not the authors' code"),
+                  "evolution": ("evolution_requery", "evolution by the authors' rule (multi-edge mutation, "
+                                                     "tournament with replacement, re-queried duplicates)")}
+    if evolution not in evolutions:
+        raise ValueError(f"evolution={evolution!r}; allowed: {', '.join(evolutions)}")
+    other_evolution, evolution_choice = evolutions[evolution]
+    cheap = ("local_search", "random_search", evolution)
+    variants = [  # (choice, change of the setting, algorithms of the main setting, trials, algorithm run instead)
+        ("local search restarts from the best of 10 fresh random cells at each local minimum (naszilla 1.0's "
+         "default, stop_at_minimum=True), not continue_at_min", {}, ("local_search",), trials, "local_search_restart"),
+        ("local search from the best of 1 random cell, not 10", {"local_search_k_init": 1}, ("local_search",), trials,
+         None),
         ("local search scans every neighbour (the paper's Algorithm 1), not up to the first lower one",
-         {"local_search_first_lower": False}, ("local_search",), trials),
-        ("report the searched model's own test error", {"test_dataset": None},
-         ("local_search", "random_search", "evolution"), trials),
-        ("evolution by the authors' rule (multi-edge mutation, tournament with replacement, re-queried duplicates)",
-         None, ("evolution",), trials),
+         {"local_search_first_lower": False}, ("local_search",), trials, None),
+        ("report the searched model's own test error", {"test_dataset": None}, cheap, trials, None),
+        (evolution_choice, {}, (evolution,), trials, other_evolution),
         (f"BANANAS with the book's earlier predictor (3 layers, full batch, {bananas_book_epochs} epochs)",
-         {"bananas_predictor": "book", "bananas_epochs": bananas_book_epochs}, ("bananas",), model_trials),
+         {"bananas_predictor": "book", "bananas_epochs": bananas_book_epochs}, ("bananas",), model_trials, None),
     ]
     rows = []
-    for choice, change, algorithms, n in variants:
-        if change is None:  # the same setting, the authors' algorithm
-            other = compare(benchmark, Setting(trials=n, **base), algorithms=("evolution_requery",), progress=False)
-            other = {"evolution": other["evolution_requery"]}
-        else:
-            other = compare(benchmark, Setting(trials=n, **{**base, **change}), algorithms=algorithms, progress=False)
+    for choice, change, algorithms, n, instead in variants:
+        run_these = (instead,) if instead else algorithms
+        other = compare(benchmark, Setting(trials=n, **{**base, **change}), algorithms=run_these, progress=False)
+        if instead:
+            other = {algorithms[0]: other[instead]}
         for algorithm in algorithms:
             a, b = main[algorithm][:, -1], other[algorithm][:, -1]
             k = min(a.size, b.size)
@@ -554,3 +573,77 @@ def protocol_variants(benchmark, base: dict, main: dict[str, np.ndarray], trials
                          "variant": float(b.mean()), "difference": gap.estimate, "95% low": gap.low,
                          "95% high": gap.high})
     return pd.DataFrame(rows)
+
+
+def rerun_spread(benchmark, setting: Setting, algorithm: str = "local_search", reruns: int = 12,
+                 level: float = 0.90) -> dict:
+    """Do the paired intervals' standard errors describe how much a whole rerun moves?
+
+    ``algorithm`` runs ``reruns`` times on ``setting`` with seeds ``setting.seed + 1``,
+    ``setting.seed + 2``, ... (independent landscapes where the objective is random,
+    independent searches always). Each rerun gives a mean final test loss over its
+    trials and that mean's standard error. If the standard error describes the
+    randomness, the standard deviation of the rerun means is about the mean standard
+    error: their ratio is about 1.
+
+    Parameters
+    ----------
+    level
+        Coverage of the ratio's interval: a chi-square interval for a standard deviation
+        from ``reruns - 1`` degrees of freedom (the rerun means are close to normal at
+        hundreds of trials each), divided by the mean standard error.
+
+    Returns
+    -------
+    dict
+        ``means`` and ``sems`` (one per rerun), ``sd`` (of the means), ``mean_sem``, ``ratio``
+        (``sd / mean_sem``), ``low`` and ``high`` (the ratio's interval), ``reruns``, ``trials``.
+
+    Raises
+    ------
+    ValueError
+        For fewer than 3 reruns or a level outside (0, 1).
+
+    Examples
+    --------
+    >>> from scipy import stats
+    >>> round(float(np.sqrt(11 / stats.chi2.ppf(0.95, 11))), 3)   # lower factor of the SD at 12 reruns
+    0.748
+    """
+    from scipy import stats
+
+    from nascompanion.report.stats import sem
+
+    if reruns < 3 or not 0 < level < 1:
+        raise ValueError(f"need reruns >= 3 and 0 < level < 1, got reruns={reruns!r}, level={level!r}")
+    finals = [compare(benchmark, replace(setting, seed=setting.seed + 1 + i), algorithms=(algorithm,),
+                      progress=False)[algorithm][:, -1] for i in range(reruns)]
+    means = np.array([f.mean() for f in finals])
+    sems = np.array([sem(f) for f in finals])
+    sd, mean_sem = float(means.std(ddof=1)), float(sems.mean())
+    df, tail = reruns - 1, (1 - level) / 2
+    low = sd * np.sqrt(df / stats.chi2.ppf(1 - tail, df)) / mean_sem
+    high = sd * np.sqrt(df / stats.chi2.ppf(tail, df)) / mean_sem
+    return dict(means=means, sems=sems, sd=sd, mean_sem=mean_sem, ratio=sd / mean_sem, low=float(low),
+                high=float(high), reruns=reruns, trials=setting.trials)
+
+
+def decisive_gap(gaps: "pd.DataFrame") -> dict:
+    """The row of :func:`~nascompanion.report.verdicts.paired_gaps` that decides "no other algorithm is
+    measurably better": the other algorithm whose interval's lower end is highest.
+
+    Returns
+    -------
+    dict
+        ``other``, ``difference``, ``low``, ``high``, and ``holds`` (that lower end is 0 or below).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> g = pd.DataFrame({"other": ["a", "b"], "difference": [-1.0, 0.1], "low": [-1.2, 0.05], "high": [-0.8, 0.15]})
+    >>> row = decisive_gap(g); row["other"], row["holds"]
+    ('b', False)
+    """
+    row = gaps.loc[gaps["low"].idxmax()]
+    return dict(other=str(row["other"]), difference=float(row["difference"]), low=float(row["low"]),
+                high=float(row["high"]), holds=bool(row["low"] <= 0))

@@ -24,6 +24,7 @@ from nascompanion.search.evolution import regularized_evolution
 from nascompanion.search.history import SearchResult
 from nascompanion.search.local_search import local_search_trials
 from nascompanion.search.random_search import random_search
+from nascompanion.search.restarting_local_search import restarting_local_search
 from nascompanion.spaces.table import TableSpace
 
 
@@ -101,6 +102,8 @@ _ENTRIES = (
     Algorithm("anasod_ls", "ANASOD-LS", anasod.anasod_local_search, nb201_only=True),
     Algorithm("anasod_bo", "ANASOD-BO", anasod.anasod_bo, nb201_only=True),
     Algorithm("pvll", "PVLL-NAS", pvll.pvll, nb201_only=True),
+    Algorithm("local_search_restart", "local search, restarting at each minimum (naszilla's default)",
+              restarting_local_search, {"k_init": 10}),
 )
 
 ALGORITHMS: Mapping[str, Algorithm] = MappingProxyType({a.name: a for a in _ENTRIES})
