@@ -108,3 +108,61 @@ def test_a_result_is_keyed_by_the_code_of_its_own_algorithm_only():
 
     assert _code_digest("evolution") == _code_digest("evolution_requery")  # one function, one module
     assert _code_digest("evolution") != _code_digest("bananas")
+
+
+def test_adding_an_algorithm_at_the_end_changes_no_other_stream():
+    from nascompanion.compare.run import ALGORITHMS, _streams
+
+    _, streams = _streams(Setting("toy", "denoised"))
+    parent = np.random.SeedSequence([0, 1, 2])
+    first = parent.spawn(1 + len(ALGORITHMS))
+    again = np.random.SeedSequence([0, 1, 2]).spawn(1 + len(ALGORITHMS) + 5)
+    assert [s.spawn_key for s in first] == [s.spawn_key for s in again[: len(first)]]
+    assert list(streams)[-1] == "local_search_restart"
+
+
+def test_rerun_spread_uses_independent_reruns_and_a_chi_square_interval(tmp_path, monkeypatch):
+    from nascompanion.compare.run import rerun_spread
+
+    monkeypatch.setenv("NASCOMPANION_CACHE", str(tmp_path))
+    bench = toy_benchmark(per_seed=False)
+    setting = Setting("toy", "denoised", trials=6, budget=25)
+    spread = rerun_spread(bench, setting, "random_search", reruns=4)
+    assert spread["means"].shape == spread["sems"].shape == (4,)
+    assert len(set(spread["means"].round(9))) == 4                # other seeds, other searches
+    assert spread["low"] < spread["ratio"] < spread["high"]
+    np.testing.assert_allclose(spread["ratio"], spread["means"].std(ddof=1) / spread["sems"].mean())
+    with pytest.raises(ValueError, match="reruns >= 3"):
+        rerun_spread(bench, setting, reruns=2)
+
+
+def test_the_decisive_gap_is_the_one_whose_interval_starts_highest():
+    import pandas as pd
+
+    from nascompanion.compare.run import decisive_gap
+
+    gaps = pd.DataFrame({"other": ["rs", "re", "bo"], "difference": [-1.0, 0.02, 0.05],
+                         "low": [-1.1, -0.01, -0.02], "high": [-0.9, 0.05, 0.12]})
+    row = decisive_gap(gaps)
+    assert row["other"] == "re" and row["holds"]
+    gaps.loc[1, "low"] = 0.01
+    assert not decisive_gap(gaps)["holds"]
+
+
+def test_protocol_variants_pair_the_restarting_local_search_and_the_other_evolution(tmp_path, monkeypatch):
+    from nascompanion.compare.run import protocol_variants
+
+    monkeypatch.setenv("NASCOMPANION_CACHE", str(tmp_path))
+    bench = toy_benchmark(per_seed=False)
+    base = dict(dataset="toy", version="denoised", metric="validation", budget=20, seed=0)
+    main = compare(bench, Setting(trials=3, **base), algorithms=("local_search", "random_search", "evolution_requery"),
+                   progress=False)
+    main["bananas"] = main["random_search"]   # the BANANAS row only needs curves of the right shape here
+    monkeypatch.setattr("nascompanion.compare.run.compare", lambda b, s, algorithms, progress: {
+        a: np.full((s.trials, s.budget), 50.0) for a in algorithms})
+    table = protocol_variants(bench, base, main, 3, 3)
+    assert table["choice"].iloc[0].startswith("local search restarts")
+    evolution = table[table["choice"].str.startswith("evolution with one mutation")]
+    assert evolution["algorithm"].tolist() == ["regularized evolution, the authors' rule"]
+    with pytest.raises(ValueError, match="evolution='evo'"):
+        protocol_variants(bench, base, main, 3, 3, evolution="evo")
