@@ -73,3 +73,10 @@ def test_closest_curve_error_picks_the_closest_reading_and_is_deterministic():
     assert abs(first.estimate - 0.02) < 0.005 and first == M.closest_curve_error(values, curves, np.random.default_rng(0), resamples=100)
     relative = M.closest_curve_error(values, curves[1], np.random.default_rng(0), relative=True, resamples=100)
     assert abs(relative.estimate - 0.04) < 0.01
+
+
+def test_the_additive_control_on_nb201_shows_the_dependence_the_test_looks_for():
+    from nascompanion.spaces import nb201
+
+    control = K.additive_landscape(nb201.ops_matrix(), np.random.default_rng(11))
+    assert abs(K.neighbourhood_correlation(control, nb201.neighbour_table(), bins=100)) > 0.1

@@ -149,3 +149,35 @@ def largest_correlation(
     resampled = np.max(np.abs(np.stack([_correlation(weights @ x) for x in sums])), axis=0)
     low, high = np.quantile(resampled, [(1 - level) / 2, (1 + level) / 2])
     return each, Interval(float(np.abs(each).max()), float(low), float(high))
+
+
+def additive_landscape(ops: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A control landscape: the loss of a cell is a sum of one uniform random weight per (edge, operation).
+
+    Parameters
+    ----------
+    ops
+        Operation index of every cell on every edge, shape ``(n, edges)`` (e.g.
+        :func:`nascompanion.spaces.nb201.ops_matrix`).
+    rng
+        Source of the weights.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n,)``. On it a neighbour's loss is the cell's loss plus the change on one edge,
+        which depends on the cell's operation there and not on its loss alone: the dependence
+        :func:`neighbourhood_correlation` is meant to detect.
+
+    Examples
+    --------
+    >>> ops = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+    >>> f = additive_landscape(ops, np.random.default_rng(0))
+    >>> bool(np.isclose(f[0] + f[3], f[1] + f[2]))
+    True
+    """
+    ops = np.asarray(ops, dtype=np.int64)
+    if ops.ndim != 2 or ops.min() < 0:
+        raise ValueError(f"ops must be a (cells, edges) array of operation indices >= 0, got shape {ops.shape}")
+    weights = rng.random((ops.shape[1], int(ops.max()) + 1))
+    return weights[np.arange(ops.shape[1])[None, :], ops].sum(axis=1)
