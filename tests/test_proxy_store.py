@@ -101,3 +101,17 @@ def test_the_shipped_supernet_table_replays():
     assert path.exists(), "run `nascompanion store update`"
     checked = proxy_store.replay_sample(path, proxy_store.BOOK_SUPERNET, np.random.default_rng(0))
     assert checked.startswith("64 sampled cells") or checked.startswith("not replayed")
+
+
+def test_the_ranking_tables_of_the_other_supernet_seeds_ship():
+    """related_approaches judges the supernet ranking over seeds 0-4; seeds 1-4 evaluate its 300 ranking cells."""
+    from dataclasses import replace
+
+    from nascompanion.related import supernet_rank
+
+    cells = supernet_rank.path_cells(300, np.random.default_rng([0, 201]))
+    for seed in range(1, 5):
+        settings = replace(proxy_store.BOOK_SUPERNET, seed=seed)
+        path = proxy_store.shipped_path(proxy_store._key(settings, cells))
+        assert path.exists(), f"seed {seed}: run `nascompanion store update --chapters related_approaches`"
+        assert supernet.read_table(path, proxy_store._key(settings, cells), cells.size) is not None
