@@ -12,7 +12,8 @@ from nascompanion.report.stats import mean_sem
 
 def curves_figure(panels: dict[str, dict[str, np.ndarray]], start: int = 10) -> plt.Figure:
     """Test error of the returned cell (best by the searched error so far) vs queries (mean ± s.e.), one panel per dataset."""
-    return curve_panels(panels, start=start, span=30, panel_width=4.6, ylabel="test error of the returned cell (%)",
+    return curve_panels(panels, start=start, span=30, panel_width=4.6,
+                        ylabel="test error of the returned cell, searched training (%)",
                         legend_title="method (trials)", legend_size=7)
 
 

@@ -182,3 +182,11 @@ ANASOD_TABLE2_BUDGETS = Quoted(
     "(RL, RE, SMAC, TPE, GCNBO, BANANAS, NAS-BOWL, ANASOD-BO) after 150",
     "Table 2 caption; Table 6 caption", ANASOD)
 """Method -> the query count at which ANASOD's Table 2 (or Table 6) reports its best validation error."""
+
+ANASOD_TABLE2_SE = Quoted(
+    _frozen({"random search": (0.03, 0.17, 0.10), "ANASOD-RS": (0.05, 0.20, 0.12),
+             "ANASOD-biasedRS": (0.06, 0.20, 0.10), "regularized evolution": (0.05, 0.14, 0.10),
+             "local search": (0.03, 0.04, 0.08), "ANASOD-LS": (0.02, 0.07, 0.09), "ANASOD-BO": (0.05, 0.02, 0.10)}),
+    "standard errors (10 trials) of the means in ANASOD_TABLE2, NB201 columns (CIFAR-10, CIFAR-100, ImageNet16)",
+    "Table 2 and Table 6 (Appendix B)", ANASOD)
+"""Method -> the ± 1 s.e. printed beside each mean of :data:`ANASOD_TABLE2`."""
