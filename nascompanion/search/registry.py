@@ -75,9 +75,33 @@ class Algorithm:
         return self.function(space, losses, budget, rng, **{**self.defaults, **config})
 
 
+def cpu_model() -> str:
+    """The CPU's model name as the operating system reports it (``/proc/cpuinfo`` on Linux), else
+    :func:`platform.processor`, else ``"unknown CPU"``.
+
+    Examples
+    --------
+    >>> isinstance(cpu_model(), str) and len(cpu_model()) > 0
+    True
+    """
+    import platform
+
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip() or "unknown CPU"
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
 def torch_platform() -> str:
     """The floating-point kernels a torch-trained search's history depends on on the CPU: torch's
-    version and the instruction set its kernels use (the thread count does not matter).
+    version, the instruction set its kernels use and the CPU model (the thread count does not matter).
+
+    Two CPUs with the same instruction set can still round differently (the math libraries pick their
+    kernels by vendor and model), so a history is promised to replay exactly only on the same model.
 
     Examples
     --------
@@ -86,7 +110,7 @@ def torch_platform() -> str:
     """
     import torch
 
-    return f"torch {torch.__version__}, cpu {torch.backends.cpu.get_cpu_capability()}"
+    return f"torch {torch.__version__}, cpu {torch.backends.cpu.get_cpu_capability()}, {cpu_model()}"
 
 
 _ENTRIES = (
