@@ -1,32 +1,23 @@
-"""Verdicts on the papers' claims: a criterion is stated in words first, then evaluated.
+"""Verdict words and the comparison's decision helpers.
 
-A :class:`Criterion` pairs a claim of a paper with the rule that decides it, written down before
-any number is computed. :meth:`Criterion.judge` turns the rule's outcome (``True``, ``False`` or
-``None`` when the data cannot decide it) into a :class:`Verdict`, whose :attr:`~Verdict.words` are
-the only verdict words the chapters print: "holds", "does not hold" or "cannot be checked".
+A chapter's verdicts are :class:`~nascompanion.report.findings.Finding` records (see
+:mod:`nascompanion.report.findings`); this module keeps the wording of an outcome and the helpers the
+NAS comparison decides its rows with (paired gaps between algorithms, by dataset).
 
 Examples
 --------
->>> c = Criterion("Local search ends at a local minimum", "the traced run ends where LS* says")
->>> v = c.judge(True, "3 steps")
->>> v.words
-'holds'
->>> v.markdown()
-'*Local search ends at a local minimum* (the traced run ends where LS* says): **holds**; 3 steps'
+>>> words(True), words(None)
+('holds', 'cannot be checked')
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
 
-
-HOLDS = "holds"
-FAILS = "does not hold"
-UNCHECKABLE = "cannot be checked"
+from nascompanion.report.findings import FAILS, HOLDS, UNCHECKABLE
 
 
 def words(holds: bool | None) -> str:
@@ -40,81 +31,6 @@ def words(holds: bool | None) -> str:
     if holds is None:
         return UNCHECKABLE
     return HOLDS if holds else FAILS
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """The outcome of a :class:`Criterion`.
-
-    Parameters
-    ----------
-    claim
-        The claim, in words.
-    criterion
-        The rule that decided it, in words.
-    holds
-        ``True``, ``False``, or ``None`` when the data cannot decide it.
-    detail
-        The numbers behind the outcome, or why it cannot be checked.
-    """
-
-    claim: str
-    criterion: str
-    holds: bool | None
-    detail: str = ""
-
-    @property
-    def words(self) -> str:
-        """"holds", "does not hold" or "cannot be checked"."""
-        return words(self.holds)
-
-    def markdown(self) -> str:
-        """One line of markdown: the claim in italics, the rule, the verdict in bold, the detail."""
-        line = f"*{self.claim}* ({self.criterion}): **{self.words}**"
-        return f"{line}; {self.detail}" if self.detail else line
-
-    def _repr_markdown_(self) -> str:
-        return self.markdown()
-
-
-@dataclass(frozen=True)
-class Criterion:
-    """A claim and the rule that decides it, stated before the numbers.
-
-    Examples
-    --------
-    >>> c = Criterion("E[#minima] = n/(s+1)", "within 2 standard errors")
-    >>> c.judge(np.bool_(False)).holds is False
-    True
-    >>> c.judge(None, "no single-seed data").words
-    'cannot be checked'
-    """
-
-    claim: str
-    rule: str
-
-    def judge(self, holds: bool | None, detail: str = "") -> Verdict:
-        """The :class:`Verdict` for the rule's outcome ``holds`` (NumPy booleans accepted)."""
-        if holds is not None:
-            holds = bool(holds)
-        return Verdict(self.claim, self.rule, holds, detail)
-
-    def unchecked(self, reason: str) -> Verdict:
-        """The verdict when the data cannot decide the claim, with the reason."""
-        return Verdict(self.claim, self.rule, None, reason)
-
-
-def verdict_table(verdicts: Iterable[Verdict]) -> pd.DataFrame:
-    """One row per verdict: claim, criterion, verdict (words) and detail.
-
-    Examples
-    --------
-    >>> t = verdict_table([Criterion("a", "rule a").judge(True), Criterion("b", "rule b").judge(None)])
-    >>> t["verdict"].tolist()
-    ['holds', 'cannot be checked']
-    """
-    rows = [{"claim": v.claim, "criterion": v.criterion, "verdict": v.words, "detail": v.detail} for v in verdicts]
-    return pd.DataFrame(rows, columns=["claim", "criterion", "verdict", "detail"])
 
 
 # --------------------------------------------------------------------------- helpers of the NAS comparison
