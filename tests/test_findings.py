@@ -133,7 +133,7 @@ def test_the_findings_page_counts_the_papers_claims_apart_from_the_books_checks(
     findings = findings_table("theory", [RULE.judge(True), Rule("own", "adequate", THIS_BOOK, "r").judge(False)]).findings
     page = ledger.findings_page(findings)
     assert "**1 hold**" in page and "**0 do not hold**" in page and "own methods" in page
-    glance = page.split("## At a glance")[1].split("##")[0]
+    glance = page.split("## Claim by claim")[1].split("## Criteria")[0]
     assert "a claim" in glance and "adequate" not in glance
 
 

@@ -107,9 +107,17 @@ def _cell(text: str) -> str:
 
 
 def _glance(findings: list[Finding]) -> list[str]:
-    lines = ["| outcome | claim | source | chapter |", "| --- | --- | --- | --- |"]
+    lines = ["| outcome | claim | source |", "| --- | --- | --- |"]
     for f in findings:
-        lines.append(f"| **{f.outcome}** | {_cell(f.claim)} | {_cell(f.source)} | {{doc}}`/book/chapters/{f.chapter}` |")
+        lines.append(f"| **{f.outcome}** | {_cell(f.claim)} | {_cell(f.source)} |")
+    return lines
+
+
+def _counts(findings: list[Finding]) -> list[str]:
+    lines = ["| chapter | " + " | ".join(OUTCOMES) + " |", "| --- | " + " | ".join("---:" for _ in OUTCOMES) + " |"]
+    for chapter in dict.fromkeys(f.chapter for f in findings):
+        counts = Counter(f.outcome for f in findings if f.chapter == chapter)
+        lines.append(f"| {{doc}}`/book/chapters/{chapter}` | " + " | ".join(str(counts.get(o, 0)) for o in OUTCOMES) + " |")
     return lines
 
 
@@ -139,8 +147,12 @@ def findings_page(findings: list[Finding]) -> str:
              "executed chapters. *Undecided* means that the interval over the experiment's randomness straddles "
              "the criterion's threshold; a criterion marked *fixed after seeing* was chosen after the numbers it "
              "judges, and its chapter shows the other readings it considered.", "",
-             "## At a glance", "", *_glance(paper), "",
-             "## Criteria and numbers", ""]
+             *_counts(paper), "", "## Claim by claim", ""]
+    for chapter in dict.fromkeys(f.chapter for f in paper):
+        lines += [f"### {{doc}}`/book/chapters/{chapter}`", "", *_glance([f for f in paper if f.chapter == chapter]), ""]
+    lines += ["## Criteria and numbers", "",
+              "The criterion that decided each claim, when it was fixed, the paper's number, ours and the interval "
+              "over the experiment's randomness.", ""]
     for chapter in dict.fromkeys(f.chapter for f in paper):
         lines += [f"### {{doc}}`/book/chapters/{chapter}`", "", *_details([f for f in paper if f.chapter == chapter]), ""]
     if own:
