@@ -129,12 +129,24 @@ def test_a_tampered_record_fails_the_ledger(tmp_path):
         ledger.collect(tmp_path, chapters=["theory"])
 
 
-def test_the_findings_page_counts_the_papers_claims_apart_from_the_books_checks(tmp_path):
+def test_the_landing_fragment_counts_the_papers_claims_apart_from_the_books_checks():
     findings = findings_table("theory", [RULE.judge(True), Rule("own", "adequate", THIS_BOOK, "r").judge(False)]).findings
-    page = ledger.findings_page(findings)
-    assert "**1 hold**" in page and "**0 do not hold**" in page and "own methods" in page
-    glance = page.split("## Claim by claim")[1].split("## Criteria")[0]
-    assert "a claim" in glance and "adequate" not in glance
+    glance = ledger.findings_glance(findings)
+    assert "**1 hold**" in glance and "**0 do not hold**" in glance
+    papers, own = glance.split("own methods")
+    assert "a claim" in papers and "adequate" not in papers and "adequate" in own
+    assert "own methods" in ledger.findings_page(findings)
+
+
+def test_the_csv_has_one_row_per_finding_with_its_interval():
+    import csv
+    import io
+
+    span = Span(0.1, 0.3, "90 % bootstrap, with a comma")
+    findings = findings_table("theory", [RULE.above(0, 0.2, span), Rule("u", "c", THIS_BOOK, "r").unchecked("no data")]).findings
+    rows = list(csv.DictReader(io.StringIO(ledger.findings_csv(findings))))
+    assert [r["id"] for r in rows] == ["r", "u"]
+    assert (rows[0]["interval_low"], rows[0]["interval_covers"], rows[1]["interval_low"]) == ("0.1", span.covers, "")
 
 
 # ---------------------------------------------------------------- the committed ledger and the executed chapters
@@ -155,9 +167,11 @@ def test_every_committed_finding_states_its_criterion_when_it_was_fixed_and_its_
             assert f.detail, f"{f.chapter}/{f.id}: say why it cannot be checked"
 
 
-def test_the_committed_findings_page_is_the_ledgers():
-    assert ledger.PAGE_FILE.read_text() == ledger.findings_page(ledger.read_ledger()), \
-        "book/findings.md is not the page of book/findings.json: rebuild with `nascompanion book`"
+def test_the_committed_pages_are_the_ledgers():
+    findings = ledger.read_ledger()
+    for path, made in ((ledger.PAGE_FILE, ledger.findings_page), (ledger.GLANCE_FILE, ledger.findings_glance),
+                       (ledger.CSV_FILE, ledger.findings_csv)):
+        assert path.read_text() == made(findings), f"{path.name} is not made from book/findings.json: rebuild the book"
 
 
 def test_every_chapter_has_findings_in_the_committed_ledger():

@@ -23,7 +23,13 @@ LEDGER_FILE = REPO_ROOT / "book" / "findings.json"
 """The ledger the book build writes (committed with the executed chapters)."""
 
 PAGE_FILE = REPO_ROOT / "book" / "findings.md"
-"""The findings page rendered from the ledger."""
+"""The findings page rendered from the ledger: every criterion and number."""
+
+GLANCE_FILE = REPO_ROOT / "book" / "findings_glance.md"
+"""Every claim's outcome, the fragment the landing page includes."""
+
+CSV_FILE = REPO_ROOT / "book" / "findings.csv"
+"""The ledger as CSV, downloadable from the book."""
 
 
 class LedgerError(ValueError):
@@ -106,10 +112,16 @@ def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def _ours(f: Finding) -> str:
+    ours = format_value(f.measured)
+    return f"{ours} [{format_value(f.interval.low)}, {format_value(f.interval.high)}]" if f.interval else ours
+
+
 def _glance(findings: list[Finding]) -> list[str]:
-    lines = ["| outcome | claim | source |", "| --- | --- | --- |"]
+    lines = ["| outcome | claim | paper | ours | source |", "| --- | --- | ---: | ---: | --- |"]
     for f in findings:
-        lines.append(f"| **{f.outcome}** | {_cell(f.claim)} | {_cell(f.source)} |")
+        lines.append(f"| **{f.outcome}** | {_cell(f.claim)} | {_cell(format_value(f.paper))} | {_cell(_ours(f))} "
+                     f"| {_cell(f.source)} |")
     return lines
 
 
@@ -133,28 +145,53 @@ def _details(findings: list[Finding]) -> list[str]:
     return lines
 
 
-def findings_page(findings: list[Finding]) -> str:
-    """The book's findings page (MyST Markdown): counts and every claim's outcome first, then the criteria and
-    numbers chapter by chapter, then the checks of the book's own methods."""
-    paper = [f for f in findings if f.source != THIS_BOOK]
-    own = [f for f in findings if f.source == THIS_BOOK]
+def _split(findings: list[Finding]) -> tuple[list[Finding], list[Finding]]:
+    return [f for f in findings if f.source != THIS_BOOK], [f for f in findings if f.source == THIS_BOOK]
+
+
+def findings_glance(findings: list[Finding]) -> str:
+    """Every claim's outcome in one place (a MyST fragment the landing page includes): the counts, a table of
+    counts per chapter, then each chapter's claims with the paper's number and ours, then the book's own checks.
+
+    Examples
+    --------
+    >>> from nascompanion.report.findings import Rule, findings_table
+    >>> fs = findings_table("theory", [Rule("a", "E[minima] = n/(s+1)", "paper, Lemma 5.3", "within 1 %").judge(True, 625)])
+    >>> "**1 hold**" in findings_glance(fs.findings)
+    True
+    """
+    paper, own = _split(findings)
     counts = Counter(f.outcome for f in paper)
-    lines = ["# Findings: what holds", "",
-             f"Of the paper's claims checked here, **{counts.get(HOLDS, 0)} hold**, "
+    lines = [f"Of the paper's claims checked here, **{counts.get(HOLDS, 0)} hold**, "
              f"**{counts.get(FAILS, 0)} do not hold**, **{counts.get(UNDECIDED, 0)} are undecided** "
              f"and **{counts.get(UNCHECKABLE, 0)} cannot be checked** with the data the book has. "
-             "Every verdict of the book is one record of the ledger `book/findings.json`, collected from the "
-             "executed chapters. *Undecided* means that the interval over the experiment's randomness straddles "
-             "the criterion's threshold; a criterion marked *fixed after seeing* was chosen after the numbers it "
-             "judges, and its chapter shows the other readings it considered.", "",
-             *_counts(paper), "", "## Claim by claim", ""]
+             "*Undecided*: the interval over the experiment's randomness (in brackets) straddles the criterion's "
+             "threshold. The criteria, when each was fixed and what each interval covers are on the "
+             "{doc}`findings page </book/findings>`; all of it as a table: {download}`findings.csv`.", "",
+             *_counts(paper), ""]
     for chapter in dict.fromkeys(f.chapter for f in paper):
-        lines += [f"### {{doc}}`/book/chapters/{chapter}`", "", *_glance([f for f in paper if f.chapter == chapter]), ""]
-    lines += ["## Criteria and numbers", "",
-              "The criterion that decided each claim, when it was fixed, the paper's number, ours and the interval "
-              "over the experiment's randomness.", ""]
+        lines += [f"**{{doc}}`/book/chapters/{chapter}`**", "", *_glance([f for f in paper if f.chapter == chapter]), ""]
+    if own:
+        lines += ["**Checks of the book's own methods** (is its data adequate, which estimate it uses):", "",
+                  *_glance(own), ""]
+    return "\n".join(lines)
+
+
+def findings_page(findings: list[Finding]) -> str:
+    """The book's findings page (MyST Markdown): how a finding is decided, then every criterion with when it was
+    fixed, the paper's number, ours and the interval, chapter by chapter, then the checks of the book's own methods."""
+    paper, own = _split(findings)
+    lines = ["# Findings: criteria and numbers", "",
+             "Every verdict of the book is one record of the ledger `book/findings.json` (also as "
+             "{download}`findings.csv`), collected from the executed chapters, never typed. Each states the claim, "
+             "where the paper makes it, the criterion that decides it and when that criterion was fixed: *before the "
+             "data*, or *after seeing* what it names, in which case the chapter shows the other readings it "
+             "considered. A claim about a number of the paper is judged with a two-sided tolerance, apart from the "
+             "claim's direction. A finding on a random experiment rests on an interval over the randomness that "
+             "varies; when the interval straddles the threshold the outcome is *undecided*. The outcomes at a glance "
+             "are on the {doc}`first page </book/intro>`.", ""]
     for chapter in dict.fromkeys(f.chapter for f in paper):
-        lines += [f"### {{doc}}`/book/chapters/{chapter}`", "", *_details([f for f in paper if f.chapter == chapter]), ""]
+        lines += [f"## {{doc}}`/book/chapters/{chapter}`", "", *_details([f for f in paper if f.chapter == chapter]), ""]
     if own:
         lines += ["## Checks of the book's own methods", "",
                   "These judge the book's methods, not the paper: whether its data and estimates are adequate "
@@ -162,7 +199,42 @@ def findings_page(findings: list[Finding]) -> str:
     return "\n".join(lines)
 
 
-def write_page(findings_path: Path = LEDGER_FILE, page: Path = PAGE_FILE) -> Path:
-    """Write the findings page from the ledger; return its path."""
-    Path(page).write_text(findings_page(read_ledger(findings_path)))
-    return Path(page)
+CSV_COLUMNS: tuple[str, ...] = ("chapter", "id", "claim", "source", "criterion", "fixed", "paper", "measured",
+                                "interval_low", "interval_high", "interval_covers", "outcome", "detail")
+"""Columns of the ledger as CSV (one row per finding)."""
+
+
+def findings_csv(findings: list[Finding]) -> str:
+    """The ledger as CSV text, one row per finding (columns :data:`CSV_COLUMNS`).
+
+    Examples
+    --------
+    >>> from nascompanion.report.findings import Rule, findings_table
+    >>> fs = findings_table("theory", [Rule("a", "claim, with a comma", "paper", "rule").judge(False, 3)])
+    >>> findings_csv(fs.findings).splitlines()[1]
+    'theory,a,"claim, with a comma",paper,rule,before the data,,3,,,,does not hold,'
+    """
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for f in findings:
+        span = f.interval
+        writer.writerow([f.chapter, f.id, f.claim, f.source, f.criterion, f.fixed,
+                         "" if f.paper is None else f.paper, "" if f.measured is None else f.measured,
+                         "" if span is None else span.low, "" if span is None else span.high,
+                         "" if span is None else span.covers, f.outcome, f.detail])
+    return out.getvalue()
+
+
+def write_page(findings_path: Path = LEDGER_FILE, folder: Path = PAGE_FILE.parent) -> Path:
+    """Write the pages made from the ledger into ``folder``: the findings page (:data:`PAGE_FILE`'s name), the
+    landing page's fragment (:data:`GLANCE_FILE`'s) and the CSV (:data:`CSV_FILE`'s). Returns the findings page."""
+    findings = read_ledger(findings_path)
+    folder = Path(folder)
+    for name, text in ((PAGE_FILE.name, findings_page(findings)), (GLANCE_FILE.name, findings_glance(findings)),
+                       (CSV_FILE.name, findings_csv(findings))):
+        (folder / name).write_text(text)
+    return folder / PAGE_FILE.name
