@@ -32,3 +32,13 @@ def test_every_chapter_cell_is_short(name):
     for index, source in code_cells(name):
         lines = [line for line in source.splitlines() if line.strip()]
         assert len(lines) <= LONGEST_CELL, f"{name}, cell {index}: {len(lines)} lines (at most {LONGEST_CELL})"
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_every_chapter_opens_with_its_result_box_before_any_code(name):
+    notebook = jupytext.read(NOTEBOOK_DIR / f"{name}.md")
+    first_code = next(i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code")
+    opening = "\n".join(cell.source for cell in notebook.cells[:first_code] if cell.cell_type == "markdown")
+    assert "{admonition} What this chapter finds" in opening and "{glue:md} results" in opening, \
+        f"{name}: open with the result box (glued from findings.result_box()) before any code"
+    assert 'glue("results", findings.result_box())' in "\n".join(c.source for c in notebook.cells if c.cell_type == "code")

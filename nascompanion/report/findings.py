@@ -365,12 +365,47 @@ class FindingsTable:
         data = {"text/plain": repr(self), "text/html": self._repr_html_()}
         return data, {MIME: {"chapter": self.chapter, "findings": [f.record() for f in self.findings]}}
 
+    def result_box(self) -> "ResultBox":
+        """The chapter's outcomes in a few lines (Markdown), for the result box that opens the chapter: the
+        paper's claims grouped by outcome, then the checks of the book's own methods.
+
+        Examples
+        --------
+        >>> t = findings_table("theory", [Rule("a", "claim A", "paper", "r").judge(True),
+        ...                               Rule("b", "claim B", THIS_BOOK, "r").judge(False)])
+        >>> print(t.result_box()._repr_markdown_())
+        - **holds**: claim A.
+        - *Checks of the book's own methods*: claim B (**does not hold**).
+        """
+        lines = []
+        for outcome in OUTCOMES:
+            claims = [f.claim for f in self.findings if f.outcome == outcome and f.source != THIS_BOOK]
+            if claims:
+                lines.append(f"- **{outcome}**: " + "; ".join(claims) + ".")
+        own = [f"{f.claim} (**{f.outcome}**)" for f in self.findings if f.source == THIS_BOOK]
+        if own:
+            lines.append("- *Checks of the book's own methods*: " + "; ".join(own) + ".")
+        return ResultBox("\n".join(lines))
+
     def outcome(self, finding_id: str) -> str:
         """The outcome of the finding ``finding_id`` (for glued prose)."""
         for f in self.findings:
             if f.id == finding_id:
                 return f.outcome
         raise KeyError(f"{self.chapter}: no finding {finding_id!r}; ids: {', '.join(f.id for f in self.findings)}")
+
+
+class ResultBox:
+    """Markdown text shown as Markdown in a notebook and glued into the chapter's opening box."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return self.text
 
 
 def findings_table(chapter: str, findings: Iterable[Finding]) -> FindingsTable:
