@@ -27,6 +27,55 @@ LINE_STYLES: tuple = ("--", ":", "-.", (0, (5, 1)), (0, (1, 3)))
 """Line styles for the competing predictions of one panel, in order."""
 
 
+BOOK_STYLE: Mapping[str, object] = {
+    "figure.dpi": 144, "savefig.dpi": 144, "font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10,
+    "xtick.labelsize": 9, "ytick.labelsize": 9, "legend.fontsize": 9, "legend.title_fontsize": 9,
+    "legend.frameon": False, "axes.spines.top": False, "axes.spines.right": False,
+}
+"""The book's one figure style: crisp at twice the screen's resolution, text of 9-11 pt at the figure's size."""
+
+RENDERED_WIDTH_INCHES = 780 / 96
+"""Width of the book's text column (about 780 px at 96 px an inch): a wider figure is shrunk to it."""
+
+SMALLEST_READABLE_PT = 9.0
+"""The smallest text a reader should meet in a figure, in points at its rendered size."""
+
+
+def use_book_style() -> None:
+    """Apply :data:`BOOK_STYLE` to every figure made afterwards (a chapter calls it once, in a hidden cell).
+
+    Examples
+    --------
+    >>> use_book_style()
+    >>> plt.rcParams["legend.fontsize"]
+    9.0
+    """
+    plt.rcParams.update(BOOK_STYLE)
+
+
+def smallest_rendered_font(fig: plt.Figure, column_inches: float = RENDERED_WIDTH_INCHES) -> float:
+    """The smallest font size of ``fig``'s visible text, in points, once the figure is shrunk to the book's column.
+
+    A figure wider than the column is scaled down by ``column / width``; text must stay at or above
+    :data:`SMALLEST_READABLE_PT` after that.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots(figsize=(16.25, 4))
+    >>> _ = ax.set_title("t", fontsize=12)
+    >>> _ = ax.set_xticks([])
+    >>> _ = ax.set_yticks([])
+    >>> smallest_rendered_font(fig)
+    6.0
+    >>> plt.close(fig)
+    """
+    from matplotlib.text import Text
+
+    scale = min(1.0, column_inches / fig.get_size_inches()[0])
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return float(min(sizes) * scale) if sizes else float("inf")
+
+
 def figure(ncols: int = 2, nrows: int = 1, width: float = 5.0, height: float = 4.0) -> tuple[plt.Figure, np.ndarray]:
     """A new figure with ``nrows x ncols`` axes of ``width x height`` inches each.
 
