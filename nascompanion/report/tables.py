@@ -90,6 +90,43 @@ class Table:
     __str__ = __repr__
 
 
+def with_intervals(frame: pd.DataFrame, intervals: Mapping[str, tuple[str, str, str]],
+                   decimals: int = 2) -> pd.DataFrame:
+    """``frame`` with each (estimate, low, high) triple of columns replaced by one column of :func:`interval`.
+
+    Parameters
+    ----------
+    frame
+        The data.
+    intervals
+        New column name -> names of its estimate, low and high columns (dropped from the result).
+    decimals
+        Decimals of the intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The new columns first, then the rest; a row with a missing estimate reads :data:`MISSING`.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"s": [0.15, float("nan")], "lo": [0.14, float("nan")],
+    ...                       "hi": [0.16, float("nan")], "n": [155, 0]})
+    >>> with_intervals(frame, {"sigma [90 % interval]": ("s", "lo", "hi")}, 3)
+      sigma [90 % interval]    n
+    0  0.150 [0.140, 0.160]  155
+    1       not in the data    0
+    """
+    out = pd.DataFrame(index=frame.index)
+    used: list[str] = []
+    for name, (est, low, high) in intervals.items():
+        out[name] = [MISSING if pd.isna(e) else interval(e, lo, hi, decimals)
+                     for e, lo, hi in zip(frame[est], frame[low], frame[high])]
+        used += [est, low, high]
+    rest = frame.drop(columns=used)
+    return pd.concat([out, rest], axis=1)
+
+
 def show(frame: pd.DataFrame, decimals: int | Mapping[str, int] = 2, index: str | None = None,
          columns: Mapping[str, str] | None = None) -> Table:
     """``frame`` as a :class:`Table`: every cell formatted by :func:`number`, headers in words.
