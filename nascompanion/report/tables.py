@@ -9,9 +9,9 @@ Examples
 >>> import pandas as pd
 >>> frame = pd.DataFrame({"cells": [15625.0, 24.0], "sigma": [0.31234, -0.0001]})
 >>> print(show(frame, decimals={"sigma": 3}))
- cells sigma
-15,625 0.312
-    24 0.000
+cells sigma
+15625 0.312
+   24 0.000
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def number(value, decimals: int = 2) -> str:
     if isinstance(value, (bool, np.bool_)):
         return str(bool(value))
     if isinstance(value, (int, np.integer)):
-        return f"{int(value):,}" if abs(int(value)) >= 10_000 else str(int(value))
+        return str(int(value))
     if isinstance(value, (float, np.floating)):
         if math.isnan(value):
             return MISSING
