@@ -11,27 +11,30 @@ import numpy as np
 
 from nascompanion.report.figures import figure, show
 
-__all__ = ["within_eps", "preimage_vs_loss", "histogram_fit", "pair_density", "figure", "show"]
+__all__ = ["within_eps", "preimage_vs_loss", "histogram_fit", "pair_density", "legend_below", "figure", "show"]
 
 
 def within_eps(ax, eps: np.ndarray, mean: np.ndarray, se: np.ndarray | None, theory: Mapping[str, np.ndarray],
-               title: str = "", measured: str = "simulation"):
+               title: str = "", measured: str = "simulation", legend: bool = True):
     """Fraction of starts ending within ``eps``: the measured curve (``measured`` names it; a 2 SE band
-    unless ``se`` is None) and theory curves (Fig. 4.2, top right)."""
+    unless ``se`` is None) and theory curves (Fig. 4.2, top right); ``legend=False`` leaves the legend
+    to :func:`legend_below`."""
     if se is not None:
         ax.fill_between(eps, mean - 2 * se, mean + 2 * se, color="0.8", label=f"{measured} ± 2 SE")
     ax.plot(eps, mean, color="k", lw=1.5, label=measured)
     for (name, curve), style in zip(theory.items(), ["--", ":", "-.", (0, (5, 1)), (0, (1, 3))]):
         ax.plot(eps, curve, ls=style, lw=1.5, label=name)
     ax.set(xlabel=r"$\epsilon$", ylabel=r"fraction with $\ell(LS^*(v)) - \ell(v^*) \leq \epsilon$", title=title)
-    ax.legend(fontsize=8, loc="lower right")
+    if legend:
+        ax.legend(loc="lower right")
     return ax
 
 
 def preimage_vs_loss(ax, centres: np.ndarray, mean: np.ndarray, se: np.ndarray | None, theory: Mapping[str, np.ndarray],
-                     grid: np.ndarray, title: str = "", measured: str = "simulation"):
+                     grid: np.ndarray, title: str = "", measured: str = "simulation", legend: bool = True):
     """Mean full preimage size vs loss (log scale): the measured means (``measured`` names them; 2 SE
-    error bars unless ``se`` is None) and theory (Fig. 4.2, bottom right)."""
+    error bars unless ``se`` is None) and theory (Fig. 4.2, bottom right); ``legend=False`` leaves the
+    legend to :func:`legend_below`."""
     if se is None:
         ax.plot(centres, mean, "o", ms=3, color="k", label=measured)
     else:
@@ -39,7 +42,8 @@ def preimage_vs_loss(ax, centres: np.ndarray, mean: np.ndarray, se: np.ndarray |
     for (name, curve), style in zip(theory.items(), ["--", ":", "-.", (0, (5, 1))]):
         ax.plot(grid, curve, ls=style, lw=1.5, label=name)
     ax.set(xlabel=r"loss $x$", ylabel=r"$|LS^{-*}(v)|$", yscale="log", title=title)
-    ax.legend(fontsize=8)
+    if legend:
+        ax.legend()
     return ax
 
 
@@ -50,7 +54,7 @@ def histogram_fit(ax, data: np.ndarray, fits: Mapping[str, object], title: str =
     for (name, fit), style in zip(fits.items(), ["-", "--", ":", "-."]):
         ax.plot(u, fit.pdf(u), ls=style, lw=1.5, label=name)
     ax.set(xlabel="normalised validation loss", ylabel="density", title=title)
-    ax.legend(fontsize=7)
+    ax.legend()
     return ax
 
 
@@ -60,3 +64,33 @@ def pair_density(ax, x: np.ndarray, y: np.ndarray, title: str = "", bins: int = 
     ax.imshow(np.log1p(counts.T), origin="lower", extent=[0, 1, 0, 1], cmap="viridis", aspect="equal")
     ax.set(xlabel=r"$\ell(v)$", ylabel=r"$\ell(u)$, $u \in N(v)$", title=title)
     return ax
+
+
+def legend_below(fig, ax, ncols: int = 2):
+    """One legend for the whole figure, under its panels, with the entries of ``ax``.
+
+    Parameters
+    ----------
+    fig
+        The figure; drawn with ``bbox_inches="tight"`` the legend stays in the picture.
+    ax
+        The panel whose lines the legend names (every panel draws the same ones).
+    ncols
+        Entries a row.
+
+    Returns
+    -------
+    matplotlib.legend.Legend
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, axes = figure(ncols=2, width=4, height=3)
+    >>> _ = axes[0].plot([0, 1], [0, 1], label="simulation")
+    >>> legend_below(fig, axes[0]).get_texts()[0].get_text()
+    'simulation'
+    >>> plt.close(fig)
+    """
+    handles, labels = ax.get_legend_handles_labels()
+    fig.tight_layout()
+    return fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=ncols)
