@@ -1,0 +1,289 @@
+"""What a reader sees of the built book in a browser: the pure half of ``benchmarks/render_check.py``.
+
+The browser script opens every page, measures it (text, code boxes, tables, images) and hands
+the raw measurements to these functions, which decide what is wrong and write the report. They
+need no browser, so they are tested on their own.
+
+A page *fails* on raw TeX left in its text, a clipped code line (a code box narrower than one of
+its lines), a table cell cut with "..." or an image that does not load. Small figure text is
+reported, not failed: the HTML holds the picture, not its fonts, so the check can only say how
+much the page shrinks or enlarges a figure.
+
+Examples
+--------
+>>> page = PageReport(page="book/intro.html", formulas=3, raw_tex=[], code_lines=4,
+...                   prose_words=240, clipped=0, cut_cells=[], missing_images=[],
+...                   figures=[FigureSize(natural_px=1440, dpi=144.0, rendered_px=960.0)])
+>>> page.prose_lines, page.smallest_figure_pt
+(20.0, 9.0)
+>>> failures(page)
+[]
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import struct
+from dataclasses import dataclass, field
+
+WORDS_PER_LINE = 12
+"""Words in a rendered line of prose (as in :mod:`nascompanion.book.readability`)."""
+
+CSS_PX_PER_INCH = 96.0
+"""CSS pixels in an inch: a figure of ``w`` inches shows at ``96 w`` pixels when not scaled."""
+
+STYLE_SMALLEST_PT = 9.0
+"""The smallest text the book's figure style draws (tick labels and legends), in points."""
+
+READABLE_PT = 9.0
+"""The smallest figure text a reader should meet on the page, in points."""
+
+_TEX = re.compile(
+    r"\\(?:frac|dfrac|sum|prod|int|mathrm|mathbf|mathcal|mathbb|operatorname|text|left|right|"
+    r"begin|end|epsilon|varepsilon|alpha|beta|gamma|delta|lambda|mu|sigma|theta|infty|cdot|"
+    r"times|leq|geq|le|ge|neq|approx|sqrt|hat|bar|tilde|binom|log|exp|ldots|dots|in)(?![a-zA-Z])"
+    r"|\\[()\[\]]|\$\$|\$[^$\s][^$]*[\\^_{][^$]*\$"
+)
+
+_CUT = re.compile(r"(?:\.\.\.|…)$")
+
+
+def raw_tex(text: str) -> list[str]:
+    """The TeX fragments left untypeset in a page's rendered text (code excluded by the caller).
+
+    A typeset formula leaves no backslash commands, ``\\(``/``\\[`` delimiters or ``$...$`` spans
+    with TeX inside in the text a reader sees.
+
+    Parameters
+    ----------
+    text : str
+        The page's visible text outside code boxes and typeset formulas.
+
+    Returns
+    -------
+    list of str
+        Each fragment found, in order (empty when every formula is typeset).
+
+    Examples
+    --------
+    >>> raw_tex("The loss is $\\\\frac{1}{n}$ and costs $5, not $6.")
+    ['$\\\\frac{1}{n}$']
+    >>> raw_tex("Typeset: ε-local minima in (K₅)⁶; a price of $5.")
+    []
+    >>> raw_tex("inline \\\\(x^2\\\\) left raw")
+    ['\\\\(', '\\\\)']
+    """
+    return [match.group(0) for match in _TEX.finditer(text)]
+
+
+def cut_cells(cells: list[str]) -> list[str]:
+    """The table cells whose text ends in an ellipsis ("..." or "…"): content cut off for width.
+
+    Examples
+    --------
+    >>> cut_cells(["5.75 [5.71, 5.79]", "Local search finds the g...", "…", "holds"])
+    ['Local search finds the g...', '…']
+    """
+    return [cell for cell in cells if _CUT.search(cell.strip())]
+
+
+def clipped_lines(lines: list[str], char_px: float, box_px: float) -> int:
+    """How many lines of a code box are wider than the box shows (the reader must scroll to see them).
+
+    Parameters
+    ----------
+    lines : list of str
+        The box's lines, as shown (tabs already expanded).
+    char_px : float
+        Width of one character of the box's monospace font, in CSS pixels.
+    box_px : float
+        Width the box gives its text (its inner width less padding), in CSS pixels.
+
+    Returns
+    -------
+    int
+        The number of lines whose width exceeds ``box_px`` by more than half a pixel.
+
+    Examples
+    --------
+    >>> clipped_lines(["x" * 88, "y" * 89, ""], char_px=8.0, box_px=704.0)
+    1
+    """
+    return sum(1 for line in lines if len(line.rstrip()) * char_px > box_px + 0.5)
+
+
+@dataclass(frozen=True)
+class FigureSize:
+    """A figure's picture against the space the page gives it.
+
+    ``natural_px`` is the PNG's width in pixels, ``dpi`` the resolution it was saved at (from its
+    ``pHYs`` chunk; ``nan`` when the file does not say), ``rendered_px`` its width on the page in
+    CSS pixels.
+    """
+
+    natural_px: int
+    dpi: float
+    rendered_px: float
+
+    @property
+    def scale(self) -> float:
+        """Rendered size over the size it was drawn at: text of ``p`` points shows at ``p * scale``.
+
+        Examples
+        --------
+        >>> round(FigureSize(natural_px=990, dpi=100.0, rendered_px=780.0).scale, 3)
+        0.821
+        """
+        if not self.dpi or math.isnan(self.dpi) or not self.natural_px:
+            return float("nan")
+        return self.rendered_px / (self.natural_px / self.dpi * CSS_PX_PER_INCH)
+
+    @property
+    def smallest_pt(self) -> float:
+        """The rendered size of the style's smallest text (:data:`STYLE_SMALLEST_PT` x :attr:`scale`)."""
+        return STYLE_SMALLEST_PT * self.scale
+
+
+def png_dpi(data: bytes) -> float:
+    """The resolution a PNG was saved at, in dots per inch, from its ``pHYs`` chunk (``nan`` if none).
+
+    Examples
+    --------
+    >>> import zlib
+    >>> def chunk(kind, body):
+    ...     return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    >>> png = b"\\x89PNG\\r\\n\\x1a\\n" + chunk(b"IHDR", bytes(13)) + chunk(b"pHYs", struct.pack(">IIB", 5669, 5669, 1))
+    >>> round(png_dpi(png), 1)
+    144.0
+    >>> png_dpi(b"not a png")
+    nan
+    """
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return float("nan")
+    position = 8
+    while position + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[position:position + 8])
+        if kind == b"pHYs" and length >= 9:
+            x_per_unit, _, unit = struct.unpack(">IIB", data[position + 8:position + 17])
+            return x_per_unit * 0.0254 if unit == 1 else float("nan")
+        if kind == b"IDAT":
+            break
+        position += 12 + length
+    return float("nan")
+
+
+@dataclass(frozen=True)
+class PageReport:
+    """What one page shows a reader, measured in the browser.
+
+    ``formulas`` counts typeset formulas, ``raw_tex`` the TeX left raw, ``code_lines`` the non-blank
+    lines of code cells a reader sees without opening a toggle, ``prose_words`` the words of text
+    outside code, tables and formulas, ``clipped`` the lines of code boxes (code cells, literal
+    blocks) wider than their box, ``clipped_output`` the same in the boxes of cell outputs,
+    ``cut_cells`` the table cells ending in an ellipsis, ``missing_images`` the images that did not
+    load, ``figures`` the size of each figure picture.
+    """
+
+    page: str
+    formulas: int
+    raw_tex: list[str]
+    code_lines: int
+    prose_words: int
+    clipped: int
+    cut_cells: list[str]
+    missing_images: list[str]
+    figures: list[FigureSize] = field(default_factory=list)
+    clipped_output: int = 0
+    screenshot: str = ""
+
+    @property
+    def prose_lines(self) -> float:
+        """Words of prose in lines of :data:`WORDS_PER_LINE`."""
+        return self.prose_words / WORDS_PER_LINE
+
+    @property
+    def prose_per_code(self) -> float:
+        """Rendered lines of prose per visible line of code (``inf`` with no visible code)."""
+        return float("inf") if self.code_lines == 0 else self.prose_lines / self.code_lines
+
+    @property
+    def smallest_figure_pt(self) -> float:
+        """The smallest rendered size of the style's smallest text over the page's figures (``nan`` if none)."""
+        sizes = [f.smallest_pt for f in self.figures if not math.isnan(f.smallest_pt)]
+        return min(sizes) if sizes else float("nan")
+
+    @property
+    def small_figures(self) -> int:
+        """Figures that show the style's smallest text under :data:`READABLE_PT`."""
+        return sum(1 for f in self.figures if f.smallest_pt < READABLE_PT - 0.05)
+
+
+def failures(page: PageReport) -> list[str]:
+    """Why a page fails the check: raw TeX, clipped code or output lines, cut table cells, missing images.
+
+    Examples
+    --------
+    >>> failures(PageReport(page="a.html", formulas=0, raw_tex=["\\\\frac"], code_lines=0, prose_words=0,
+    ...                     clipped=2, cut_cells=["Local sea..."], missing_images=["x.png"]))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['a.html: 1 raw TeX fragment(s), e.g. \\\\frac', 'a.html: 2 clipped code line(s)',
+     "a.html: 1 cut table cell(s), e.g. 'Local sea...'", 'a.html: 1 missing image(s), e.g. x.png']
+    """
+    reasons = []
+    if page.raw_tex:
+        reasons.append(f"{page.page}: {len(page.raw_tex)} raw TeX fragment(s), e.g. {page.raw_tex[0]}")
+    if page.clipped:
+        reasons.append(f"{page.page}: {page.clipped} clipped code line(s)")
+    if page.clipped_output:
+        reasons.append(f"{page.page}: {page.clipped_output} clipped output line(s)")
+    if page.cut_cells:
+        reasons.append(f"{page.page}: {len(page.cut_cells)} cut table cell(s), e.g. {page.cut_cells[0]!r}")
+    if page.missing_images:
+        reasons.append(f"{page.page}: {len(page.missing_images)} missing image(s), e.g. {page.missing_images[0]}")
+    return reasons
+
+
+_COLUMNS = ("page", "formulas", "raw TeX", "code lines", "prose lines", "prose/code", "clipped",
+            "clipped out", "cut cells", "missing img", "figures", "small figs", "min fig pt")
+
+
+def _row(page: PageReport) -> tuple[str, ...]:
+    ratio = "-" if math.isinf(page.prose_per_code) else f"{page.prose_per_code:.1f}"
+    smallest = "-" if math.isnan(page.smallest_figure_pt) else f"{page.smallest_figure_pt:.1f}"
+    return (page.page, str(page.formulas), str(len(page.raw_tex)), str(page.code_lines),
+            f"{page.prose_lines:.0f}", ratio, str(page.clipped), str(page.clipped_output), str(len(page.cut_cells)),
+            str(len(page.missing_images)), str(len(page.figures)), str(page.small_figures), smallest)
+
+
+def report_table(pages: list[PageReport]) -> str:
+    """The per-page table of the check, in fixed-width columns, with a line of totals.
+
+    ``prose/code`` is ``-`` on a page without visible code, ``min fig pt`` ``-`` on a page
+    without figures.
+
+    Examples
+    --------
+    >>> page = PageReport(page="book/intro.html", formulas=2, raw_tex=[], code_lines=0, prose_words=120,
+    ...                   clipped=0, cut_cells=[], missing_images=[])
+    >>> print(report_table([page]))  # doctest: +NORMALIZE_WHITESPACE
+    page             formulas  raw TeX  code lines  prose lines  prose/code  clipped  clipped out  cut cells  missing img  figures  small figs  min fig pt
+    book/intro.html         2        0           0           10           -        0            0          0            0        0           0           -
+    total                   2        0           0           10           -        0            0          0            0        0           0           -
+    """
+    rows = [_row(page) for page in pages]
+    code = sum(p.code_lines for p in pages)
+    prose = sum(p.prose_lines for p in pages)
+    smallest = [p.smallest_figure_pt for p in pages if not math.isnan(p.smallest_figure_pt)]
+    rows.append(("total", str(sum(p.formulas for p in pages)), str(sum(len(p.raw_tex) for p in pages)),
+                 str(code), f"{prose:.0f}", "-" if code == 0 else f"{prose / code:.1f}",
+                 str(sum(p.clipped for p in pages)), str(sum(p.clipped_output for p in pages)),
+                 str(sum(len(p.cut_cells) for p in pages)),
+                 str(sum(len(p.missing_images) for p in pages)), str(sum(len(p.figures) for p in pages)),
+                 str(sum(p.small_figures for p in pages)), f"{min(smallest):.1f}" if smallest else "-"))
+    widths = [max(len(col), *(len(row[i]) for row in rows)) for i, col in enumerate(_COLUMNS)]
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    return "\n".join([line(_COLUMNS)] + [line(row) for row in rows])
