@@ -10,7 +10,7 @@ The browser is the system's Chromium (Debian's ``chromium`` package, ``/usr/bin/
 with ``--chromium PATH``), driven through Playwright: it waits for MathJax to finish and measures
 the laid-out page (box widths, which code is folded away, whether an image decoded), which a parser
 of the HTML alone cannot. Every request that is not a local file is refused. Each page is opened
-1400 px wide in a fresh profile; a screenshot of its first screen is saved as PNG under the folder
+1400 px wide (``--width``) in a fresh profile; a screenshot of its first screen is saved as PNG under the folder
 given with ``--screenshots``.
 
 Per page it reports typeset formulas and TeX left raw, visible code lines (code cells not folded
@@ -175,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
                         default=Path(__file__).resolve().parents[1] / "_build" / "html")
     parser.add_argument("--screenshots", type=Path, help="folder for a PNG of each page's first screen")
     parser.add_argument("--chromium", default="/usr/bin/chromium", help="the Chromium executable")
+    parser.add_argument("--width", type=int, default=1400, help="window width in CSS pixels (412: a phone)")
     args = parser.parse_args(argv)
     args.html_dir = args.html_dir.resolve()
     if not args.html_dir.is_dir() or not pages_of(args.html_dir):
@@ -190,8 +191,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.screenshots is not None:
         args.screenshots.mkdir(parents=True, exist_ok=True)
-    reports, refused = check(args.html_dir, args.screenshots, args.chromium)
-    print(f"{len(reports)} pages of {args.html_dir.name}/ in headless Chromium, 1400 px wide, "
+    reports, refused = check(args.html_dir, args.screenshots, args.chromium, width=args.width)
+    print(f"{len(reports)} pages of {args.html_dir.name}/ in headless Chromium, {args.width} px wide, "
           f"network refused ({len(refused)} request(s) refused)")
     print(report_table(reports))
     reasons = [reason for report in reports for reason in failures(report)]
