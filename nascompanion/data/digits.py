@@ -251,3 +251,65 @@ def spread_draws(accuracy: Mapping[str, np.ndarray], rng: np.random.Generator, d
         ratio = np.divide(iqr, median_sd, out=np.full(draws, np.inf), where=median_sd != 0)
         columns |= {(name, "iqr"): iqr, (name, "median_seed_sd"): median_sd, (name, "ratio"): ratio}
     return pd.DataFrame(columns)
+
+
+TABLE1_COLUMNS: Mapping[str, str] = {
+    "iterations": "iterations to converge", "local_minima": "local minima",
+    "reached_global_pct": "starts reaching the global minimum (%)",
+}
+"""The reader's header of each of :data:`TABLE1_STATISTICS`."""
+
+SWEEP_COLUMNS: Mapping[str, str] = {
+    "n_archs": "cells", "seeds": "seeds", "width": "width", "epochs": "epochs", "n_train": "training images",
+    "rotation": "rotation (degrees)", "shift": "shift (pixels)", "scale": "rescaling", "noise": "pixel noise",
+    "n_val": "validation images", "pipeline": "pipeline", "mean_accuracy": "mean accuracy (%)",
+    "iqr": "IQR (points)", "median_seed_sd": "median seed SD (points)", "ratio": "ratio IQR / seed SD",
+}
+"""Columns of the manifest's setting sweep a reader sees, with their headers in words (``seeds`` is
+read from each row's description)."""
+
+CANDIDATE_COLUMNS: Mapping[str, str] = {
+    "n_archs": "cells", "width": "width", "epochs": "epochs", "noise": "pixel noise",
+    "mean_accuracy": "mean accuracy (%)", "iqr": "IQR (points)", "median_seed_sd": "median seed SD (points)",
+    "ratio": "ratio IQR / seed SD", "seconds": "training time (s)", "is_setting": "the setting distorted",
+}
+"""Columns of the distorted candidates a reader sees, with their headers in words."""
+
+
+def sweep_figure(sweep: pd.DataFrame, target: float, width: float = 6.0, height: float = 4.2):
+    """The setting sweep as a scatter: each candidate's median seed SD against its cells' IQR.
+
+    Parameters
+    ----------
+    sweep
+        The manifest's ``setting_sweep`` as a frame, with a boolean column ``distorted``.
+    target
+        The ratio IQR / median seed SD a benchmark should exceed, drawn as a dashed line.
+    width, height
+        Size in inches; the legend stands below the axes.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"median_seed_sd": [4.0, 1.2], "iqr": [8.0, 6.5], "pipeline": ["noisy", "denoised"],
+    ...                      "distorted": [False, True]})
+    >>> fig = sweep_figure(rows, 5)
+    >>> [t.get_text() for t in fig.legends[0].get_texts()]
+    ['plain digits, noisy', 'distorted digits, denoised', 'IQR = 5 x seed SD']
+    """
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(width, height), constrained_layout=True)
+    for (distorted, pipeline), part in sweep.groupby(["distorted", "pipeline"], sort=False):
+        ax.scatter(part["median_seed_sd"], part["iqr"], marker="o" if pipeline == "denoised" else "x",
+                   color="C1" if distorted else "C0",
+                   label=f"{'distorted' if distorted else 'plain'} digits, {pipeline}")
+    sds = np.linspace(0, sweep["median_seed_sd"].max() * 1.05, 2)
+    ax.plot(sds, target * sds, "k--", lw=1, label=f"IQR = {target} x seed SD")
+    ax.set_xlabel("median seed-to-seed SD (points)")
+    ax.set_ylabel("IQR of mean validation\naccuracy (points)")
+    fig.legend(loc="outside lower center", ncols=2)
+    return fig
