@@ -59,7 +59,7 @@ async () => {
     return parts.join(' ');
   };
   const prose = text('pre, code, table, script, style, mjx-container, .cell_input, .headerlink, '
-                     + 'nav, .bd-sidebar, .prev-next-area, .MathJax, .math');
+                     + 'nav, .bd-sidebar, .prev-next-area, .MathJax, .math, summary, button');
   const visibleText = text('pre, code, script, style, mjx-container, mjx-assistive-mml, .MathJax');
   const codeLines = [...root.querySelectorAll('.cell_input pre')].filter(shown)
     .map((pre) => pre.innerText.split('\n').filter((l) => l.trim()).length)

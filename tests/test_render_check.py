@@ -124,6 +124,8 @@ def test_the_browser_check_finds_each_defect_on_a_synthetic_page(tmp_path, capsy
         "<p>" + "word " * 116 + r"and $\frac{1}{2}$ left raw.</p>"
         '<div class="cell_input"><pre style="width:300px;overflow:auto;font:13px monospace;padding:0">'
         "short = 1\n" + "x" * 200 + "\n</pre></div>"
+        '<details class="hide above-input"><summary>Show code</summary><div class="cell_input">'
+        "<pre>folded = 1\nbehind = 'a toggle'</pre></div></details>"
         '<div class="cell_output"><img src="../_images/fig.png" style="width:780px"></div>'
         '<img src="../_images/missing.png">'
         "<table><tr><td>Local search finds the g...</td><td>5.75 [5.71, 5.79]</td></tr></table>"
