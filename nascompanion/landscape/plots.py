@@ -16,8 +16,8 @@ from nascompanion.landscape.noise import SweepResult
 
 SWEEP_LABELS: Mapping[str, str] = {
     "local_minima": "number of local minima",
-    "reached_global_pct": "% of starts reaching the global minimum",
-    "iterations": "mean LS iterations",
+    "reached_global_pct": "% of starts reaching\nthe global minimum",
+    "iterations": "iterations per search",
     "global_basin_size": "global-minimum basin size",
     "reached_true_best_pct": "% of starts reaching the denoised optimum",
 }
@@ -173,7 +173,7 @@ def plot_search_trees(ax, losses: np.ndarray, ls_map: np.ndarray, roots: Sequenc
     return {"nodes": int(len(ids)), "tops": [int(tops[i]) for i in order], "sizes": [len(layouts[i]) for i in order]}
 
 
-def search_tree_figure(panels: Sequence[tuple[str, np.ndarray, np.ndarray, Sequence[int]]], width: float = 10.0,
+def search_tree_figure(panels: Sequence[tuple[str, np.ndarray, np.ndarray, Sequence[int]]], width: float = 8.0,
                        basins: bool = True):
     """Figure 4.1: one panel per ``(title, losses, ls_map, roots)``, side by side (see :func:`plot_search_trees`).
 
@@ -195,7 +195,7 @@ def search_tree_figure(panels: Sequence[tuple[str, np.ndarray, np.ndarray, Seque
 
 
 def plot_sweep(results: Mapping[str, SweepResult], statistics: Sequence[str] = (
-        "local_minima", "reached_global_pct", "iterations", "global_basin_size"), width: float = 10.0):
+        "local_minima", "reached_global_pct", "iterations", "global_basin_size"), width: float = 8.0):
     """Mean (line) and mean ± one standard deviation over draws (band) of each statistic against ``x``.
 
     Parameters
@@ -206,7 +206,7 @@ def plot_sweep(results: Mapping[str, SweepResult], statistics: Sequence[str] = (
         Which statistics to draw, one panel each (2 columns).
     """
     rows = int(np.ceil(len(statistics) / 2))
-    fig, axes = plt.subplots(rows, 2, figsize=(width, 3.2 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, 2, figsize=(width, 2.9 * rows + 0.6), squeeze=False)
     for ax, name in zip(axes.ravel(), statistics):
         for label, res in results.items():
             values = res.stats[name]
@@ -214,14 +214,15 @@ def plot_sweep(results: Mapping[str, SweepResult], statistics: Sequence[str] = (
             (line,) = ax.plot(res.xs, mean, marker="o", markersize=3, label=label)
             ax.fill_between(res.xs, mean - sd, mean + sd, color=line.get_color(), alpha=0.2, linewidth=0)
         ax.axvline(1.0, color="0.5", linestyle=":", linewidth=1)
-        ax.set_xlabel("noise multiplier x (loss = denoised + x·σ·z)")
+        ax.set_xlabel("noise multiplier x")
         ax.set_ylabel(SWEEP_LABELS.get(name, name))
         if name in ("local_minima", "global_basin_size"):
             ax.set_yscale("log")
     for ax in axes.ravel()[len(statistics):]:
         ax.set_visible(False)
-    axes.ravel()[0].legend(fontsize=8)
-    fig.tight_layout()
+    handles, labels = axes.ravel()[0].get_legend_handles_labels()
+    fig.tight_layout(rect=(0, 0.6 / fig.get_size_inches()[1], 1, 1))
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), bbox_to_anchor=(0.5, 0))
     return fig
 
 
@@ -258,5 +259,66 @@ def plot_trace(history, ax=None, title: str = ""):
     ax.set_ylabel("validation loss (100 − accuracy, %)")
     ax.set_yscale("log")
     ax.set_title(title)
-    ax.legend(fontsize=8, loc="upper right")
+    ax.legend(loc="upper right")
+    return fig
+
+
+# --------------------------------------------------------------------------- measured landscapes
+
+
+MEASURED_FAMILIES: Mapping[str, str] = {
+    "ptq": "tab:blue", "qat": "tab:blue", "noisy": "tab:red", "analog": "tab:green",
+    "drift": "tab:green", "noisy-drift": "tab:red",
+}
+"""Colour of each measured landscape's family: near-digital, analog fine-tuned (with its drift), analog without."""
+
+DRIFT_MARKERS: Mapping[str, str] = {"60s": "o", "1h": "s", "1d": "^", "30d": "D"}
+"""Marker of each drift time; landscapes without drift are drawn as crosses (PTQ, QAT, noisy) or a star."""
+
+
+def measured_scatter(kinds, x: str = "rank_disagreement", width: float = 8.0):
+    """Local minima and the share of starts reaching the global minimum against a noise measure.
+
+    One point per measured landscape other than the digital baseline (at zero on a log axis),
+    coloured by family and shaped by drift time, named in a legend under the panels rather
+    than by labels beside the points, which crowd where the drift landscapes lie together.
+
+    Parameters
+    ----------
+    kinds
+        The table of :func:`nascompanion.landscape.noise.measured_landscapes`, indexed by
+        landscape name, with columns ``x``, ``local_minima`` and ``reached_global_pct``.
+    x
+        The noise measure on the horizontal (log) axis.
+    width
+        Figure width in inches (at most the book's column, so that no text shrinks).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> kinds = pd.DataFrame({"rank_disagreement": [0.0, 0.01, 0.2], "local_minima": [10, 20, 90],
+    ...                       "reached_global_pct": [40.0, 30.0, 2.0]}, index=["baseline", "ptq", "drift-1h"])
+    >>> fig = measured_scatter(kinds)
+    >>> [len(ax.collections) for ax in fig.axes]
+    [2, 2]
+    >>> plt.close(fig)
+    """
+    shown = kinds.drop(index="baseline", errors="ignore")
+    fig, axes = plt.subplots(1, 2, figsize=(width, 4.2))
+    labels = {"local_minima": "local minima", "reached_global_pct": "% of starts reaching\nthe global minimum"}
+    for ax, (column, label) in zip(axes, labels.items()):
+        for name, row in shown.iterrows():
+            family, _, time = str(name).rpartition("-") if str(name).endswith(tuple(DRIFT_MARKERS)) else (name, "", "")
+            marker = DRIFT_MARKERS.get(time, {"ptq": "X", "qat": "P", "noisy": "X"}.get(family, "*"))
+            ax.scatter(row[x], row[column], color=MEASURED_FAMILIES.get(family, "0.3"), marker=marker,
+                       s=70 if marker == "*" else 40, label=str(name))
+        ax.set(xlabel="rank disagreement with\nthe digital model (1 − Spearman)" if x == "rank_disagreement"
+               else x.replace("_", " "), ylabel=label, xscale="log")
+    handles, names = axes[0].get_legend_handles_labels()
+    fig.tight_layout(rect=(0, 0.95 / 4.2, 1, 1))
+    fig.legend(handles, names, loc="lower center", ncol=4, bbox_to_anchor=(0.5, 0))
     return fig
