@@ -54,7 +54,7 @@ def histogram_fit(ax, data: np.ndarray, fits: Mapping[str, object], title: str =
     for (name, fit), style in zip(fits.items(), ["-", "--", ":", "-."]):
         ax.plot(u, fit.pdf(u), ls=style, lw=1.5, label=name)
     ax.set(xlabel="normalised validation loss", ylabel="density", title=title)
-    ax.legend()
+    ax.legend(loc="upper right")
     return ax
 
 
