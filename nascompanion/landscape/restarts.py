@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -168,6 +168,39 @@ def restart_check(histories: Sequence[History], ls_star: np.ndarray, target: int
         complete.append(sum(int(ls_star[start] == end) for start, end in ends))
     found = np.array([h.best_arch == target for h in histories])
     return RestartCheck(float(np.mean(ls_star == target)), found, np.array(runs), np.array(complete))
+
+
+def variant_summary(histories: Mapping[str, Sequence[History]], target: int) -> pd.DataFrame:
+    """How each variant's searches fared: share that found ``target``, final test loss, runs per search.
+
+    Parameters
+    ----------
+    histories
+        Variant name -> its searches on one fixed objective.
+    target
+        The cell to find (the global minimum of the validation loss).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per variant: ``found global minimum (%)``, ``mean final test loss`` (of the cell
+        with the best validation loss at the end of the budget) and ``mean runs per search``
+        (restarts + 1), rounded to three decimals.
+
+    Examples
+    --------
+    >>> h = History.from_arrays([0, 1, 2], [3.0, 1.0, 2.0], [3.0, 1.5, 2.0], [0, 1, 0], run=[0, 0, 1],
+    ...                         path=[[0, 0], [0, 1], [1, 2]])
+    >>> variant_summary({"full": [h]}, 1).loc["full"].tolist()
+    [100.0, 1.5, 2.0]
+    """
+    from nascompanion.search.history import best_so_far
+
+    rows = {variant: {"found global minimum (%)": 100 * np.mean([h.best_arch == target for h in hs]),
+                      "mean final test loss": np.mean([best_so_far(h)[-1] for h in hs]),
+                      "mean runs per search": np.mean([h.restarts + 1 for h in hs])}
+            for variant, hs in histories.items()}
+    return pd.DataFrame(rows).T.round(3)
 
 
 def within_factor(rule: Rule, factor: float, ratio: float, low: float, high: float, covers: str) -> Finding:
