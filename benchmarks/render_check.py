@@ -16,7 +16,9 @@ given with ``--screenshots``.
 Per page it reports typeset formulas and TeX left raw, visible code lines (code cells not folded
 behind a toggle), prose lines (about 12 words a line), code-box lines wider than their box, table
 cells ending in "...", images that do not load, and each figure's picture against its rendered
-size: ``min fig pt`` is the size at which the figure style's smallest text (9 pt) shows on the page.
+size: ``min fig pt`` is the size at which the figure style's smallest text (9 pt) shows on the page;
+also figures whose alt text is empty or a file name, and boxes that push the page past the window's
+right edge (both reported, not failed).
 It exits 1 on raw TeX, a clipped code line, a cut table cell or a missing image, and 2 when it cannot
 run (no pages, no Playwright, no browser). The decisions and the table live in
 :mod:`nascompanion.book.render_check`.
@@ -32,7 +34,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from nascompanion.book.render_check import (
-    FigureSize, PageReport, clipped_lines, cut_cells, failures, png_dpi, raw_tex, report_table,
+    FigureSize, PageReport, clipped_lines, cut_cells, failures, meaningless_alt, png_dpi, raw_tex,
+    report_table,
 )
 
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -87,9 +90,20 @@ async () => {
     try { await img.decode(); } catch (e) { ok = false; }
     images.push({src: img.currentSrc || img.src, ok: ok && img.naturalWidth > 0,
                  natural: img.naturalWidth, rendered: img.getBoundingClientRect().width,
+                 alt: img.getAttribute('alt') || '',
                  figure: !!img.closest('.cell_output, figure, .figure')});
   }
-  return {formulas: document.querySelectorAll('mjx-container').length, prose: prose,
+  const viewport = document.documentElement.clientWidth;
+  const contained = (el) => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(up).overflowX)) return true;
+    }
+    return false;
+  };
+  const offPage = [...root.querySelectorAll('table, img, pre, mjx-container[display="true"]')]
+    .filter((el) => shown(el) && el.getBoundingClientRect().right > viewport + 1 && !contained(el))
+    .length;
+  return {formulas: document.querySelectorAll('mjx-container').length, prose: prose, offPage: offPage,
           visibleText: visibleText, codeLines: codeLines, boxes: boxes, cells: cells,
           images: images};
 }
@@ -138,7 +152,9 @@ def measure_page(page, path: Path, html_dir: Path, shots: Path | None) -> PageRe
                       code_lines=raw["codeLines"], prose_words=len(raw["prose"].split()),
                       clipped=clipped[False], clipped_output=clipped[True], cut_cells=cut_cells(raw["cells"]),
                       missing_images=[img["src"] for img in raw["images"] if not img["ok"]],
-                      figures=figures, screenshot=screenshot)
+                      figures=figures, off_page=raw["offPage"],
+                      bad_alt=[img["src"] for img in raw["images"] if img["figure"] and meaningless_alt(img["alt"])],
+                      screenshot=screenshot)
 
 
 def check(html_dir: Path, shots: Path | None, chromium: str, width: int = 1400,

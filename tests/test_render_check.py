@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from nascompanion.book.render_check import (
-    FigureSize, PageReport, clipped_lines, cut_cells, failures, png_dpi, raw_tex, report_table,
+    FigureSize, PageReport, clipped_lines, cut_cells, failures, meaningless_alt, png_dpi, raw_tex,
+    report_table,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,6 +53,12 @@ def test_cut_cells_are_those_ending_in_an_ellipsis():
     cells = ["x-valid accuracy (%), 200 epochs, mean over th...", "5.75 [5.71, 5.79]", "holds …",
              "...and so on", "1...2"]
     assert cut_cells(cells) == ["x-valid accuracy (%), 200 epochs, mean over th...", "holds …"]
+
+
+def test_an_alt_text_must_describe_the_picture():
+    assert meaningless_alt("../../_images/0406ed7d20c888a1.png")
+    assert meaningless_alt("  ")
+    assert not meaningless_alt("Histogram of the seed-to-seed spread of validation error")
 
 
 def test_a_line_is_clipped_only_when_wider_than_its_box():
@@ -105,7 +112,7 @@ def test_report_table_has_a_row_a_page_and_totals():
     assert [line.split()[0] for line in lines[1:]] == ["book/chapters/x.html", "book/intro.html", "total"]
     total = lines[-1].split()
     assert total[1:8] == ["10", "0", "10", "50", "5.0", "2", "0"]
-    assert total[-1] == "5.3"
+    assert total[-3] == "5.3"
     assert lines[2].split()[5] == "-"  # no visible code: no ratio
 
 
@@ -129,6 +136,7 @@ def test_the_browser_check_finds_each_defect_on_a_synthetic_page(tmp_path, capsy
         '<div class="cell_output"><img src="../_images/fig.png" style="width:780px"></div>'
         '<img src="../_images/missing.png">'
         "<table><tr><td>Local search finds the g...</td><td>5.75 [5.71, 5.79]</td></tr></table>"
+        '<table style="width:3000px"><tr><td>a table wider than the window</td></tr></table>'
         '<img src="https://example.org/remote.png">'
         "</main></body></html>", encoding="utf-8")
     (html / "index.html").write_text('<meta http-equiv="Refresh" content="0; url=book/page.html" />')
@@ -144,6 +152,7 @@ def test_the_browser_check_finds_each_defect_on_a_synthetic_page(tmp_path, capsy
     row = next(line for line in out.splitlines() if line.startswith("book/page.html")).split()
     # formulas, raw TeX, code lines, prose lines, prose/code, clipped, clipped out, cut cells, missing img, figures
     assert row[1:11] == ["0", "1", "2", "10", "5.0", "1", "0", "1", "2", "1"]
-    assert float(row[-1]) == pytest.approx(9.0 * 780 / (13.91 * 96), abs=0.05)
+    assert row[-2:] == ["1", "1"]  # the figure has no alt text; the wide table leaves the page
+    assert float(row[-3]) == pytest.approx(9.0 * 780 / (13.91 * 96), abs=0.05)
     assert "1 page" in out.splitlines()[0] and "1 request(s) refused" in out
     assert (shots / "book__page.png").read_bytes().startswith(b"\x89PNG")

@@ -48,6 +48,8 @@ _TEX = re.compile(
 
 _CUT = re.compile(r"(?:\.\.\.|…)$")
 
+_FILE_NAME = re.compile(r"^\S*\.(?:png|jpe?g|svg|gif|webp)$", flags=re.I)
+
 
 def raw_tex(text: str) -> list[str]:
     """The TeX fragments left untypeset in a page's rendered text (code excluded by the caller).
@@ -86,6 +88,19 @@ def cut_cells(cells: list[str]) -> list[str]:
     ['Local search finds the g...', '…']
     """
     return [cell for cell in cells if _CUT.search(cell.strip())]
+
+
+def meaningless_alt(alt: str) -> bool:
+    """Whether a figure's alt text tells a reader nothing: empty, or a file name (as Sphinx writes by default).
+
+    Examples
+    --------
+    >>> meaningless_alt("../../_images/53f34c4529888c02d99842bf.png"), meaningless_alt("")
+    (True, True)
+    >>> meaningless_alt("Mean test error against queries for three algorithms")
+    False
+    """
+    return not alt.strip() or bool(_FILE_NAME.match(alt.strip()))
 
 
 def clipped_lines(lines: list[str], char_px: float, box_px: float) -> int:
@@ -181,6 +196,9 @@ class PageReport:
     lines of code cells a reader sees without opening a toggle, ``prose_words`` the words of text
     outside code, tables and formulas, ``clipped`` the lines of code boxes (code cells, literal
     blocks) wider than their box, ``clipped_output`` the same in the boxes of cell outputs,
+    ``off_page`` the tables, pictures and code boxes that reach past the window's right edge
+    (the whole page then scrolls sideways), ``bad_alt`` the figures whose alt text is empty or a
+    file name,
     ``cut_cells`` the table cells ending in an ellipsis, ``missing_images`` the images that did not
     load, ``figures`` the size of each figure picture.
     """
@@ -195,6 +213,8 @@ class PageReport:
     missing_images: list[str]
     figures: list[FigureSize] = field(default_factory=list)
     clipped_output: int = 0
+    off_page: int = 0
+    bad_alt: list[str] = field(default_factory=list)
     screenshot: str = ""
 
     @property
@@ -245,7 +265,8 @@ def failures(page: PageReport) -> list[str]:
 
 
 _COLUMNS = ("page", "formulas", "raw TeX", "code lines", "prose lines", "prose/code", "clipped",
-            "clipped out", "cut cells", "missing img", "figures", "small figs", "min fig pt")
+            "clipped out", "cut cells", "missing img", "figures", "small figs", "min fig pt", "no alt",
+            "off page")
 
 
 def _row(page: PageReport) -> tuple[str, ...]:
@@ -253,23 +274,24 @@ def _row(page: PageReport) -> tuple[str, ...]:
     smallest = "-" if math.isnan(page.smallest_figure_pt) else f"{page.smallest_figure_pt:.1f}"
     return (page.page, str(page.formulas), str(len(page.raw_tex)), str(page.code_lines),
             f"{page.prose_lines:.0f}", ratio, str(page.clipped), str(page.clipped_output), str(len(page.cut_cells)),
-            str(len(page.missing_images)), str(len(page.figures)), str(page.small_figures), smallest)
+            str(len(page.missing_images)), str(len(page.figures)), str(page.small_figures), smallest,
+            str(len(page.bad_alt)), str(page.off_page))
 
 
 def report_table(pages: list[PageReport]) -> str:
     """The per-page table of the check, in fixed-width columns, with a line of totals.
 
     ``prose/code`` is ``-`` on a page without visible code, ``min fig pt`` ``-`` on a page
-    without figures.
+    without figures. ``no alt`` and ``off page`` are reported, not failed.
 
     Examples
     --------
     >>> page = PageReport(page="book/intro.html", formulas=2, raw_tex=[], code_lines=0, prose_words=120,
     ...                   clipped=0, cut_cells=[], missing_images=[])
     >>> print(report_table([page]))  # doctest: +NORMALIZE_WHITESPACE
-    page             formulas  raw TeX  code lines  prose lines  prose/code  clipped  clipped out  cut cells  missing img  figures  small figs  min fig pt
-    book/intro.html         2        0           0           10           -        0            0          0            0        0           0           -
-    total                   2        0           0           10           -        0            0          0            0        0           0           -
+    page             formulas  raw TeX  code lines  prose lines  prose/code  clipped  clipped out  cut cells  missing img  figures  small figs  min fig pt  no alt  off page
+    book/intro.html         2        0           0           10           -        0            0          0            0        0           0           -       0         0
+    total                   2        0           0           10           -        0            0          0            0        0           0           -       0         0
     """
     rows = [_row(page) for page in pages]
     code = sum(p.code_lines for p in pages)
@@ -280,7 +302,8 @@ def report_table(pages: list[PageReport]) -> str:
                  str(sum(p.clipped for p in pages)), str(sum(p.clipped_output for p in pages)),
                  str(sum(len(p.cut_cells) for p in pages)),
                  str(sum(len(p.missing_images) for p in pages)), str(sum(len(p.figures) for p in pages)),
-                 str(sum(p.small_figures for p in pages)), f"{min(smallest):.1f}" if smallest else "-"))
+                 str(sum(p.small_figures for p in pages)), f"{min(smallest):.1f}" if smallest else "-",
+                 str(sum(len(p.bad_alt) for p in pages)), str(sum(p.off_page for p in pages))))
     widths = [max(len(col), *(len(row[i]) for row in rows)) for i, col in enumerate(_COLUMNS)]
 
     def line(cells: tuple[str, ...]) -> str:
