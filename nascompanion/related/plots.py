@@ -1,25 +1,142 @@
-"""Figures for the chapter "Related approaches: ANASOD and PVLL-NAS"."""
+"""Figures for the chapter "Related approaches: ANASOD and PVLL-NAS".
+
+Every figure fits the book's text column (about 8.1 inches) at its own size, so that its text keeps
+the sizes of :data:`nascompanion.report.figures.BOOK_STYLE` (9 pt and up) once rendered; legends
+stand outside the axes they describe.
+"""
 
 from __future__ import annotations
 
+from typing import Mapping
+
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 
 from nascompanion.report.figures import curve_panels
 from nascompanion.report.stats import mean_sem
 
+LEGEND_PT = 9
+"""Font size of every legend and its title."""
 
 
-def curves_figure(panels: dict[str, dict[str, np.ndarray]], start: int = 10) -> plt.Figure:
-    """Test error of the returned cell (best by the searched error so far) vs queries (mean ± s.e.), one panel per dataset."""
-    return curve_panels(panels, start=start, span=30, panel_width=4.6,
-                        ylabel="test error of the returned cell, searched training (%)",
-                        legend_title="method (trials)", legend_size=7)
+def table_cell(value, decimals: int = 2, missing: str = "not given") -> str:
+    """One value as a reader sees it in a table: integers whole, floats at fixed decimals, never "-0.00".
+
+    Examples
+    --------
+    >>> [table_cell(v) for v in (15625, 21.0, -0.0001, float("nan"), True, "4-20")]
+    ['15,625', '21.00', '0.00', 'not given', 'yes', '4-20']
+    >>> table_cell(8.6, 0), table_cell(None, missing="not run")
+    ('9', 'not run')
+    """
+    if value is None or (isinstance(value, (float, np.floating)) and np.isnan(value)):
+        return missing
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, (int, np.integer)):
+        return f"{int(value):,d}"
+    if isinstance(value, (float, np.floating)):
+        text = f"{float(value):,.{decimals}f}"
+        return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
+    return str(value)
 
 
-def encoding_sd_figure(stats: dict, top: int = 100) -> plt.Figure:
-    """The paper's Figure 2: the ``top`` best sampled encodings, mean ± 1 SD, beside the overall spread."""
-    fig, axes = plt.subplots(1, len(stats), figsize=(4.0 * len(stats), 3.2), squeeze=False, constrained_layout=True)
+def interval_cell(estimate: float, low: float, high: float, decimals: int = 2) -> str:
+    """An estimate with its interval, as "5.75 [5.71, 5.79]" (never "-0.00").
+
+    Examples
+    --------
+    >>> interval_cell(5.7512, 5.71, 5.79)
+    '5.75 [5.71, 5.79]'
+    >>> interval_cell(-0.00001, -0.00002, 0.0, 4)
+    '0.0000 [0.0000, 0.0000]'
+    """
+    est, lo, hi = (table_cell(float(v), decimals) for v in (estimate, low, high))
+    return f"{est} [{lo}, {hi}]"
+
+
+def reader_table(frame: pd.DataFrame, decimals: int | Mapping[str, int] = 2,
+                 missing: str | Mapping[str, str] = "not given", columns_from: str | None = None,
+                 corner: str = ""):
+    """``frame`` as an HTML table for readers: no index column, every cell formatted by :func:`table_cell`.
+
+    Parameters
+    ----------
+    frame
+        The table; its index is dropped (make it a column first if it names the rows).
+    decimals
+        Decimals of float cells, for all columns or per column (2 where a column is not named).
+    missing
+        What an empty cell says, for all columns or per column ("not given" where not named).
+    columns_from
+        If given, the table is turned: this column's values head the columns, the other columns
+        become rows, named in a first column headed ``corner``.
+
+    Returns
+    -------
+    IPython.display.HTML
+        Shown as the table in a notebook and in the book; its plain-text form carries no numbers.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"data": ["a", "b"], "minima": [13, 24], "share": [0.5, float("nan")]})
+    >>> html = reader_table(t, missing={"share": "not measured"}).data
+    >>> "not measured" in html and "13" in html and "<th></th>" not in html
+    True
+    >>> "<th>a</th>" in reader_table(t, columns_from="data", corner="statistic").data
+    True
+    """
+    from IPython.display import HTML
+
+    def pick(option, column, default):
+        return option.get(column, default) if isinstance(option, Mapping) else option
+
+    shown = pd.DataFrame({column: [table_cell(v, pick(decimals, column, 2), pick(missing, column, "not given"))
+                                   for v in frame[column].tolist()] for column in frame.columns})
+    if columns_from is not None:
+        shown = shown.set_index(columns_from).T.rename_axis(corner).reset_index()
+        shown.columns.name = None
+    return HTML(shown.to_html(index=False, border=0, classes="dataframe"))
+
+
+def _legend_below(fig: plt.Figure, axes, title: str, ncols: int = 3) -> None:
+    """One legend for all ``axes``, centred below them (each label once)."""
+    handles: dict[str, object] = {}
+    for ax in np.ravel(axes):
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(label, handle)
+    fig.legend(list(handles.values()), list(handles), loc="outside lower center", ncols=min(ncols, len(handles)),
+               fontsize=LEGEND_PT, title=title, title_fontsize=LEGEND_PT)
+
+
+def curves_figure(panels: dict[str, dict[str, np.ndarray]], start: int = 10, panel_width: float = 4.0) -> plt.Figure:
+    """Test error of the returned cell (best by the searched error so far) vs queries (mean ± s.e.), one panel per dataset.
+
+    Two panels a row; with an odd number of panels the legend fills the empty one, else it stands below.
+    """
+    fig = curve_panels(panels, ncols=2, start=start, span=30, panel_width=panel_width,
+                       ylabel="test error, returned cell (%)", legend_title="method (trials)", legend_size=LEGEND_PT)
+    axes = fig.axes
+    legend = axes[0].get_legend()
+    handles, labels = axes[0].get_legend_handles_labels()
+    legend.remove()
+    if len(panels) < len(axes):
+        axes[len(panels)].legend(handles, labels, loc="center", fontsize=LEGEND_PT, title="method (trials)",
+                                 title_fontsize=LEGEND_PT)
+    else:
+        _legend_below(fig, axes, "method (trials)")
+    return fig
+
+
+def encoding_sd_figure(stats: dict, top: int = 100, panel_width: float = 2.7, height: float = 3.2) -> plt.Figure:
+    """The paper's Figure 2: the ``top`` best sampled encodings, mean ± 1 SD, beside the overall spread.
+
+    One panel per entry of ``stats`` (objects with ``means``, ``sds`` of the sampled encodings and
+    ``overall``, the SD over all sampled cells); the legend stands below the panels.
+    """
+    fig, axes = plt.subplots(1, len(stats), figsize=(panel_width * len(stats), height), squeeze=False,
+                             constrained_layout=True)
     for ax, (title, s) in zip(axes[0], stats.items()):
         order = np.argsort(s.means, kind="stable")[:top]
         x = np.arange(order.size)
@@ -28,10 +145,10 @@ def encoding_sd_figure(stats: dict, top: int = 100) -> plt.Figure:
         ax.plot(x, s.means[order], color="black", lw=1, label="encoding mean")
         centre = float(np.mean(s.means))
         ax.axhspan(centre - s.overall, centre + s.overall, color="tab:red", alpha=0.12, label="± 1 SD over all cells")
-        ax.set_title(title, fontsize=10)
-        ax.set_xlabel(f"encodings, best {order.size} by mean")
-        ax.set_ylabel("error (%)")
-    axes[0, 0].legend(fontsize=7)
+        ax.set_title(title)
+        ax.set_xlabel(f"best {order.size} encodings")
+    axes[0, 0].set_ylabel("error (%)")
+    _legend_below(fig, axes, title=None)
     return fig
 
 
@@ -45,12 +162,12 @@ def estimator_figure(curves: dict[str, np.ndarray], samples: np.ndarray) -> plt.
     ax.set_xlabel("labelled architectures")
     ax.set_ylabel("estimator test MSE (normalised loss)")
     ax.set_yscale("log")
-    ax.legend(fontsize=8, title="sampler (repeats)", title_fontsize=8)
+    ax.legend(fontsize=LEGEND_PT, title="sampler (repeats)", title_fontsize=LEGEND_PT)
     return fig
 
 
 def supernet_scatter_figure(inherited: np.ndarray, standalone: dict[str, np.ndarray],
-                            taus: dict | None = None) -> plt.Figure:
+                            taus: dict | None = None, panel_width: float = 4.0, height: float = 3.6) -> plt.Figure:
     """Inherited (supernet) against stand-alone validation accuracy of the same cells, one panel per pipeline.
 
     Parameters
@@ -61,30 +178,34 @@ def supernet_scatter_figure(inherited: np.ndarray, standalone: dict[str, np.ndar
         Panel title -> stand-alone accuracy (%) of the same cells.
     taus
         Panel title -> :class:`~nascompanion.report.stats.Interval` of Kendall's tau, written in the panel.
+    panel_width, height
+        Size of one panel in inches (two panels fit the book's column at the default).
     """
-    fig, axes = plt.subplots(1, len(standalone), figsize=(4.0 * len(standalone), 3.4), squeeze=False,
+    fig, axes = plt.subplots(1, len(standalone), figsize=(panel_width * len(standalone), height), squeeze=False,
                              constrained_layout=True)
     for ax, (title, values) in zip(axes[0], standalone.items()):
         ax.scatter(values, inherited, s=6, alpha=0.5, color="tab:blue", lw=0)
-        ax.set_xlabel(f"stand-alone validation accuracy, {title} (%)")
-        ax.set_ylabel("supernet accuracy, inherited weights (%)")
+        ax.set_xlabel(f"stand-alone accuracy, {title} (%)")
         if taus and title in taus:
             t = taus[title]
-            ax.set_title(f"Kendall tau {t.estimate:.2f} [{t.low:.2f}, {t.high:.2f}]", fontsize=9)
+            ax.set_title(f"{title}\nKendall tau {t.estimate:.2f} [{t.low:.2f}, {t.high:.2f}]")
+    axes[0, 0].set_ylabel("supernet accuracy (%)")
     return fig
 
 
-def estimator_panels_figure(panels: dict[str, dict[str, np.ndarray]], samples: np.ndarray) -> plt.Figure:
-    """PVLL-NAS Figure 3a side by side: one panel per source of labels (mean ± 1 s.e. over repeats)."""
-    fig, axes = plt.subplots(1, len(panels), figsize=(4.4 * len(panels), 3.4), squeeze=False, constrained_layout=True)
+def estimator_panels_figure(panels: dict[str, dict[str, np.ndarray]], samples: np.ndarray,
+                            panel_width: float = 4.0, height: float = 3.6) -> plt.Figure:
+    """PVLL-NAS Figure 3a side by side: one panel per setting (mean ± 1 s.e. over repeats), the legend below."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(panel_width * len(panels), height), squeeze=False,
+                             constrained_layout=True, sharey=True)
     for ax, (title, curves) in zip(axes[0], panels.items()):
         for label, values in curves.items():
             mean, sem = mean_sem(values)
             line, = ax.plot(samples, mean, marker="o", ms=3, label=f"{label} ({values.shape[0]})")
             ax.fill_between(samples, mean - sem, mean + sem, color=line.get_color(), alpha=0.2)
-        ax.set_title(title, fontsize=10)
-        ax.set_xlabel("labelled architectures")
+        ax.set_title(title)
+        ax.set_xlabel("labelled cells")
         ax.set_yscale("log")
-    axes[0, 0].set_ylabel("estimator test MSE (normalised loss)")
-    axes[0, 0].legend(fontsize=8, title="sampler (repeats)", title_fontsize=8)
+    axes[0, 0].set_ylabel("held-out MSE (normalised loss)")
+    _legend_below(fig, axes, title="sampler (repeats)")
     return fig
