@@ -279,7 +279,8 @@ DRIFT_MARKERS: Mapping[str, str] = {"60s": "o", "1h": "s", "1d": "^", "30d": "D"
 def measured_scatter(kinds, x: str = "rank_disagreement", width: float = 8.0):
     """Local minima and the share of starts reaching the global minimum against a noise measure.
 
-    One point per measured landscape other than the digital baseline (at zero on a log axis),
+    One point per measured landscape other than the digital baseline (at zero on a log axis;
+    the shares reaching the global minimum on a log axis too, where all are positive),
     coloured by family and shaped by drift time, named in a legend under the panels rather
     than by labels beside the points, which crowd where the drift landscapes lie together.
 
@@ -318,6 +319,9 @@ def measured_scatter(kinds, x: str = "rank_disagreement", width: float = 8.0):
                        s=70 if marker == "*" else 40, label=str(name))
         ax.set(xlabel="rank disagreement with\nthe digital model (1 − Spearman)" if x == "rank_disagreement"
                else x.replace("_", " "), ylabel=label, xscale="log")
+        if column == "reached_global_pct" and (shown[column] > 0).all():
+            ax.set_yscale("log")   # the shares span two orders of magnitude
+            ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:g}"))
     handles, names = axes[0].get_legend_handles_labels()
     fig.tight_layout(rect=(0, 0.95 / 4.2, 1, 1))
     fig.legend(handles, names, loc="lower center", ncol=4, bbox_to_anchor=(0.5, 0))
