@@ -1,4 +1,5 @@
-"""Chapters hold the story and call the package: short code cells that define nothing."""
+"""Chapters hold the story and call the package: cells that define nothing, and what a reader sees of the code is
+short, unclipped, one statement a line, and outweighed by the prose."""
 
 import ast
 
@@ -7,8 +8,10 @@ import pytest
 
 from nascompanion.book.runner import CHAPTERS, NOTEBOOK_DIR
 
-LONGEST_CELL = 12
-"""Non-blank lines a chapter's code cell may have ("about ten")."""
+from nascompanion.book.readability import LONGEST_LINE, measure
+
+PROSE_PER_CODE = 2.0
+"""Rendered lines of prose a chapter has at least for each visible line of code."""
 
 
 def code_cells(name: str):
@@ -28,10 +31,23 @@ def test_no_chapter_cell_defines_a_function_or_a_class(name):
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
-def test_every_chapter_cell_is_short(name):
-    for index, source in code_cells(name):
-        lines = [line for line in source.splitlines() if line.strip()]
-        assert len(lines) <= LONGEST_CELL, f"{name}, cell {index}: {len(lines)} lines (at most {LONGEST_CELL})"
+def test_no_visible_code_line_is_clipped(name):
+    long = measure(jupytext.read(NOTEBOOK_DIR / f"{name}.md")).long_lines
+    assert not long, f"{name}: {len(long)} visible code lines over {LONGEST_LINE} characters, e.g. {long[0]!r}"
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_visible_code_has_one_statement_a_line(name):
+    joined = measure(jupytext.read(NOTEBOOK_DIR / f"{name}.md")).joined
+    assert joined == 0, f"{name}: {joined} visible lines join statements with ';'"
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_prose_outweighs_visible_code(name):
+    m = measure(jupytext.read(NOTEBOOK_DIR / f"{name}.md"))
+    assert m.prose_per_code >= PROSE_PER_CODE, (
+        f"{name}: {m.prose_lines:.0f} lines of prose for {m.code_lines} visible lines of code "
+        f"({m.prose_per_code:.2f} per line, at least {PROSE_PER_CODE}); hide plumbing with remove-input")
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
