@@ -1,44 +1,103 @@
 """Tables for people: no index column, integers as integers, fixed decimals, intervals in one cell.
 
-A chapter hands a :class:`pandas.DataFrame` to :func:`show` and gets back a :class:`Table`, which a
-notebook renders as an HTML table without the index (and as plain text elsewhere). The same output
-comes from the same frame every time, so executed chapters compare equal between runs.
+Every chapter hands a :class:`pandas.DataFrame` to :func:`show` and gets back a :class:`Table`, which a
+notebook renders as an HTML table without the index (and as plain text elsewhere). A cell never reads
+``-0.00`` or ``nan``: a value that rounds to zero has no sign, a missing value reads as words. The same
+frame gives the same output every time, so executed chapters compare equal between runs.
 
 Examples
 --------
 >>> import pandas as pd
 >>> frame = pd.DataFrame({"cells": [15625.0, 24.0], "sigma": [0.31234, -0.0001]})
 >>> print(show(frame, decimals={"sigma": 3}))
-cells sigma
-15625 0.312
-   24 0.000
+ cells sigma
+15,625 0.312
+    24 0.000
 """
 
 from __future__ import annotations
 
 import html
 import math
-from dataclasses import dataclass
-from typing import Mapping
+from numbers import Integral, Real
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
 
-MISSING = "not in the data"
+__all__ = ["MISSING", "Table", "interval", "number", "show", "with_intervals"]
+
+MISSING = "not measured"
 """What a cell says where a value is missing, unless the caller says otherwise."""
 
 
-def number(value, decimals: int = 2) -> str:
-    """``value`` with ``decimals`` decimals; whole numbers as integers when ``decimals`` is 0.
+def _is_missing(value: Any) -> bool:
+    """Whether ``value`` is ``None``, NaN or pandas' missing value."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, (float, np.floating)) and math.isnan(value)
 
-    A value that rounds to zero prints without a sign, and a missing value prints as :data:`MISSING`.
+
+def number(value: Any, decimals: int | None = 2, missing: str = MISSING, whole: bool = False) -> str:
+    """One value as a reader sees it in a table.
 
     Parameters
     ----------
     value
-        A number (``int``, ``float``, numpy scalar) or anything else, which prints as ``str(value)``.
+        A number, a boolean (``yes``/``no``), a string (kept) or a missing value.
     decimals
-        Digits after the decimal point.
+        Digits after the point of a float; ``None`` prints a whole float as an integer and any other
+        with three significant figures (no decimals from 100 on).
+    missing
+        What a missing value reads as.
+    whole
+        Print a float that is a whole number as an integer.
+
+    Returns
+    -------
+    str
+        Integers with thousands separators; never ``-0.00``.
+
+    Examples
+    --------
+    >>> number(21.0), number(21.0, whole=True), number(-0.0004, 3), number(15625), number(True)
+    ('21.00', '21', '0.000', '15,625', 'yes')
+    >>> number(float("nan")), number(None, missing="not run"), number(0.05712, None), number(1234.5, None)
+    ('not measured', 'not run', '0.0571', '1,234')
+    """
+    if _is_missing(value):
+        return missing
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Integral):
+        return f"{int(value):,}"
+    if not isinstance(value, Real):
+        return str(value)
+    value = float(value)
+    if not math.isfinite(value):
+        return str(value)
+    if (whole or decimals is None) and value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}"
+    if decimals is not None:
+        text = f"{value:,.{decimals}f}"
+    else:
+        text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
+
+
+def interval(estimate: float, low: float, high: float, decimals: int | None = 2, missing: str = MISSING) -> str:
+    """An estimate with its interval, as ``"5.75 [5.71, 5.79]"``.
+
+    Parameters
+    ----------
+    estimate, low, high
+        The estimate and the ends of its interval.
+    decimals
+        Digits after the point of all three.
+    missing
+        The whole cell where the estimate is missing, or an end where only that end is missing.
 
     Returns
     -------
@@ -46,37 +105,37 @@ def number(value, decimals: int = 2) -> str:
 
     Examples
     --------
-    >>> number(21.0, 0), number(-0.0004, 3), number(5.7512), number(float("nan"))
-    ('21', '0.000', '5.75', 'not in the data')
+    >>> interval(5.7512, 5.7149, 5.7888), interval(-0.00001, -0.00002, 0.0, 4)
+    ('5.75 [5.71, 5.79]', '0.0000 [0.0000, 0.0000]')
+    >>> interval(float("nan"), 1.0, 2.0, missing="never found")
+    'never found'
     """
-    if isinstance(value, (bool, np.bool_)):
-        return str(bool(value))
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    if isinstance(value, (float, np.floating)):
-        if math.isnan(value):
-            return MISSING
-        text = f"{float(value):.{decimals}f}"
-        return text[1:] if text.startswith("-") and float(text) == 0 else text
-    return str(value)
+    if _is_missing(estimate):
+        return missing
+    est, lo, hi = (number(float(v) if not _is_missing(v) else v, decimals, missing) for v in (estimate, low, high))
+    return f"{est} [{lo}, {hi}]"
 
 
-def interval(estimate: float, low: float, high: float, decimals: int = 2) -> str:
-    """An estimate with its interval, as ``"5.75 [5.71, 5.79]"``.
+class Table:
+    """Text cells of a table, rendered without an index: HTML in a notebook, plain text elsewhere.
+
+    Parameters
+    ----------
+    frame
+        The cells, already text (see :func:`show`).
 
     Examples
     --------
-    >>> interval(5.7512, 5.7149, 5.7888)
-    '5.75 [5.71, 5.79]'
+    >>> t = Table(pd.DataFrame({"a & b": ["<1"]}))
+    >>> t._repr_html_()
+    '<table class="dataframe"><thead><tr><th>a &amp; b</th></tr></thead><tbody><tr><td>&lt;1</td></tr></tbody></table>'
+    >>> print(t)
+    a & b
+       <1
     """
-    return f"{number(estimate, decimals)} [{number(low, decimals)}, {number(high, decimals)}]"
 
-
-@dataclass(frozen=True)
-class Table:
-    """Formatted cells of a table, rendered without an index (HTML in a notebook, text elsewhere)."""
-
-    frame: pd.DataFrame
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
 
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{html.escape(str(c))}</th>" for c in self.frame.columns)
@@ -91,7 +150,7 @@ class Table:
 
 
 def with_intervals(frame: pd.DataFrame, intervals: Mapping[str, tuple[str, str, str]],
-                   decimals: int = 2) -> pd.DataFrame:
+                   decimals: int = 2, missing: str = MISSING) -> pd.DataFrame:
     """``frame`` with each (estimate, low, high) triple of columns replaced by one column of :func:`interval`.
 
     Parameters
@@ -102,17 +161,19 @@ def with_intervals(frame: pd.DataFrame, intervals: Mapping[str, tuple[str, str, 
         New column name -> names of its estimate, low and high columns (dropped from the result).
     decimals
         Decimals of the intervals.
+    missing
+        What a row with a missing estimate reads.
 
     Returns
     -------
     pandas.DataFrame
-        The new columns first, then the rest; a row with a missing estimate reads :data:`MISSING`.
+        The new columns first, then the rest.
 
     Examples
     --------
     >>> frame = pd.DataFrame({"s": [0.15, float("nan")], "lo": [0.14, float("nan")],
     ...                       "hi": [0.16, float("nan")], "n": [155, 0]})
-    >>> with_intervals(frame, {"sigma [90 % interval]": ("s", "lo", "hi")}, 3)
+    >>> with_intervals(frame, {"sigma [90 % interval]": ("s", "lo", "hi")}, 3, "not in the data")
       sigma [90 % interval]    n
     0  0.150 [0.140, 0.160]  155
     1       not in the data    0
@@ -120,27 +181,58 @@ def with_intervals(frame: pd.DataFrame, intervals: Mapping[str, tuple[str, str, 
     out = pd.DataFrame(index=frame.index)
     used: list[str] = []
     for name, (est, low, high) in intervals.items():
-        out[name] = [MISSING if pd.isna(e) else interval(e, lo, hi, decimals)
-                     for e, lo, hi in zip(frame[est], frame[low], frame[high])]
+        out[name] = [interval(e, lo, hi, decimals, missing) for e, lo, hi in zip(frame[est], frame[low], frame[high])]
         used += [est, low, high]
-    rest = frame.drop(columns=used)
-    return pd.concat([out, rest], axis=1)
+    return pd.concat([out, frame.drop(columns=used)], axis=1)
 
 
-def show(frame: pd.DataFrame, decimals: int | Mapping[str, int] = 2, index: str | None = None,
-         columns: Mapping[str, str] | None = None) -> Table:
+def _pick(option, column: str, default):
+    """``option`` itself, or its entry for ``column`` if it is a mapping (``default`` where it has none)."""
+    return option.get(column, default) if isinstance(option, Mapping) else option
+
+
+def _whole_column(values: pd.Series) -> bool:
+    """Whether every number of ``values`` is a whole number (missing values and text aside)."""
+    numbers = pd.to_numeric(values.map(lambda v: None if isinstance(v, (bool, np.bool_)) else v), errors="coerce")
+    numbers = numbers.dropna()
+    return bool(len(numbers)) and bool(np.all(np.isfinite(numbers))) and bool((numbers == numbers.round()).all())
+
+
+def show(frame: pd.DataFrame | Mapping, decimals: int | None | Mapping[str, int | None] = 2, *,
+         missing: str | Mapping[str, str] = MISSING, index: bool | str = False,
+         intervals: Mapping[str, tuple[str, str, str]] | None = None, columns: Mapping[str, str] | None = None,
+         words: Mapping[str, str] | None = None, whole: str = "column", turn: str | None = None,
+         corner: str = "") -> Table:
     """``frame`` as a :class:`Table`: every cell formatted by :func:`number`, headers in words.
 
     Parameters
     ----------
     frame
-        The data. Integer-valued float columns print as integers.
+        The data; a mapping is read as ``{column: values}``. Tuple column names join with spaces.
     decimals
-        Decimals of every float column, or per column name (default 2 for those not named).
+        Decimals of floats, for every column or per column name (2 for a column not named);
+        ``None`` gives three significant figures (see :func:`number`).
+    missing
+        What a missing value reads as, for every column or per column name (:data:`MISSING` if not named).
     index
-        If given, the frame's index becomes a first column of this name.
+        ``False`` drops the index, ``True`` makes its levels leading columns under their names, a string
+        makes the index a first column under that header.
+    intervals
+        Header -> (estimate, low, high) columns: the three fold into one column of :func:`interval`,
+        where the estimate column stood, at the estimate's decimals.
     columns
-        New names for columns, applied after formatting.
+        New headers, applied last; a key may be a column's name in ``frame`` or its header.
+    words
+        Words for names in code, used for headers and text cells; with it, other headers read
+        underscores as spaces.
+    whole
+        ``"column"``: a column whose numbers are all whole prints them as integers; ``"cell"``: every
+        whole number prints as an integer (for rows that hold different statistics); ``"never"``.
+    turn
+        If given, the table is turned: this column's cells head the columns and the other columns
+        become rows, named in a first column headed ``corner``.
+    corner
+        Header of the first column of a turned table.
 
     Returns
     -------
@@ -153,15 +245,53 @@ def show(frame: pd.DataFrame, decimals: int | Mapping[str, int] = 2, index: str 
     seeds share (%)
         3      99.5
         2       0.5
+    >>> g = pd.DataFrame({"gap": [-0.0001, 0.5], "low": [-0.31, 0.1], "high": [0.2, float("nan")],
+    ...                   "runs": [3.0, float("nan")]})
+    >>> show(g, missing={"runs": "not run"}, intervals={"gap [interval]": ("gap", "low", "high")})
+              gap [interval]    runs
+       0.00 [-0.31, 0.20]       3
+    0.50 [0.10, not measured] not run
+    >>> t = pd.DataFrame({"data": ["a", "b"], "local_minima": [13, 24], "rms_deviation": [0.5, 1.0]})
+    >>> show(t, 1, turn="data", corner="statistic", words={"local_minima": "local minima"})
+        statistic   a    b
+     local minima  13   24
+    rms deviation 0.5  1.0
     """
-    if index is not None:
+    frame = pd.DataFrame(frame)
+    if isinstance(index, str):
         frame = frame.rename_axis(index).reset_index()
-    out = {}
-    for name in frame.columns:
-        values = frame[name]
-        places = decimals.get(name, 2) if isinstance(decimals, Mapping) else decimals
-        whole = (pd.api.types.is_float_dtype(values) and values.notna().all()
-                 and bool(np.all(np.asarray(values) == np.round(np.asarray(values)))))
-        out[name] = [number(int(v), 0) if whole else number(v, places) for v in values]
-    table = pd.DataFrame(out)
-    return Table(table.rename(columns=dict(columns or {})))
+    elif index:
+        frame = frame.reset_index()
+    else:
+        frame = frame.reset_index(drop=True)
+    frame.columns = [" ".join(str(p) for p in c if str(p)) if isinstance(c, tuple) else str(c)
+                     for c in frame.columns]
+    folded = {est: (name, low, high) for name, (est, low, high) in (intervals or {}).items()}
+    ends = {end for _, low, high in folded.values() for end in (low, high)}
+    words = dict(words or {})
+    cells: dict[str, list[str]] = {}
+    headers: dict[str, str] = {}
+    for column in frame.columns:
+        if column in ends:
+            continue
+        places = _pick(decimals, column, 2)
+        empty = _pick(missing, column, MISSING)
+        values = frame[column]
+        if column in folded:
+            name, low, high = folded[column]
+            cells[name] = [interval(e, lo, hi, places, empty) for e, lo, hi in zip(values, frame[low], frame[high])]
+            continue
+        per_cell = whole == "cell" or (whole == "column" and _whole_column(values))
+        shown = [number(v, places, empty, per_cell) for v in values]
+        header = column
+        if words:
+            shown = [words.get(v, v) if isinstance(v, str) else s for v, s in zip(values, shown)]
+            header = words.get(column, column.replace("_", " "))
+        cells[header] = shown
+        headers[column] = header
+    table = pd.DataFrame(cells, columns=list(cells))
+    if turn is not None:
+        table = table.set_index(words.get(turn, turn) if words else turn).T.rename_axis(corner).reset_index()
+        table.columns.name = None
+    renames = {headers.get(old, old): new for old, new in (columns or {}).items()}
+    return Table(table.rename(columns=renames))
