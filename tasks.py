@@ -4,6 +4,8 @@
     python3 tasks.py book    # create/reuse .venv, execute every chapter, render the HTML book
     python3 tasks.py test    # create/reuse .venv, run the unit tests and doctests, then every
                              # chapter at smoke scale on the shipped tables, checked by nbval
+    python3 tasks.py render  # render the committed chapters and check every page in headless
+                             # Chromium (needs the system's chromium; CI installs it)
 
 Both create the virtual environment ``.venv`` at the repository root on first use and
 reuse it afterwards (it is reinstalled when ``pyproject.toml`` or ``constraints.txt``
@@ -99,8 +101,31 @@ def check_every_chapter_checked(report: Path) -> None:
     print(f"nbval checked {sum(checked.values())} cells in all {len(chapters)} chapters", flush=True)
 
 
+RENDER_REPORT = ROOT / "build" / "render_check.txt"
+RENDER_SHOTS = ROOT / "build" / "render_shots"
+
+
+def render() -> None:
+    """Render the committed chapters (no execution) and check every page as a reader's browser shows it:
+    fails on raw TeX, a clipped code line, a cut table cell or a missing image."""
+    ensure_venv()
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        sys.exit("render: no chromium on PATH; install Debian's package (apt-get install -y chromium)")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "-c", "constraints.txt", "-e", ".[render]")
+    run(BIN / "nascompanion", "book", "--no-execute", env=env())
+    RENDER_REPORT.parent.mkdir(parents=True, exist_ok=True)
+    with RENDER_REPORT.open("w") as report:
+        result = subprocess.run([str(PYTHON), "benchmarks/render_check.py", str(ROOT / "_build" / "html"),
+                                 "--screenshots", str(RENDER_SHOTS), "--chromium", chromium],
+                                cwd=ROOT, env=env(), stdout=report)
+    print(RENDER_REPORT.read_text(), flush=True)
+    if result.returncode:
+        sys.exit(f"render: the check failed (exit {result.returncode}); report in {RENDER_REPORT}")
+
+
 def main() -> None:
-    tasks = {"book": book, "test": test}
+    tasks = {"book": book, "test": test, "render": render}
     if len(sys.argv) != 2 or sys.argv[1] not in tasks:
         sys.exit(f"usage: python3 tasks.py {{{'|'.join(tasks)}}}")
     try:
