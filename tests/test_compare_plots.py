@@ -1,5 +1,5 @@
 """The NAS comparison's and the digits chapter's figures fit the book's column with text of 9 pt or
-more and legends outside the axes; their tables show no index, no NaN and no negative zero."""
+more and legends outside the axes."""
 
 import matplotlib
 
@@ -55,22 +55,3 @@ def test_figure_text_is_readable_at_the_column_width(name):
         assert fig.legends and not any(ax.get_legend() for ax in fig.axes), "one legend, outside the axes"
     finally:
         plt.close(fig)
-
-
-def test_reader_table_has_no_index_nan_or_negative_zero():
-    frame = pd.DataFrame({"difference": [-0.0001, 1.23456], "low": [-0.2, 1.0], "high": [0.2, np.nan],
-                          "rank": [1.0, 2.0], "holds": [True, False]},
-                         index=pd.Index(["a", "b"], name="dataset"))
-    html = plots.reader_table(frame, decimals=3, intervals={"difference": ("low", "high")},
-                              missing="not measured").data
-    cells = [cell.split("</td>")[0] for cell in html.split("<td>")[1:]]
-    assert cells == ["a", "0.000 [-0.200, 0.200]", "1", "yes",
-                     "b", "1.235 [1.000, not measured]", "2", "no"]
-    assert "<th></th>" not in html and "nan" not in html.lower()
-
-
-def test_reader_table_renames_headers_after_merging_intervals():
-    frame = pd.DataFrame({"LS - RS": [0.5], "low": [0.1], "high": [0.9]})
-    html = plots.reader_table(frame, index=False, intervals={"LS - RS": ("low", "high")},
-                              names={"LS - RS [interval]": "local search minus random search"}).data
-    assert "<th>local search minus random search</th>" in html and "<th>low</th>" not in html

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Mapping
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from IPython.display import HTML
 
 from nascompanion.compare.run import LABELS
 from nascompanion.report.figures import ALGORITHM_COLOURS as COLOURS
@@ -77,76 +74,3 @@ def _legend_below(fig: plt.Figure, axes, title: str | None = None) -> None:
             handles.setdefault(label, handle)
     fig.legend(handles.values(), handles.keys(), loc="outside lower center", ncols=min(3, len(handles)),
                title=title)
-
-
-def reader_table(frame: pd.DataFrame, decimals: int | Mapping[str, int] = 2, missing: str = "not run",
-                 index: bool = True, intervals: Mapping[str, tuple[str, str]] | None = None,
-                 names: Mapping[str, str] | None = None) -> HTML:
-    """``frame`` as a table for a reader: no index column, integers as integers, fixed decimals.
-
-    Parameters
-    ----------
-    frame
-        The table; a named or meaningful index becomes ordinary columns unless ``index`` is False.
-    decimals
-        Decimals of every float column, or per column (others: 2).
-    missing
-        The words a missing value shows as.
-    index
-        Whether to keep the index as leading columns.
-    intervals
-        Column -> (its low column, its high column): the three show as one column,
-        ``"5.75 [5.71, 5.79]"``, headed ``"column [interval]"``.
-    names
-        New headers for columns, in words (applied last).
-
-    Returns
-    -------
-    IPython.display.HTML
-        The table as HTML, without pandas' index column.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"runs": [3.0, 4.0], "error": [0.5, np.nan]}, index=pd.Index(["a", "b"], name="setting"))
-    >>> body = reader_table(t).data.split("<tbody>")[1]
-    >>> [cell.split("</td>")[0] for cell in body.split("<td>")[1:]]
-    ['a', '3', '0.50', 'b', '4', 'not run']
-    >>> g = pd.DataFrame({"gap": [-0.0001], "low": [-0.31], "high": [0.2]})
-    >>> body = reader_table(g, index=False, intervals={"gap": ("low", "high")}).data
-    >>> body.split("<td>")[1].split("</td>")[0], "gap [interval]" in body
-    ('0.00 [-0.31, 0.20]', True)
-    """
-    shown = frame.reset_index() if index else frame.reset_index(drop=True)
-    shown.columns = [" ".join(map(str, c)) if isinstance(c, tuple) else str(c) for c in shown.columns]
-    out = pd.DataFrame(index=shown.index)
-    ends = {end: column for column, pair in (intervals or {}).items() for end in pair}
-    for column in shown.columns:
-        if column in ends:
-            continue
-        places = decimals.get(column, 2) if isinstance(decimals, Mapping) else decimals
-        values = pd.to_numeric(shown[column], errors="coerce")
-        whole = values.notna().any() and shown[column].map(lambda v: isinstance(v, (float, np.floating))).all() \
-            and bool(np.all(np.mod(values.dropna(), 1) == 0))
-        cells = [_cell(int(v) if whole and not pd.isna(v) else v, places, missing) for v in shown[column]]
-        if intervals and column in intervals:
-            low, high = intervals[column]
-            cells = [f"{c} [{_cell(lo, places, missing)}, {_cell(hi, places, missing)}]"
-                     for c, lo, hi in zip(cells, shown[low], shown[high])]
-            column = f"{column} [interval]"
-        out[column] = cells
-    out = out.rename(columns=dict(names or {}))
-    return HTML(out.to_html(index=False, escape=True, border=0, classes="dataframe reader-table"))
-
-
-def _cell(value, places: int, missing: str) -> str:
-    """One cell as a reader reads it."""
-    if isinstance(value, (bool, np.bool_)):
-        return "yes" if value else "no"
-    if value is None or (isinstance(value, (float, np.floating)) and np.isnan(value)):
-        return missing
-    if isinstance(value, (int, np.integer)):
-        return f"{int(value):,d}"
-    if isinstance(value, (float, np.floating)):
-        text = f"{float(value):.{places}f}"
-        return text[1:] if text.startswith("-") and float(text) == 0 else text
-    return str(value)
