@@ -1,4 +1,4 @@
-"""The related-approaches figures fit the book's column with text of 9 pt or more; its tables have no empty cell."""
+"""The related-approaches figures fit the book's column with text of 9 pt or more."""
 
 from types import SimpleNamespace
 
@@ -8,7 +8,6 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
 import pytest
 
 from nascompanion.related import plots
@@ -40,10 +39,3 @@ def test_figure_text_is_readable_at_the_column_width(name):
     fig = _figures(np.random.default_rng(0))[name]()
     assert figures.smallest_rendered_font(fig) >= figures.SMALLEST_READABLE_PT
     plt.close(fig)
-
-
-def test_reader_table_says_what_is_missing_and_has_no_index():
-    frame = pd.DataFrame({"data": ["a", "b"], "paper": [1.5, np.nan], "minima": [13, 24]})
-    html = plots.reader_table(frame, missing={"paper": "not in the paper"}).data
-    assert "NaN" not in html and "nan" not in html and "not in the paper" in html
-    assert "<th></th>" not in html and "1.50" in html and ">13<" in html

@@ -7,97 +7,14 @@ stand outside the axes they describe.
 
 from __future__ import annotations
 
-from typing import Mapping
-
 import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
 
 from nascompanion.report.figures import curve_panels
 from nascompanion.report.stats import mean_sem
 
 LEGEND_PT = 9
 """Font size of every legend and its title."""
-
-
-def table_cell(value, decimals: int = 2, missing: str = "not given") -> str:
-    """One value as a reader sees it in a table: integers whole, floats at fixed decimals, never "-0.00".
-
-    Examples
-    --------
-    >>> [table_cell(v) for v in (15625, 21.0, -0.0001, float("nan"), True, "4-20")]
-    ['15,625', '21.00', '0.00', 'not given', 'yes', '4-20']
-    >>> table_cell(8.6, 0), table_cell(None, missing="not run")
-    ('9', 'not run')
-    """
-    if value is None or (isinstance(value, (float, np.floating)) and np.isnan(value)):
-        return missing
-    if isinstance(value, (bool, np.bool_)):
-        return "yes" if value else "no"
-    if isinstance(value, (int, np.integer)):
-        return f"{int(value):,d}"
-    if isinstance(value, (float, np.floating)):
-        text = f"{float(value):,.{decimals}f}"
-        return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
-    return str(value)
-
-
-def interval_cell(estimate: float, low: float, high: float, decimals: int = 2) -> str:
-    """An estimate with its interval, as "5.75 [5.71, 5.79]" (never "-0.00").
-
-    Examples
-    --------
-    >>> interval_cell(5.7512, 5.71, 5.79)
-    '5.75 [5.71, 5.79]'
-    >>> interval_cell(-0.00001, -0.00002, 0.0, 4)
-    '0.0000 [0.0000, 0.0000]'
-    """
-    est, lo, hi = (table_cell(float(v), decimals) for v in (estimate, low, high))
-    return f"{est} [{lo}, {hi}]"
-
-
-def reader_table(frame: pd.DataFrame, decimals: int | Mapping[str, int] = 2,
-                 missing: str | Mapping[str, str] = "not given", columns_from: str | None = None,
-                 corner: str = ""):
-    """``frame`` as an HTML table for readers: no index column, every cell formatted by :func:`table_cell`.
-
-    Parameters
-    ----------
-    frame
-        The table; its index is dropped (make it a column first if it names the rows).
-    decimals
-        Decimals of float cells, for all columns or per column (2 where a column is not named).
-    missing
-        What an empty cell says, for all columns or per column ("not given" where not named).
-    columns_from
-        If given, the table is turned: this column's values head the columns, the other columns
-        become rows, named in a first column headed ``corner``.
-
-    Returns
-    -------
-    IPython.display.HTML
-        Shown as the table in a notebook and in the book; its plain-text form carries no numbers.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"data": ["a", "b"], "minima": [13, 24], "share": [0.5, float("nan")]})
-    >>> html = reader_table(t, missing={"share": "not measured"}).data
-    >>> "not measured" in html and "13" in html and "<th></th>" not in html
-    True
-    >>> "<th>a</th>" in reader_table(t, columns_from="data", corner="statistic").data
-    True
-    """
-    from IPython.display import HTML
-
-    def pick(option, column, default):
-        return option.get(column, default) if isinstance(option, Mapping) else option
-
-    shown = pd.DataFrame({column: [table_cell(v, pick(decimals, column, 2), pick(missing, column, "not given"))
-                                   for v in frame[column].tolist()] for column in frame.columns})
-    if columns_from is not None:
-        shown = shown.set_index(columns_from).T.rename_axis(corner).reset_index()
-        shown.columns.name = None
-    return HTML(shown.to_html(index=False, border=0, classes="dataframe"))
 
 
 def _legend_below(fig: plt.Figure, axes, title: str, ncols: int = 3) -> None:
