@@ -39,12 +39,18 @@ def glue(name: str, value: Any, display: bool = False) -> None:
     nothing, with no trailing ``;`` (which nbval's re-execution does not honour).
     NumPy scalars are stored as Python numbers, so format specs such as
     ``{glue:text}`name:.2f``` work on them. Outside a notebook build (no
-    ``myst_nb``), it does nothing.
+    ``myst_nb``: plain Jupyter, Colab), nothing is recorded, but a value
+    meant to be read as Markdown (the chapter's result box) is shown where it
+    is glued, so such a reader still sees it.
     """
     if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
         value = value.item()
     try:
         from myst_nb import glue as _glue
-    except ImportError:  # pragma: no cover - the book extras are not installed
+    except ImportError:  # the book extras are not installed
+        if hasattr(value, "_repr_markdown_"):
+            from IPython.display import display as _display
+
+            _display(value)
         return
     _glue(name, value, display=display)
