@@ -27,6 +27,7 @@ EVERYWHERE = {
 }
 
 ALLOWED = {
+    "anasod": {"90": "coverage of the stated intervals"},
     "denoising_pipeline": {"2": "two pipelines, a fact of the grid"},
     "local_search": {"300": "the paper's budget, in a heading", "24": "neighbours of a cell, a fact of the space",
                      "90": "coverage of the stated intervals"},
@@ -40,9 +41,9 @@ ALLOWED = {
                                "40": "the former rule's threshold, quoted", "100": "the former rule's threshold, quoted",
                                "90": "coverage of the stated intervals", "95": "coverage of the stated intervals",
                                "12": "training epochs of the other fidelity", "3": "the largest noise multiplier"},
+    "pvll_nas": {"100": "the scale of the normalised loss", "90": "coverage of the stated intervals"},
     "real_noise": {"60": "a drift time of the benchmark (definition)", "30": "a drift time of the benchmark",
                    "10": "chance accuracy on ten classes", "0.5": "the criterion's threshold"},
-    "related_approaches": {"100": "the scale of the normalised loss", "90": "coverage of the stated intervals"},
     "search_space": {"88": "the seed NB201 shuffles its index with (definition)",
                      "15": "the error band of good cells (setting)", "90": "coverage of the stated intervals",
                      "10": "the error band of the top classes (setting)"},

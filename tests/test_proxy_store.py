@@ -104,7 +104,7 @@ def test_the_shipped_supernet_table_replays():
 
 
 def test_the_ranking_tables_of_the_other_supernet_seeds_ship():
-    """related_approaches judges the supernet ranking over seeds 0-4; seeds 1-4 evaluate its 300 ranking cells."""
+    """pvll_nas judges the supernet ranking over seeds 0-4; seeds 1-4 evaluate its 300 ranking cells."""
     from dataclasses import replace
 
     from nascompanion.related import supernet_rank
@@ -113,5 +113,5 @@ def test_the_ranking_tables_of_the_other_supernet_seeds_ship():
     for seed in range(1, 5):
         settings = replace(proxy_store.BOOK_SUPERNET, seed=seed)
         path = proxy_store.shipped_path(proxy_store._key(settings, cells))
-        assert path.exists(), f"seed {seed}: run `nascompanion store update --chapters related_approaches`"
+        assert path.exists(), f"seed {seed}: run `nascompanion store update --chapters pvll_nas`"
         assert supernet.read_table(path, proxy_store._key(settings, cells), cells.size) is not None

@@ -27,7 +27,8 @@ CHAPTERS: tuple[str, ...] = (
     "theory",
     "theory_meets_data",
     "nas_comparison",
-    "related_approaches",
+    "anasod",
+    "pvll_nas",
     "denoising_pipeline",
 )
 """Chapter notebooks in book order (names of files in ``notebooks/``)."""
@@ -249,7 +250,7 @@ def run_report(times: Mapping[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-STORE_CHAPTERS: tuple[str, ...] = ("real_noise", "nas_comparison", "related_approaches")
+STORE_CHAPTERS: tuple[str, ...] = ("real_noise", "nas_comparison", "anasod", "pvll_nas")
 """Chapters whose model-based searches come from the stored histories (:mod:`nascompanion.compare.store`),
 and whose supernet comes from the shipped proxy table (:mod:`nascompanion.train.proxy_store`)."""
 

@@ -1,8 +1,8 @@
-"""Figures for the chapter "Related approaches: ANASOD and PVLL-NAS".
+"""Figures for the chapters on ANASOD (``anasod``) and PVLL-NAS (``pvll_nas``).
 
-Every figure fits the book's text column (about 8.1 inches) at its own size, so that its text keeps
-the sizes of :data:`nascompanion.report.figures.BOOK_STYLE` (9 pt and up) once rendered; legends
-stand outside the axes they describe.
+Every figure fits the book's text column (about 8.1 inches) at its rendered size, legend included,
+so that its text keeps the sizes of :data:`nascompanion.report.figures.BOOK_STYLE` (9 pt and up)
+once rendered; legends stand outside the axes they describe.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def _legend_below(fig: plt.Figure, axes, title: str, ncols: int = 3) -> None:
                fontsize=LEGEND_PT, title=title, title_fontsize=LEGEND_PT)
 
 
-def curves_figure(panels: dict[str, dict[str, np.ndarray]], start: int = 10, panel_width: float = 4.0) -> plt.Figure:
+def curves_figure(panels: dict[str, dict[str, np.ndarray]], start: int = 10, panel_width: float = 3.9) -> plt.Figure:
     """Test error of the returned cell (best by the searched error so far) vs queries (mean ± s.e.), one panel per dataset.
 
     Two panels a row; with an odd number of panels the legend fills the empty one, else it stands below.
@@ -46,7 +46,7 @@ def curves_figure(panels: dict[str, dict[str, np.ndarray]], start: int = 10, pan
     return fig
 
 
-def encoding_sd_figure(stats: dict, top: int = 100, panel_width: float = 2.7, height: float = 3.2) -> plt.Figure:
+def encoding_sd_figure(stats: dict, top: int = 100, panel_width: float = 2.6, height: float = 3.2) -> plt.Figure:
     """The paper's Figure 2: the ``top`` best sampled encodings, mean ± 1 SD, beside the overall spread.
 
     One panel per entry of ``stats`` (objects with ``means``, ``sds`` of the sampled encodings and
@@ -84,7 +84,7 @@ def estimator_figure(curves: dict[str, np.ndarray], samples: np.ndarray) -> plt.
 
 
 def supernet_scatter_figure(inherited: np.ndarray, standalone: dict[str, np.ndarray],
-                            taus: dict | None = None, panel_width: float = 4.0, height: float = 3.6) -> plt.Figure:
+                            taus: dict | None = None, panel_width: float = 3.9, height: float = 3.6) -> plt.Figure:
     """Inherited (supernet) against stand-alone validation accuracy of the same cells, one panel per pipeline.
 
     Parameters
@@ -111,7 +111,7 @@ def supernet_scatter_figure(inherited: np.ndarray, standalone: dict[str, np.ndar
 
 
 def estimator_panels_figure(panels: dict[str, dict[str, np.ndarray]], samples: np.ndarray,
-                            panel_width: float = 4.0, height: float = 3.6) -> plt.Figure:
+                            panel_width: float = 3.9, height: float = 3.6) -> plt.Figure:
     """PVLL-NAS Figure 3a side by side: one panel per setting (mean ± 1 s.e. over repeats), the legend below."""
     fig, axes = plt.subplots(1, len(panels), figsize=(panel_width * len(panels), height), squeeze=False,
                              constrained_layout=True, sharey=True)
