@@ -33,7 +33,7 @@ from nascompanion.train import supernet
 FOLDER_NAME = "proxy_tables"
 
 BOOK_SUPERNET = supernet.SupernetSettings(epochs=100)
-"""The supernet of the book's paper scale (``related_approaches``), whose table ships."""
+"""The supernet of the book's paper scale (``pvll_nas``), whose table ships."""
 
 
 def shipped_dir() -> Path:
