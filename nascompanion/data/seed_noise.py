@@ -135,7 +135,17 @@ def ratio(iqr: float, median_seed_sd: float) -> float:
     return math.inf if median_seed_sd == 0 else iqr / median_seed_sd
 
 
-def _check_bootstrap(draws: int, level: float) -> None:
+def check_bootstrap(draws: int, level: float) -> None:
+    """Refuse a bootstrap with fewer than two resamples or a coverage outside ``(0, 1)``.
+
+    Examples
+    --------
+    >>> check_bootstrap(1000, 0.9)
+    >>> check_bootstrap(1, 0.9)
+    Traceback (most recent call last):
+    ...
+    ValueError: need 0 < level < 1 and draws >= 2, got level=0.9, draws=1
+    """
     if not 0 < level < 1 or draws < 2:
         raise ValueError(f"need 0 < level < 1 and draws >= 2, got level={level!r}, draws={draws!r}")
 
@@ -163,7 +173,7 @@ def discriminativeness_interval(accuracy: np.ndarray, rng: np.random.Generator, 
     tuple of float
         Lower and upper end.
     """
-    _check_bootstrap(draws, level)
+    check_bootstrap(draws, level)
     accuracy = np.asarray(accuracy, dtype=float)
     discriminativeness(accuracy)  # validates the shape
     return resampled_interval(lambda r: discriminativeness(accuracy[r]), accuracy.shape[0], rng, draws, level)
@@ -194,7 +204,7 @@ def discriminativeness_difference_interval(accuracy_a: np.ndarray, accuracy_b: n
     tuple of float
         Lower and upper end; an interval containing 0 means no measurable difference.
     """
-    _check_bootstrap(draws, level)
+    check_bootstrap(draws, level)
     a, b = np.asarray(accuracy_a, dtype=float), np.asarray(accuracy_b, dtype=float)
     if a.shape[0] != b.shape[0]:
         raise ValueError(f"paired samples need the same cells in both, got {a.shape[0]} and {b.shape[0]} rows")
@@ -376,7 +386,7 @@ def from_classes_interval(mean: np.ndarray, labels: np.ndarray, rng: np.random.G
     >>> bool(low < 0.2 < high), bool(high - low < 0.05)
     (True, True)
     """
-    _check_bootstrap(draws, level)
+    check_bootstrap(draws, level)
     ss, df = _class_sums(mean, labels, seeds, keep)
     if df.size == 0:
         raise ValueError("no class has two or more cells: seed noise cannot be estimated from classes")
@@ -442,7 +452,7 @@ def single_and_mean_interval(single: np.ndarray, mean: np.ndarray, rng: np.rando
     tuple of float
         Lower and upper end of the interval for sigma (accuracy points).
     """
-    _check_bootstrap(draws, level)
+    check_bootstrap(draws, level)
     single, mean = np.asarray(single, dtype=float), np.asarray(mean, dtype=float)
     if np.ndim(seeds) == 0:
         from_single_and_mean(single, mean, int(seeds))  # validates

@@ -18,6 +18,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from nascompanion.data.seed_noise import check_bootstrap
 from nascompanion.report.findings import Finding, Rule, Span
 from nascompanion.search.history import History
 
@@ -96,7 +97,7 @@ class RestartCheck:
         >>> table["measured miss (%)"].tolist()
         [25.0, 25.0, 25.0]
         """
-        _check_bootstrap(draws, level)
+        check_bootstrap(draws, level)
         measured = 1.0 - self.found.mean()
         predicted = self.predicted_miss()
         rows = rng.integers(0, self.found.size, size=(draws, self.found.size))
@@ -116,7 +117,7 @@ class RestartCheck:
         >>> bool(60 <= low <= 90 <= high <= 100)
         True
         """
-        _check_bootstrap(draws, level)
+        check_bootstrap(draws, level)
         rows = rng.integers(0, self.found.size, size=(draws, self.found.size))
         low, high = np.quantile(100.0 * self.found[rows].mean(axis=1), [(1 - level) / 2, (1 + level) / 2])
         return float(low), float(high)
@@ -244,8 +245,3 @@ def within_factor(rule: Rule, factor: float, ratio: float, low: float, high: flo
     logged = Span(math.log(max(low, tiny)), math.log(max(high, tiny)), covers)
     judged = rule.within(0.0, math.log(factor), math.log(max(ratio, tiny)), logged)
     return replace(judged, measured=float(ratio), paper=None, interval=Span(low, high, covers))
-
-
-def _check_bootstrap(draws: int, level: float) -> None:
-    if not 0 < level < 1 or draws < 2:
-        raise ValueError(f"need 0 < level < 1 and draws >= 2, got level={level!r}, draws={draws!r}")
