@@ -15,12 +15,12 @@ from nascompanion.landscape.noise import (
     SweepResult,
     batched_stats,
     landscape_table,
-    mean_interval,
     noise_sweep,
     random_draws,
     random_search_trees,
 )
 from nascompanion.landscape import ls_map, search_tree_sizes
+from nascompanion.report.stats import mean_interval
 
 
 

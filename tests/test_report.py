@@ -216,3 +216,13 @@ def test_pair_share_counts_the_pairs_within_delta(values, delta):
 def test_pair_share_grows_with_delta(values, d1, d2):
     low, high = sorted([d1, d2])
     assert stats.pair_share_within(values, low) <= stats.pair_share_within(values, high)
+
+
+def test_an_interval_from_one_draw_is_refused():
+    with pytest.raises(ValueError, match="two draws"):
+        stats.mean_interval(np.array([3.0]))
+
+
+@given(st.floats(0.01, 0.99))
+def test_a_wider_coverage_needs_a_larger_z(level):
+    assert stats.normal_z(level) < stats.normal_z(min(level + 0.005, 0.995))

@@ -24,7 +24,6 @@ import pandas as pd
 from scipy.stats import spearmanr
 
 from nascompanion.landscape import converge, landscape_stats, ls_map, search_tree_sizes
-from nascompanion.report.stats import Interval, sem
 from nascompanion.report.paper import PAPER_TABLE1  # Table 1 as printed; kept importable from here
 
 STATISTICS: tuple[str, ...] = (
@@ -280,19 +279,6 @@ def landscape_table(base: np.ndarray, sigma: float, neighbours: TableSpace | np.
         rows |= _draw_rows(version, stats, draws)
     frame = _table1_frame(rows, paper)
     return (frame, dict(versions)) if return_draws else frame
-
-
-def mean_interval(values: np.ndarray, z: float = 1.96) -> Interval:
-    """Mean of per-draw values with ``z`` standard errors either side (the randomness is the draws).
-
-    Examples
-    --------
-    >>> mean_interval(np.array([1.0, 2.0, 3.0]), z=1.0)
-    Interval(estimate=2.0, low=1.4226497308103743, high=2.5773502691896257)
-    """
-    values = np.asarray(values, dtype=float).ravel()
-    centre, half = float(values.mean()), z * sem(values)
-    return Interval(centre, centre - half, centre + half)
 
 
 def random_search_trees(n: int, neighbours: TableSpace | np.ndarray, roots: int, draws: int,

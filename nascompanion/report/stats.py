@@ -99,6 +99,44 @@ def z_difference(a: np.ndarray, b: np.ndarray) -> float:
     return float((a.mean() - b.mean()) / se) if se > 0 else 0.0
 
 
+def normal_z(level: float) -> float:
+    """The ``z`` of a two-sided normal interval of coverage ``level`` (1.645 for 0.9, 1.96 for 0.95).
+
+    Examples
+    --------
+    >>> round(normal_z(0.9), 3), round(normal_z(0.95), 2)
+    (1.645, 1.96)
+    """
+    from scipy.special import ndtri
+
+    if not 0 < level < 1:
+        raise ValueError(f"level={level!r} must lie strictly between 0 and 1")
+    return float(ndtri(0.5 + level / 2))
+
+
+def mean_interval(values: np.ndarray, z: float = 1.96) -> Interval:
+    """Mean of independent draws with ``z`` standard errors either side (the randomness is the draws).
+
+    Raises
+    ------
+    ValueError
+        With fewer than two draws, which give no standard error.
+
+    Examples
+    --------
+    >>> mean_interval(np.array([1.0, 2.0, 3.0]), z=1.0)
+    Interval(estimate=2.0, low=1.4226497308103743, high=2.5773502691896257)
+    >>> i = mean_interval(np.array([624.0, 626.0, 625.0, 625.0]), z=normal_z(0.9))
+    >>> i.estimate, round(i.high - i.estimate, 3)
+    (625.0, 0.672)
+    """
+    values = np.asarray(values, dtype=float).ravel()
+    if values.size < 2:
+        raise ValueError(f"need at least two draws for an interval, got {values.size}")
+    centre, half = float(values.mean()), z * sem(values)
+    return Interval(centre, centre - half, centre + half)
+
+
 def paired_difference(a: np.ndarray, b: np.ndarray, z: float = 2.0) -> Interval:
     """Mean of ``a - b`` over pairs (same seed, same start, ...) with ``z`` standard errors either side.
 

@@ -280,20 +280,3 @@ def closest_curve_error(
 
     low, high = resampled_interval(statistic, values.shape[0], rng, resamples, level)
     return Interval(statistic(np.arange(values.shape[0])), low, high)
-
-
-def mean_interval(values: np.ndarray, level: float = 0.9) -> Interval:
-    """Mean over independent draws and its normal interval (``mean ± z SE``) at ``level``.
-
-    Examples
-    --------
-    >>> i = mean_interval(np.array([624.0, 626.0, 625.0, 625.0]))
-    >>> i.estimate, round(i.high - i.estimate, 3)
-    (625.0, 0.672)
-    """
-    values = np.asarray(values, dtype=float).ravel()
-    if values.size < 2 or not 0 < level < 1:
-        raise ValueError(f"need at least two draws and 0 < level < 1; got {values.size} draws, level={level}")
-    half = float(ndtri(0.5 + level / 2) * values.std(ddof=1) / np.sqrt(values.size))
-    centre = float(values.mean())
-    return Interval(centre, centre - half, centre + half)
