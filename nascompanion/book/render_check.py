@@ -27,8 +27,7 @@ import re
 import struct
 from dataclasses import dataclass, field
 
-WORDS_PER_LINE = 12
-"""Words in a rendered line of prose (as in :mod:`nascompanion.book.readability`)."""
+from nascompanion.book.readability import WORDS_PER_LINE
 
 CSS_PX_PER_INCH = 96.0
 """CSS pixels in an inch: a figure of ``w`` inches shows at ``96 w`` pixels when not scaled."""

@@ -8,7 +8,7 @@ import pandas as pd
 
 from nascompanion.compare.run import LABELS
 from nascompanion.report.figures import ALGORITHM_COLOURS as COLOURS
-from nascompanion.report.figures import curve_panels
+from nascompanion.report.figures import curve_panels, shared_legend
 
 SAME_COLOUR = {"evolution_requery": "evolution", "local_search_restart": "local_search"}
 """Variants drawn in the colour of the algorithm they vary, where that algorithm is not in the same panel."""
@@ -41,7 +41,7 @@ def curves_figure(panels: dict[str, dict[str, np.ndarray]], ncols: int = 2, star
                        start=start, panel_width=panel_width, ylabel="test error (%)", legend_size=9)
     axes = [ax for ax in fig.axes if ax.has_data()]
     axes[0].get_legend().remove()
-    _legend_below(fig, axes, title="algorithm (trials)")
+    shared_legend(fig, axes, title="algorithm (trials)")
     return fig
 
 
@@ -62,15 +62,5 @@ def sweep_figure(final: pd.DataFrame, panel_width: float = 2.6, height: float = 
         ax.set_title(dataset, fontsize=10)
         ax.set_xlabel("noise multiplier x")
     axes[0, 0].set_ylabel("final test error (%)")
-    _legend_below(fig, axes[0])
+    shared_legend(fig, axes[0])
     return fig
-
-
-def _legend_below(fig: plt.Figure, axes, title: str | None = None) -> None:
-    """One legend for all ``axes``, centred below them (each label once)."""
-    handles: dict[str, object] = {}
-    for ax in axes:
-        for handle, label in zip(*ax.get_legend_handles_labels()):
-            handles.setdefault(label, handle)
-    fig.legend(handles.values(), handles.keys(), loc="outside lower center", ncols=min(3, len(handles)),
-               title=title)

@@ -10,21 +10,11 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from nascompanion.report.figures import curve_panels
+from nascompanion.report.figures import curve_panels, shared_legend
 from nascompanion.report.stats import mean_sem
 
 LEGEND_PT = 9
 """Font size of every legend and its title."""
-
-
-def _legend_below(fig: plt.Figure, axes, title: str, ncols: int = 3) -> None:
-    """One legend for all ``axes``, centred below them (each label once)."""
-    handles: dict[str, object] = {}
-    for ax in np.ravel(axes):
-        for handle, label in zip(*ax.get_legend_handles_labels()):
-            handles.setdefault(label, handle)
-    fig.legend(list(handles.values()), list(handles), loc="outside lower center", ncols=min(ncols, len(handles)),
-               fontsize=LEGEND_PT, title=title, title_fontsize=LEGEND_PT)
 
 
 def curves_figure(panels: dict[str, dict[str, np.ndarray]], start: int = 10, panel_width: float = 3.9) -> plt.Figure:
@@ -42,7 +32,7 @@ def curves_figure(panels: dict[str, dict[str, np.ndarray]], start: int = 10, pan
         axes[len(panels)].legend(handles, labels, loc="center", fontsize=LEGEND_PT, title="method (trials)",
                                  title_fontsize=LEGEND_PT)
     else:
-        _legend_below(fig, axes, "method (trials)")
+        shared_legend(fig, axes, "method (trials)", fontsize=LEGEND_PT)
     return fig
 
 
@@ -65,7 +55,7 @@ def encoding_sd_figure(stats: dict, top: int = 100, panel_width: float = 2.6, he
         ax.set_title(title)
         ax.set_xlabel(f"best {order.size} encodings")
     axes[0, 0].set_ylabel("error (%)")
-    _legend_below(fig, axes, title=None)
+    shared_legend(fig, axes, title=None, fontsize=LEGEND_PT)
     return fig
 
 
@@ -124,5 +114,5 @@ def estimator_panels_figure(panels: dict[str, dict[str, np.ndarray]], samples: n
         ax.set_xlabel("labelled cells")
         ax.set_yscale("log")
     axes[0, 0].set_ylabel("held-out MSE (normalised loss)")
-    _legend_below(fig, axes, title="sampler (repeats)")
+    shared_legend(fig, axes, title="sampler (repeats)", fontsize=LEGEND_PT)
     return fig

@@ -76,6 +76,28 @@ def smallest_rendered_font(fig: plt.Figure, column_inches: float = RENDERED_WIDT
     return float(min(sizes) * scale) if sizes else float("inf")
 
 
+def shared_legend(fig: plt.Figure, axes, title: str | None = None, ncols: int = 3,
+                  fontsize: float | None = None) -> None:
+    """One legend for all ``axes``, centred below them, each label once (at most ``ncols`` entries a row).
+
+    Examples
+    --------
+    >>> fig, axes = plt.subplots(1, 2, layout="constrained")
+    >>> for ax in axes:
+    ...     _ = ax.plot([0, 1], label="local search")
+    >>> shared_legend(fig, axes, title="algorithm")
+    >>> [t.get_text() for t in fig.legends[0].get_texts()]
+    ['local search']
+    >>> plt.close(fig)
+    """
+    handles: dict[str, object] = {}
+    for ax in np.ravel(axes):
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(label, handle)
+    fig.legend(list(handles.values()), list(handles), loc="outside lower center", ncols=min(ncols, len(handles)),
+               title=title, fontsize=fontsize, title_fontsize=fontsize)
+
+
 def figure(ncols: int = 2, nrows: int = 1, width: float = 5.0, height: float = 4.0) -> tuple[plt.Figure, np.ndarray]:
     """A new figure with ``nrows x ncols`` axes of ``width x height`` inches each.
 
