@@ -60,14 +60,6 @@ def test_summary_and_ranks():
     assert ranks_at(results, 2) == {"evolution": 1, "random_search": 2}
 
 
-def test_verdict_by_dataset_names_where_a_claim_fails():
-    from nascompanion.report.verdicts import verdict_by_dataset
-
-    assert verdict_by_dataset({"a": True, "b": True}) == "holds on every dataset"
-    assert verdict_by_dataset({"a": False}) == "does not hold on any dataset"
-    assert verdict_by_dataset({"a": True, "b": False}) == "holds on a; does not hold on b"
-
-
 @pytest.mark.parametrize("damage", ["truncate", "overwrite_a_number", "wrong_shape", "garbage"])
 def test_a_damaged_cached_result_is_recomputed_not_used(tmp_path, monkeypatch, damage):
     monkeypatch.setenv("NASCOMPANION_CACHE", str(tmp_path))

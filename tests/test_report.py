@@ -13,7 +13,7 @@ from hypothesis import given, strategies as st
 from hypothesis.extra.numpy import arrays
 
 from nascompanion.report import figures, paper, stats
-from nascompanion.report.verdicts import matches_or_beats, verdict, verdict_by_dataset, words
+from nascompanion.report.verdicts import matches_or_beats, verdict, words
 
 matplotlib.use("Agg")
 
@@ -80,19 +80,6 @@ def test_the_three_outcomes_have_three_different_words(holds):
 def test_comparison_wording_says_with_this_data_when_unchecked():
     assert [verdict(True), verdict(False), verdict(None)] == [
         "holds", "does not hold", "cannot be checked with this data"]
-
-
-@given(st.dictionaries(st.sampled_from(["cifar10", "cifar100", "imagenet"]), st.booleans(), min_size=1))
-def test_verdict_by_dataset_names_every_failing_dataset(flags):
-    text = verdict_by_dataset(flags)
-    if all(flags.values()):
-        assert text == "holds on every dataset"
-    elif not any(flags.values()):
-        assert text == "does not hold on any dataset"
-    else:
-        for d, ok in flags.items():
-            part = text.split("; ")[0 if ok else 1]
-            assert d in part
 
 
 def test_matches_or_beats_allows_z_standard_errors():

@@ -47,25 +47,6 @@ def verdict(holds: bool | None) -> str:
     return f"{UNCHECKABLE} with this data" if holds is None else words(holds)
 
 
-def verdict_by_dataset(flags: Mapping[str, bool]) -> str:
-    """Where a claim holds, e.g. ``"holds on cifar100; does not hold on cifar10-valid"``.
-
-    Examples
-    --------
-    >>> verdict_by_dataset({"a": True, "b": True})
-    'holds on every dataset'
-    >>> verdict_by_dataset({"a": True, "b": False})
-    'holds on a; does not hold on b'
-    """
-    held = [d for d, ok in flags.items() if ok]
-    failed = [d for d, ok in flags.items() if not ok]
-    if not failed:
-        return f"{HOLDS} on every dataset"
-    if not held:
-        return f"{FAILS} on any dataset"
-    return f"{HOLDS} on {', '.join(held)}; {FAILS} on {', '.join(failed)}"
-
-
 def matches_or_beats(results: Mapping[str, np.ndarray], algorithm: str, query: int, z: float = 2.0) -> bool:
     """Whether ``algorithm``'s mean loss after ``query`` queries is within ``z`` standard errors of the best other.
 
