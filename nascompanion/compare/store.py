@@ -121,11 +121,14 @@ def key(payload: dict) -> str:
 class Block:
     """What the trials of one block queried: ``archs`` ``(size, budget)`` int16, ``-1`` after a trial stopped;
     ``counts`` the queries each trial made; ``platform`` the floating-point kernels the history was computed
-    with where it depends on them (:attr:`~nascompanion.search.registry.Algorithm.platform`), else ``""``."""
+    with where it depends on them (:attr:`~nascompanion.search.registry.Algorithm.platform`), else ``""``;
+    ``rekeyed`` (JSON, else ``""``) the code digest the block was computed under and how its equality under the
+    current code was proven, when it was moved to the current key (:mod:`nascompanion.compare.rekey`)."""
 
     archs: np.ndarray
     counts: np.ndarray
     platform: str = ""
+    rekeyed: str = ""
 
 
 def _digest(payload: dict, index: int, block: Block) -> str:
@@ -200,7 +203,7 @@ def read_blocks(path: Path, payload: dict, budget: int, distinct: bool = True) -
             continue
         index = int(name[6:])
         block = Block(arrays[name], arrays.get(f"counts_{index}", np.zeros(0, np.int16)),
-                      str(arrays.get(f"platform_{index}", "")))
+                      str(arrays.get(f"platform_{index}", "")), str(arrays.get(f"rekeyed_{index}", "")))
         size = int(block.counts.shape[0]) if block.counts.ndim == 1 else -1
         problem = check_block(block, size, budget, distinct) if size > 0 else "no query counts"
         if problem is None and str(arrays.get(f"digest_{index}", "")) != _digest(payload, index, block):
@@ -226,6 +229,8 @@ def write_blocks(path: Path, payload: dict, blocks: dict[int, Block]) -> None:
         arrays[f"digest_{index}"] = np.array(_digest(payload, index, block))
         if block.platform:
             arrays[f"platform_{index}"] = np.array(block.platform)
+        if block.rekeyed:
+            arrays[f"rekeyed_{index}"] = np.array(block.rekeyed)
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)
     Path(path).parent.mkdir(parents=True, exist_ok=True)

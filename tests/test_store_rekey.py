@@ -1,0 +1,169 @@
+"""Moving stale stored blocks to the current key: only where the current code reproduces them, recording how."""
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from nascompanion.compare import rekey, replay, store
+from nascompanion.compare import run as cmp
+from nascompanion.search import registry
+from toy_benchmark import toy_benchmark
+
+SETTING = cmp.Setting("toy", "noise", x=1.0, trials=30, budget=25)
+CHECKSUMS = {"toy.csv": "md5:0"}
+OLD = "0123456789abcdef"
+LOADERS = {"toy": toy_benchmark}
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("NASCOMPANION_CACHE", str(tmp_path))
+    monkeypatch.delenv(store.STORE_ENV, raising=False)
+    return tmp_path / "histories"
+
+
+def _stale_store(folder, algorithm="bo", setting=SETTING, edit=None):
+    """Compute ``setting``'s blocks, then store them as if an earlier code (digest ``OLD``) had: stale now."""
+    cmp.compare(toy_benchmark(), setting, algorithms=(algorithm,), progress=False)
+    (path,) = folder.glob(f"{algorithm}-*.npz")
+    payload = cmp.store_payload(setting, algorithm, CHECKSUMS)
+    blocks = store.read_blocks(path, payload, setting.budget)
+    blocks = edit(blocks) if edit else blocks
+    old = {**payload, "code": OLD}
+    path.unlink()
+    target = store.path_for(folder, algorithm, old)
+    store.write_blocks(target, old, blocks)
+    return target, blocks
+
+
+def _files(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.npz"))}
+
+
+def test_a_block_the_current_code_reproduces_moves_to_the_current_key_with_its_proof(folder):
+    old_path, blocks = _stale_store(folder)
+    assert not replay.current(replay.stored_blocks(folder))
+    outcomes = rekey.rekey(folder, LOADERS)
+    assert [(o.status, o.proof) for o in outcomes] == [("rekeyed", "full replay")] * 2
+    assert not old_path.exists()
+    payload = cmp.store_payload(SETTING, "bo", CHECKSUMS)
+    moved = store.read_blocks(store.path_for(folder, "bo", payload), payload, SETTING.budget)
+    for index, block in blocks.items():
+        np.testing.assert_array_equal(moved[index].archs, block.archs)
+        np.testing.assert_array_equal(moved[index].counts, block.counts)
+        assert json.loads(moved[index].rekeyed) == {"from": OLD, "proved_by": "full replay"}
+    assert len(replay.current(replay.stored_blocks(folder))) == 2
+
+
+def test_a_code_change_that_changes_the_history_leaves_the_block_stale_and_untouched(folder, monkeypatch):
+    _stale_store(folder)
+    before = _files(folder)
+    changed = replace(registry.get("bo"), defaults={"batch": 5})   # a change that does alter the queries
+    original = registry.get
+    monkeypatch.setattr(registry, "get", lambda name: changed if name == "bo" else original(name))
+    outcomes = rekey.rekey(folder, LOADERS)
+    assert [o.status for o in outcomes] == ["differs", "differs"]
+    assert outcomes[0].proof.startswith("query ") and outcomes[0].proof.endswith("differs")
+    assert _files(folder) == before
+
+
+def test_a_file_with_one_differing_block_is_kept_whole_and_only_its_proven_block_moves(folder):
+    def swap(blocks):
+        archs = blocks[1].archs.copy()
+        archs[2, [0, 1]] = archs[2, [1, 0]]   # consistent, with its own digest, but not what the search does
+        return {**blocks, 1: store.Block(archs, blocks[1].counts)}
+
+    old_path, _ = _stale_store(folder, edit=swap)
+    before = old_path.read_bytes()
+    outcomes = rekey.rekey(folder, LOADERS)
+    assert [(o.block.index, o.status) for o in outcomes] == [(0, "rekeyed"), (1, "differs")]
+    assert outcomes[1].proof == "query 1 of some trial differs"
+    assert old_path.read_bytes() == before
+    payload = cmp.store_payload(SETTING, "bo", CHECKSUMS)
+    assert set(store.read_blocks(store.path_for(folder, "bo", payload), payload, SETTING.budget)) == {0}
+
+
+def test_a_dry_run_replays_and_writes_nothing(folder):
+    _stale_store(folder)
+    before = _files(folder)
+    outcomes = rekey.rekey(folder, LOADERS, dry_run=True)
+    assert [o.status for o in outcomes] == ["proven", "proven"]
+    assert _files(folder) == before
+
+
+def test_a_shorter_replay_is_recorded_as_what_it_proves(folder):
+    _stale_store(folder)
+    outcomes = rekey.rekey(folder, LOADERS, prefixes={"bo": 12})
+    assert {o.proof for o in outcomes} == {"replay of the first 12 queries of every trial"}
+    payload = cmp.store_payload(SETTING, "bo", CHECKSUMS)
+    moved = store.read_blocks(store.path_for(folder, "bo", payload), payload, SETTING.budget)
+    assert json.loads(moved[0].rekeyed)["proved_by"] == "replay of the first 12 queries of every trial"
+
+
+def test_a_history_from_another_platform_is_proven_on_its_random_prefix_and_says_so(folder):
+    setting = cmp.Setting("toy", "noise", x=1.0, trials=3, budget=25)
+
+    def elsewhere(blocks):
+        return {i: replace(b, platform="torch 0.0, cpu OTHER") for i, b in blocks.items()}
+
+    _stale_store(folder, "bananas", setting, elsewhere)
+    (outcome,) = rekey.rekey(folder, LOADERS)
+    assert outcome.status == "rekeyed"
+    assert outcome.proof.startswith(f"replay of the first {rekey.random_prefix('bananas')} queries of every trial")
+    assert outcome.proof.endswith("stored on torch 0.0, cpu OTHER")
+
+
+def test_a_history_from_another_platform_whose_random_prefix_differs_stays_stale(folder):
+    setting = cmp.Setting("toy", "noise", x=1.0, trials=3, budget=25)
+
+    def elsewhere(blocks):
+        archs = blocks[0].archs.copy()
+        archs[0, [0, 1]] = archs[0, [1, 0]]
+        return {0: store.Block(archs, blocks[0].counts, "torch 0.0, cpu OTHER")}
+
+    _stale_store(folder, "bananas", setting, elsewhere)
+    before = _files(folder)
+    (outcome,) = rekey.rekey(folder, LOADERS)
+    assert outcome.status == "differs"
+    assert _files(folder) == before
+
+
+def test_a_rekey_killed_while_writing_loses_no_block_and_a_rerun_finishes_it(folder, monkeypatch):
+    import os
+
+    old_path, _ = _stale_store(folder)
+    before = _files(folder)
+    real_replace = os.replace
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", killed)
+    with pytest.raises(KeyboardInterrupt):
+        rekey.rekey(folder, LOADERS)
+    assert _files(folder) == before and not list(folder.glob(".*"))
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert [o.status for o in rekey.rekey(folder, LOADERS)] == ["rekeyed", "rekeyed"]
+    assert len(replay.current(replay.stored_blocks(folder))) == 2
+
+
+def test_a_block_without_its_benchmark_here_is_skipped(folder):
+    _stale_store(folder)
+    before = _files(folder)
+
+    def other_data():
+        bench = toy_benchmark()
+        return replace(bench, provenance=replace(bench.provenance, checksums={"toy.csv": "md5:1"}))
+
+    outcomes = rekey.rekey(folder, {"other": other_data})
+    assert {o.status for o in outcomes} == {"skipped"}
+    assert _files(folder) == before
+
+
+@pytest.mark.parametrize("bad", ["bo=0", "bo=x", "nothing=3", "bo"])
+def test_the_command_refuses_a_malformed_prefix(bad, capsys):
+    with pytest.raises(SystemExit):
+        rekey.main(["--prefix", bad])
+    assert "--prefix" in capsys.readouterr().err
