@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from nascompanion.data.benchmark import BenchmarkDataError
-from nascompanion.data.digits import DATASETS, load_digits_benchmark, shipped_path
+from nascompanion.data.digits import DATASETS, load_digits_benchmark, shipped_path, with_checksum
 from nascompanion.spaces import nb201
 from nascompanion.train.batched import discriminativeness
 from nascompanion.train.grid import write_atomic
@@ -24,10 +24,15 @@ def _arrays(rng: np.random.Generator) -> dict[str, np.ndarray]:
     return arrays
 
 
+def _write(path, arrays: dict[str, np.ndarray]) -> None:
+    """Write ``arrays`` as consolidate does: with the checksum of their values inside."""
+    write_atomic(path, with_checksum(arrays))
+
+
 def test_a_generated_file_loads_per_seed_with_missing_seeds_as_nan(tmp_path):
     arrays = _arrays(np.random.default_rng(0))
     arrays["denoised_val_correct"][5, 2] = -1
-    write_atomic(tmp_path / "digits201.npz", arrays)
+    _write(tmp_path / "digits201.npz", arrays)
     bench = load_digits_benchmark(tmp_path / "digits201.npz")
     assert set(bench.datasets) == set(DATASETS)
     val = bench.validation_accuracy("digits-denoised")
@@ -37,7 +42,7 @@ def test_a_generated_file_loads_per_seed_with_missing_seeds_as_nan(tmp_path):
 
 def test_truncated_file_is_rejected_naming_the_file(tmp_path):
     path = tmp_path / "digits201.npz"
-    write_atomic(path, _arrays(np.random.default_rng(1)))
+    _write(path, _arrays(np.random.default_rng(1)))
     path.write_bytes(path.read_bytes()[:5000])
     with pytest.raises(BenchmarkDataError, match="digits201.npz.*(corrupt|truncated)"):
         load_digits_benchmark(path)
@@ -46,13 +51,13 @@ def test_truncated_file_is_rejected_naming_the_file(tmp_path):
 def test_file_missing_arrays_is_rejected(tmp_path):
     arrays = _arrays(np.random.default_rng(2))
     del arrays["noisy_test_correct"]
-    write_atomic(tmp_path / "x.npz", arrays)
+    _write(tmp_path / "x.npz", arrays)
     with pytest.raises(BenchmarkDataError, match="noisy_test_correct"):
         load_digits_benchmark(tmp_path / "x.npz")
 
 
 def test_checksum_mismatch_with_manifest_is_rejected(tmp_path):
-    write_atomic(tmp_path / "digits201.npz", _arrays(np.random.default_rng(3)))
+    _write(tmp_path / "digits201.npz", _arrays(np.random.default_rng(3)))
     (tmp_path / "manifest.json").write_text(json.dumps({"checksums": {"digits201.npz": "md5:0"}}))
     with pytest.raises(BenchmarkDataError, match="checksum"):
         load_digits_benchmark(tmp_path / "digits201.npz")
@@ -167,7 +172,7 @@ def test_one_seed_draws_are_table1_statistics_of_independent_one_seed_landscapes
     from nascompanion.landscape import landscape_stats
     from nascompanion.objectives import trial_losses
 
-    write_atomic(tmp_path / "digits201.npz", _arrays(np.random.default_rng(5)))
+    _write(tmp_path / "digits201.npz", _arrays(np.random.default_rng(5)))
     bench = load_digits_benchmark(tmp_path / "digits201.npz")
     table = one_seed_draws(bench, "digits-noisy", 3, np.random.default_rng(2), batch=2)
     losses = trial_losses(bench, "digits-noisy", "standard", 3, np.random.default_rng(2)).validation

@@ -2,10 +2,11 @@
 
 Every NB201 cell was trained on scikit-learn's handwritten digits under two
 pipelines (``noisy`` and ``denoised``, see :mod:`nascompanion.train.pipelines`)
-with three seeds each, by ``python -m nascompanion.train.grid`` (the command,
-versions, hardware, wall time and checksum are in ``manifest.json``). The file
+with three seeds each, by ``python -m nascompanion.train`` (the command,
+versions, hardware, wall time and the file's md5 are in ``manifest.json``). The file
 stores correct validation and test images per cell and seed (``-1`` where a
-training is missing); this module turns them into accuracies in % behind the
+training is missing) and a digest of those values (:func:`values_digest`), so an
+edited file is refused with or without its manifest; this module turns them into accuracies in % behind the
 same :class:`~nascompanion.data.benchmark.Benchmark` interface as NB201, with
 datasets ``digits-denoised`` and ``digits-noisy``, one column per seed.
 
@@ -17,6 +18,7 @@ paired bootstrap over cells of each pipeline's seed noise and discriminativeness
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zipfile
 from collections.abc import Mapping
@@ -36,18 +38,63 @@ PIPELINES = ("denoised", "noisy")
 DATASETS = tuple(f"digits-{p}" for p in PIPELINES)
 """Dataset names of the digits benchmark."""
 
+CHECKSUM_ARRAY = "values_sha256"
+"""The array of a ``digits201.npz`` file that holds the digest of all its other arrays (:func:`values_digest`)."""
+
+MANIFEST_NOTES: Mapping[str, str] = {
+    "undefined_values": ("null stands for a value that is undefined, e.g. a discriminativeness ratio where the "
+                         "median seed-to-seed SD is 0 or fewer than two seeds were trained"),
+    "values_checksum": (f"{RESULT_FILE} carries {CHECKSUM_ARRAY}, the sha256 of its other arrays "
+                        "(names, dtypes, shapes, values); every load checks it"),
+}
+"""What every ``manifest.json`` says about its ``null`` values and the checksum inside the data file."""
+
+REGENERATE = "regenerate it with `python -m nascompanion.train run ...` and `... consolidate`"
+
 
 def shipped_path() -> Path:
     """Where the benchmark that ships with the package lies."""
     return FOLDER / RESULT_FILE
 
 
+def values_digest(arrays: Mapping[str, np.ndarray]) -> str:
+    """``"sha256:<hex>"`` of every array but :data:`CHECKSUM_ARRAY`: names, dtypes, shapes and values, by name.
+
+    The digest depends on the values only, not on how the file was written, so it
+    travels inside the file (see :func:`with_checksum`) and survives rewriting.
+
+    Examples
+    --------
+    >>> arrays = {"n_val": np.int64(400), "seeds": np.arange(3)}
+    >>> values_digest(arrays) == values_digest(dict(reversed(arrays.items())))
+    True
+    >>> values_digest(arrays) == values_digest({**arrays, "n_val": np.int64(401)})
+    False
+    """
+    digest = hashlib.sha256()
+    for name in sorted(set(arrays) - {CHECKSUM_ARRAY}):
+        value = np.ascontiguousarray(arrays[name])
+        digest.update(json.dumps([name, value.dtype.str, list(value.shape)]).encode())
+        digest.update(value.tobytes())
+    return "sha256:" + digest.hexdigest()
+
+
+def with_checksum(arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``arrays`` with :data:`CHECKSUM_ARRAY` holding their :func:`values_digest`, as the loader requires.
+
+    Examples
+    --------
+    >>> stamped = with_checksum({"seeds": np.arange(3)})
+    >>> str(stamped[CHECKSUM_ARRAY]) == values_digest(stamped)
+    True
+    """
+    arrays = {name: np.asarray(value) for name, value in arrays.items() if name != CHECKSUM_ARRAY}
+    return {**arrays, CHECKSUM_ARRAY: np.array(values_digest(arrays))}
+
+
 def _read(path: Path) -> dict[str, np.ndarray]:
     if not path.is_file():
-        raise BenchmarkDataError(
-            f"{path}: file not found; generate it with `python -m nascompanion.train.grid run ...` "
-            "and `... consolidate` (see nascompanion/train/grid.py)"
-        )
+        raise BenchmarkDataError(f"{path}: file not found; {REGENERATE}")
     try:
         with np.load(path, allow_pickle=False) as z:
             arrays = {k: z[k] for k in z.files}
@@ -57,15 +104,77 @@ def _read(path: Path) -> dict[str, np.ndarray]:
     missing = [k for k in need if k not in arrays]
     if missing:
         raise BenchmarkDataError(f"{path}: not a digits benchmark file, missing array(s) {', '.join(missing)}")
+    if CHECKSUM_ARRAY not in arrays or arrays[CHECKSUM_ARRAY].shape != ():
+        raise BenchmarkDataError(f"{path}: carries no checksum of its values (array {CHECKSUM_ARRAY}); {REGENERATE}")
+    recorded, computed = str(arrays[CHECKSUM_ARRAY]), values_digest(arrays)
+    if recorded != computed:
+        raise BenchmarkDataError(f"{path}: its values do not match the checksum it carries ({recorded[:19]}... "
+                                 f"recorded, {computed[:19]}... computed): edited or damaged; restore the file or "
+                                 f"{REGENERATE}")
     return arrays
+
+
+def _count(path: Path, arrays: Mapping[str, np.ndarray], name: str) -> int:
+    value = arrays[name]
+    if value.shape != () or value.dtype.kind not in "iu" or int(value) < 1:
+        raise BenchmarkDataError(f"{path}: {name} must be one integer >= 1, got {value.tolist()!r}")
+    return int(value)
+
+
+def _sizes(path: Path, arrays: Mapping[str, np.ndarray]) -> tuple[int, int, int]:
+    """``n_val``, ``n_test`` and the number of seeds, each checked, and a recorded training time checked."""
+    seeds = arrays["seeds"]
+    if seeds.ndim != 1 or seeds.size < 1 or seeds.dtype.kind not in "iu" or seeds.min() < 0 \
+            or np.unique(seeds).size != seeds.size:
+        raise BenchmarkDataError(f"{path}: seeds must be distinct integers >= 0, at least one, "
+                                 f"got {seeds.tolist()!r}")
+    seconds = arrays.get("train_seconds")
+    if seconds is not None and (seconds.shape != () or seconds.dtype.kind not in "iuf"
+                                or not 0 <= float(seconds) < np.inf):
+        raise BenchmarkDataError(f"{path}: train_seconds must be one finite number >= 0, got {seconds.tolist()!r}")
+    return _count(path, arrays, "n_val"), _count(path, arrays, "n_test"), int(seeds.size)
 
 
 def _accuracy(path: Path, counts: np.ndarray, total: int, label: str, n_seeds: int) -> np.ndarray:
     if counts.shape != (nb201.N_ARCHS, n_seeds):
         raise BenchmarkDataError(f"{path}: {label} has shape {counts.shape}, expected ({nb201.N_ARCHS}, {n_seeds})")
-    if total < 1 or counts.max(initial=-1) > total or counts.min(initial=0) < -1:
-        raise BenchmarkDataError(f"{path}: {label} holds counts outside -1..{total}")
+    if counts.dtype.kind not in "iu":
+        raise BenchmarkDataError(f"{path}: {label} holds {counts.dtype} values; expected integer counts -1..{total}")
+    if counts.max(initial=-1) > total or counts.min(initial=0) < -1:
+        raise BenchmarkDataError(f"{path}: {label} holds counts outside -1..{total} "
+                                 f"(min {counts.min()}, max {counts.max()})")
     return np.where(counts < 0, np.nan, 100.0 * counts.astype(np.float64) / total)
+
+
+def _strict_constant(name: str) -> float:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def read_manifest(path: Path, checksum: str) -> dict:
+    """The ``manifest.json`` beside a benchmark file, checked against the file's ``checksum`` (``{}`` if absent).
+
+    Raises
+    ------
+    BenchmarkDataError
+        Naming the manifest if it is not valid JSON (``NaN`` and ``Infinity``
+        included), names no checksum of the file, or names another one.
+    """
+    manifest_path = path.with_name(MANIFEST_FILE)
+    if not manifest_path.exists():
+        return {}
+    try:
+        manifest = json.loads(manifest_path.read_text(), parse_constant=_strict_constant)
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as err:
+        reason = "nested too deeply" if isinstance(err, RecursionError) else str(err)
+        raise BenchmarkDataError(f"{manifest_path}: not a readable JSON manifest ({reason})") from None
+    checksums = manifest.get("checksums") if isinstance(manifest, dict) else None
+    expected = checksums.get(path.name) if isinstance(checksums, dict) else None
+    if expected is None:
+        raise BenchmarkDataError(f"{manifest_path}: names no checksum of {path.name}; restore the manifest "
+                                 f"written with the file, or delete it (the file carries its own checksum)")
+    if expected != checksum:
+        raise BenchmarkDataError(f"{path}: checksum {checksum} does not match {expected} in {manifest_path}")
+    return manifest
 
 
 def load_digits_benchmark(path: str | Path | None = None) -> Benchmark:
@@ -80,14 +189,16 @@ def load_digits_benchmark(path: str | Path | None = None) -> Benchmark:
     -------
     Benchmark
         Datasets ``digits-denoised`` and ``digits-noisy``, each with validation
-        and test accuracy (%) of shape ``(15625, 3)`` (one column per seed,
+        and test accuracy (%) of shape ``(15625, n_seeds)`` (one column per seed,
         ``per_seed=True``), rows in NB201 index order.
 
     Raises
     ------
     BenchmarkDataError
-        If the file is missing, truncated, corrupt, does not match the
-        checksum in the ``manifest.json`` beside it, or misses cells.
+        If the file is missing, truncated, corrupt, carries no checksum of its
+        values or one they do not match (:func:`values_digest`), holds counts
+        out of range, misses cells, or a ``manifest.json`` beside it does not
+        vouch for it (:func:`read_manifest`).
 
     Examples
     --------
@@ -98,32 +209,24 @@ def load_digits_benchmark(path: str | Path | None = None) -> Benchmark:
     path = shipped_path() if path is None else Path(path).expanduser()
     arrays = _read(path)
     checksum = md5(path)
-    manifest_path = path.with_name(MANIFEST_FILE)
-    manifest = {}
-    if manifest_path.is_file():
-        manifest = json.loads(manifest_path.read_text())
-        expected = manifest.get("checksums", {}).get(path.name)
-        if expected is not None and expected != checksum:
-            raise BenchmarkDataError(f"{path}: checksum {checksum} does not match {expected} in {manifest_path}")
-    n_val, n_test = int(arrays["n_val"]), int(arrays["n_test"])
-    n_seeds = int(arrays["seeds"].shape[0])
-    setting = manifest.get("setting", {})
-    net = setting.get("network", {})
+    manifest = read_manifest(path, checksum)
+    n_val, n_test, n_seeds = _sizes(path, arrays)
+    net = manifest.get("setting", {}).get("network", {})
     what = (f"NB201 network (width {net.get('width', '?')}, {net.get('cells_per_stage', '?')} cell(s) per stage) "
             "on sklearn digits")
     results = {}
     for pipeline in PIPELINES:
-        epochs = manifest.get("pipelines", {}).get(pipeline, {}).get("epochs", "?")
+        about = f"{what}, {pipeline} pipeline, {manifest.get('pipelines', {}).get(pipeline, {}).get('epochs', '?')} epochs"
         results[f"digits-{pipeline}"] = DatasetResults(
             name=f"digits-{pipeline}",
             validation=_accuracy(path, arrays[f"{pipeline}_val_correct"], n_val, f"{pipeline} validation", n_seeds),
             test=_accuracy(path, arrays[f"{pipeline}_test_correct"], n_test, f"{pipeline} test", n_seeds),
-            validation_metric=f"{what}, {pipeline} pipeline, {epochs} epochs: accuracy on {n_val} validation images, one seed per column",
-            test_metric=f"{what}, {pipeline} pipeline, {epochs} epochs: accuracy on {n_test} test images, one seed per column",
+            validation_metric=f"{about}: accuracy on {n_val} validation images, one seed per column",
+            test_metric=f"{about}: accuracy on {n_test} test images, one seed per column",
             per_seed=True,
         )
-    notes = (f"trained by {manifest.get('command') or 'nascompanion.train.grid'} on {manifest.get('hardware', 'unknown hardware')}",)
-    sources = (str(path),) + ((str(manifest_path),) if manifest else ())
+    notes = (f"trained by {manifest.get('command') or 'nascompanion.train'} on {manifest.get('hardware', 'unknown hardware')}",)
+    sources = (str(path),) + ((str(path.with_name(MANIFEST_FILE)),) if manifest else ())
     provenance = Provenance(kind="digits201-generated", sources=sources, checksums={path.name: checksum}, notes=notes)
     return validate(Benchmark(results=results, provenance=provenance), str(path), check_optima=False)
 
