@@ -16,10 +16,13 @@ given with ``--screenshots``.
 Per page it reports typeset formulas and TeX left raw, visible code lines (code cells not folded
 behind a toggle), prose lines (about 12 words a line), code-box lines wider than their box, table
 cells ending in "...", images that do not load, and each figure's picture against its rendered
-size: ``min fig pt`` is the size at which the figure style's smallest text (9 pt) shows on the page;
+size: ``under 2x`` counts figures shown at fewer than two picture pixels per CSS pixel, ``min fig pt``
+is the size at which a figure's smallest text shows on the page (the size its PNG records, as the
+book's figures do, or else the figure style's smallest text, 9 pt, scaled as the page scales it);
 also figures whose alt text is empty or a file name, and boxes that push the page past the window's
 right edge (both reported, not failed).
-It exits 1 on raw TeX, a clipped code line, a cut table cell or a missing image, and 2 when it cannot
+It exits 1 on raw TeX, a clipped code line, a cut table cell, a missing image, a figure under 2x
+pixel density or one whose text shows under 9 pt, and 2 when it cannot
 run (no pages, no Playwright, no browser). The decisions and the table live in
 :mod:`nascompanion.book.render_check`.
 """
@@ -27,15 +30,14 @@ run (no pages, no Playwright, no browser). The decisions and the table live in
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from nascompanion.book.render_check import (
-    FigureSize, PageReport, clipped_lines, cut_cells, failures, meaningless_alt, png_dpi, raw_tex,
-    report_table,
+    READABLE_PT, FigureSize, PageReport, clipped_lines, cut_cells, failures, meaningless_alt, png_dpi,
+    png_smallest_pt, raw_tex, report_table,
 )
 
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -122,12 +124,14 @@ def pages_of(html_dir: Path) -> list[Path]:
     return pages
 
 
-def _dpi(src: str) -> float:
-    url = urlparse(src)
-    if url.scheme != "file":
-        return float("nan")
+def figure_size(img: dict) -> FigureSize:
+    """A figure picture measured in the page (``img``: its source, natural and rendered widths), with the
+    resolution and smallest font its PNG records when it is a local file."""
+    url = urlparse(img["src"])
     path = Path(unquote(url.path))
-    return png_dpi(path.read_bytes()[:4096]) if path.is_file() else float("nan")
+    head = path.read_bytes()[:65536] if url.scheme == "file" and path.is_file() else b""
+    return FigureSize(natural_px=img["natural"], dpi=png_dpi(head), rendered_px=img["rendered"],
+                      drawn_pt=png_smallest_pt(head))
 
 
 def measure_page(page, path: Path, html_dir: Path, shots: Path | None) -> PageReport:
@@ -145,8 +149,7 @@ def measure_page(page, path: Path, html_dir: Path, shots: Path | None) -> PageRe
     for box in raw["boxes"]:
         if box["overflows"]:
             clipped[box["output"]] += clipped_lines(box["lines"], box["charPx"], box["boxPx"])
-    figures = [FigureSize(natural_px=img["natural"], dpi=_dpi(img["src"]), rendered_px=img["rendered"])
-               for img in raw["images"]
+    figures = [figure_size(img) for img in raw["images"]
                if img["ok"] and img["figure"] and img["src"].lower().endswith(".png")]
     return PageReport(page=name, formulas=raw["formulas"], raw_tex=raw_tex(raw["visibleText"]),
                       code_lines=raw["codeLines"], prose_words=len(raw["prose"].split()),
@@ -212,15 +215,19 @@ def main(argv: list[str] | None = None) -> int:
           f"network refused ({len(refused)} request(s) refused)")
     print(report_table(reports))
     reasons = [reason for report in reports for reason in failures(report)]
-    small = [(r.page, f.smallest_pt) for r in reports for f in r.figures
-             if not math.isnan(f.smallest_pt) and f.smallest_pt < 9.0 - 0.05]
-    print(f"\nfigures whose 9-pt text shows under 9 pt: {len(small)}")
+    small = [(r.page, f.smallest_pt) for r in reports for f in r.figures if f.small_text]
+    print(f"\nfigures whose smallest text shows under {READABLE_PT:.0f} pt: {len(small)}")
     for name in dict.fromkeys(page for page, _ in small):
         sizes = ", ".join(f"{pt:.1f}" for page, pt in small if page == name)
         print(f"  {name}: {sizes} pt")
+    blurred = [(r.page, f.density) for r in reports for f in r.figures if f.blurred]
+    print(f"figures shown at under 2 picture pixels per CSS pixel: {len(blurred)}")
+    for name in dict.fromkeys(page for page, _ in blurred):
+        print(f"  {name}: " + ", ".join(f"{d:.2f}x" for page, d in blurred if page == name))
     for url in sorted(set(refused)):
         print(f"refused: {url}")
-    print("\n" + ("\n".join(reasons) if reasons else "no raw TeX, clipped code line, cut table cell or missing image"))
+    print("\n" + ("\n".join(reasons) if reasons else "no raw TeX, clipped code line, cut table cell, missing image, "
+                                                      "blurred figure or figure text under 9 pt"))
     return 1 if reasons else 0
 
 

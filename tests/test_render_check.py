@@ -11,21 +11,22 @@ from pathlib import Path
 import pytest
 
 from nascompanion.book.render_check import (
-    FigureSize, PageReport, clipped_lines, cut_cells, failures, meaningless_alt, png_dpi, raw_tex,
-    report_table,
+    FigureSize, PageReport, clipped_lines, cut_cells, failures, meaningless_alt, png_dpi, png_smallest_pt,
+    raw_tex, report_table,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _png(width: int, height: int, dpi: float | None) -> bytes:
+def _png(width: int, height: int, dpi: float | None, smallest_pt: float | None = None) -> bytes:
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
     header = chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
     phys = chunk(b"pHYs", struct.pack(">IIB", round(dpi / 0.0254), round(dpi / 0.0254), 1)) if dpi else b""
+    text = chunk(b"tEXt", b"Smallest font (pt)\x00" + f"{smallest_pt}".encode()) if smallest_pt else b""
     pixels = zlib.compress(b"".join(b"\x00" + b"\xff" * width for _ in range(height)))
-    return b"\x89PNG\r\n\x1a\n" + header + phys + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + header + phys + text + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
 
 
 def _page(**changes) -> PageReport:
@@ -73,6 +74,44 @@ def test_png_dpi_reads_the_resolution_a_figure_was_saved_at():
     assert math.isnan(png_dpi(b"GIF89a"))
 
 
+def test_png_smallest_pt_reads_the_font_a_figure_recorded():
+    assert png_smallest_pt(_png(4, 3, 192.0, smallest_pt=8.5)) == 8.5
+    assert math.isnan(png_smallest_pt(_png(4, 3, 192.0)))
+    assert math.isnan(png_smallest_pt(b"GIF89a"))
+
+
+def test_the_book_figures_png_records_its_resolution_and_smallest_font():
+    import matplotlib.pyplot as plt
+
+    from nascompanion.report import figures
+
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.set_xlabel("queries", fontsize=12)
+    ax.tick_params(labelsize=10)
+    ax.legend(handles=ax.plot([0, 1], label="local search"), fontsize=9.5)
+    png = figures.figure_png(fig)
+    plt.close(fig)
+    assert png_dpi(png) == pytest.approx(figures.PNG_DPI, abs=0.05)
+    assert png_smallest_pt(png) == pytest.approx(9.5)
+
+
+def test_density_is_picture_pixels_per_css_pixel():
+    assert FigureSize(natural_px=1560, dpi=192.0, rendered_px=780.0).density == 2.0
+    assert FigureSize(natural_px=990, dpi=100.0, rendered_px=780.0).blurred
+    assert not FigureSize(natural_px=1561, dpi=192.0, rendered_px=780.0).blurred
+    folded = FigureSize(natural_px=1560, dpi=192.0, rendered_px=0.0)  # in a closed toggle: nothing to measure
+    assert math.isnan(folded.density) and math.isnan(folded.scale) and not folded.blurred and not folded.small_text
+
+
+def test_a_recorded_font_is_measured_instead_of_the_styles_smallest():
+    at_size = dict(natural_px=1536, dpi=192.0, rendered_px=768.0)  # 8 in shown at 8 in
+    assert FigureSize(**at_size).smallest_pt == pytest.approx(9.0)
+    assert FigureSize(**at_size, drawn_pt=7.0).smallest_pt == pytest.approx(7.0)
+    assert FigureSize(**at_size, drawn_pt=7.0).small_text and not FigureSize(**at_size).small_text
+    shrunk = FigureSize(natural_px=2496, dpi=192.0, rendered_px=780.0, drawn_pt=10.0)  # 13 in shown at 8.1 in
+    assert shrunk.smallest_pt == pytest.approx(10.0 * 780 / (13 * 96)) and shrunk.small_text
+
+
 def test_figure_scale_is_rendered_width_over_drawn_width():
     drawn_at_size = FigureSize(natural_px=1440, dpi=144.0, rendered_px=960.0)  # 10 in shown at 10 in
     shrunk = FigureSize(natural_px=1391, dpi=100.0, rendered_px=780.0)  # 13.9 in shown at 8.1 in
@@ -97,9 +136,12 @@ def test_prose_is_counted_in_lines_of_twelve_words():
 
 
 def test_a_clean_page_passes_and_each_defect_fails_it():
-    assert failures(_page(figures=[FigureSize(1391, 100.0, 780.0)])) == []  # small text is reported, not failed
+    sharp = FigureSize(natural_px=1500, dpi=192.0, rendered_px=750.0, drawn_pt=9.0)
+    assert failures(_page(figures=[sharp])) == []
     for change in [dict(raw_tex=["$$"]), dict(clipped=1), dict(clipped_output=1), dict(cut_cells=["ab..."]),
-                   dict(missing_images=["../_images/a.png"])]:
+                   dict(missing_images=["../_images/a.png"]),
+                   dict(figures=[sharp, FigureSize(natural_px=1440, dpi=192.0, rendered_px=750.0, drawn_pt=9.0)]),
+                   dict(figures=[sharp, FigureSize(natural_px=1500, dpi=192.0, rendered_px=750.0, drawn_pt=8.0)])]:
         reasons = failures(_page(**change))
         assert len(reasons) == 1 and reasons[0].startswith("book/chapters/x.html: ")
 
@@ -112,7 +154,7 @@ def test_report_table_has_a_row_a_page_and_totals():
     assert [line.split()[0] for line in lines[1:]] == ["book/chapters/x.html", "book/intro.html", "total"]
     total = lines[-1].split()
     assert total[1:8] == ["10", "0", "10", "50", "5.0", "2", "0"]
-    assert total[-3] == "5.3"
+    assert total[-3] == "5.3" and total[-5:-3] == ["1", "1"]  # the small figure is also under 2x
     assert lines[2].split()[5] == "-"  # no visible code: no ratio
 
 
@@ -126,6 +168,7 @@ def test_the_browser_check_finds_each_defect_on_a_synthetic_page(tmp_path, capsy
     (html / "book").mkdir(parents=True)
     (html / "_images").mkdir()
     (html / "_images" / "fig.png").write_bytes(_png(1391, 300, 100.0))
+    (html / "_images" / "sharp.png").write_bytes(_png(1400, 600, 192.0, smallest_pt=9.0))  # as figures.show sends it
     (html / "book" / "page.html").write_text(
         "<html><body><main>"
         "<p>" + "word " * 116 + r"and $\frac{1}{2}$ left raw.</p>"
@@ -134,6 +177,7 @@ def test_the_browser_check_finds_each_defect_on_a_synthetic_page(tmp_path, capsy
         '<details class="hide above-input"><summary>Show code</summary><div class="cell_input">'
         "<pre>folded = 1\nbehind = 'a toggle'</pre></div></details>"
         '<div class="cell_output"><img src="../_images/fig.png" style="width:780px"></div>'
+        '<div class="cell_output"><img src="../_images/sharp.png" width="700" alt="Error against queries"></div>'
         '<img src="../_images/missing.png">'
         "<table><tr><td>Local search finds the g...</td><td>5.75 [5.71, 5.79]</td></tr></table>"
         '<table style="width:3000px"><tr><td>a table wider than the window</td></tr></table>'
@@ -151,8 +195,10 @@ def test_the_browser_check_finds_each_defect_on_a_synthetic_page(tmp_path, capsy
     assert code == 1
     row = next(line for line in out.splitlines() if line.startswith("book/page.html")).split()
     # formulas, raw TeX, code lines, prose lines, prose/code, clipped, clipped out, cut cells, missing img, figures
-    assert row[1:11] == ["0", "1", "2", "10", "5.0", "1", "0", "1", "2", "1"]
+    assert row[1:11] == ["0", "1", "2", "10", "5.0", "1", "0", "1", "2", "2"]
+    assert row[11:13] == ["1", "1"]  # the 100-dpi figure shrunk to the column: text under 9 pt, under 2x
     assert row[-2:] == ["1", "1"]  # the figure has no alt text; the wide table leaves the page
     assert float(row[-3]) == pytest.approx(9.0 * 780 / (13.91 * 96), abs=0.05)
+    assert "figure(s) under 2x pixel density, e.g. 1.78x" in out and "figure(s) with text under 9 pt" in out
     assert "1 page" in out.splitlines()[0] and "1 request(s) refused" in out
     assert (shots / "book__page.png").read_bytes().startswith(b"\x89PNG")

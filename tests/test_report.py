@@ -190,7 +190,64 @@ def test_show_saves_and_closes_the_figure(tmp_path):
 
     fig, _ = figures.figure(ncols=1)
     figures.show(fig, str(tmp_path / "f.png"))
-    assert (tmp_path / "f.png").exists() and not plt.fignum_exists(fig.number)
+    assert (tmp_path / "f.png").read_bytes().startswith(b"\x89PNG") and not plt.fignum_exists(fig.number)
+
+
+def test_show_sends_a_2x_png_shown_at_the_figures_size(monkeypatch):
+    import base64
+
+    import IPython.display
+    import matplotlib.pyplot as plt
+
+    from nascompanion.book.render_check import png_dpi, png_smallest_pt
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    fig, ax = plt.subplots(figsize=(6, 3))
+    ax.set_title("curves", fontsize=11)
+    ax.tick_params(labelsize=9)
+    figures.show(fig)
+    (image,) = shown
+    png, size = image._repr_png_()
+    png = base64.b64decode(png) if isinstance(png, str) else png
+    width_px = int.from_bytes(png[16:20], "big")
+    assert png_dpi(png) == pytest.approx(192, abs=0.01) and png_smallest_pt(png) == 9.0
+    assert size["width"] == width_px // 2  # two picture pixels to a CSS pixel
+    assert abs(size["width"] - 6 * 96) < 0.15 * 6 * 96  # shown near its drawn width, the tight box aside
+
+
+def test_the_style_file_ships_with_the_package():
+    import tomllib
+
+    package_data = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
+    patterns = package_data["tool"]["setuptools"]["package-data"]["nascompanion.report"]
+    assert figures.STYLE_PATH.is_file() and any(figures.STYLE_PATH.match(p) for p in patterns)
+
+
+def test_the_book_style_is_the_style_file_and_sets_text_of_9_pt_and_up():
+    import matplotlib.pyplot as plt
+
+    with plt.rc_context():
+        figures.use_book_style()
+        for key, value in figures.BOOK_STYLE.items():
+            assert plt.rcParams[key] == value, key
+        sizes = {k: v for k, v in figures.BOOK_STYLE.items() if k.endswith(("size", "fontsize"))
+                 and not k.startswith(("figure.figsize", "xtick.major", "ytick.major", "xtick.minor", "ytick.minor"))}
+        assert sizes and min(sizes.values()) >= figures.SMALLEST_READABLE_PT
+        assert figures.BOOK_STYLE["savefig.dpi"] == figures.PIXEL_DENSITY * figures.BOOK_STYLE["figure.dpi"]
+
+
+def test_rendered_font_shrinks_with_a_figure_wider_than_the_column():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(2 * figures.RENDERED_WIDTH_INCHES, 3))
+    ax.set_xlabel("queries", fontsize=12)
+    ax.tick_params(labelsize=10)
+    assert figures.smallest_font(fig) == 10.0
+    assert figures.smallest_rendered_font(fig) == pytest.approx(5.0)
+    fig.set_size_inches(figures.RENDERED_WIDTH_INCHES / 2, 3)
+    assert figures.smallest_rendered_font(fig) == 10.0
+    plt.close(fig)
 
 
 @given(arrays(np.float64, st.integers(1, 25), elements=st.floats(0, 1)), st.floats(0, 1))

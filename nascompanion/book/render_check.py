@@ -5,15 +5,17 @@ the raw measurements to these functions, which decide what is wrong and write th
 need no browser, so they are tested on their own.
 
 A page *fails* on raw TeX left in its text, a clipped code line (a code box narrower than one of
-its lines), a table cell cut with "..." or an image that does not load. Small figure text is
-reported, not failed: the HTML holds the picture, not its fonts, so the check can only say how
-much the page shrinks or enlarges a figure.
+its lines), a table cell cut with "..." or an image that does not load, and on a figure shown at
+less than twice the screen's pixel density or with text under 9 pt. A figure's text is measured
+where its PNG says how large it was drawn (the book's figures record their smallest font, see
+:func:`nascompanion.report.figures.figure_png`); otherwise it is taken to be the style's smallest
+text, 9 pt, and the check says how much the page shrinks or enlarges it.
 
 Examples
 --------
 >>> page = PageReport(page="book/intro.html", formulas=3, raw_tex=[], code_lines=4,
 ...                   prose_words=240, clipped=0, cut_cells=[], missing_images=[],
-...                   figures=[FigureSize(natural_px=1440, dpi=144.0, rendered_px=960.0)])
+...                   figures=[FigureSize(natural_px=1920, dpi=192.0, rendered_px=960.0)])
 >>> page.prose_lines, page.smallest_figure_pt
 (20.0, 9.0)
 >>> failures(page)
@@ -37,6 +39,12 @@ STYLE_SMALLEST_PT = 9.0
 
 READABLE_PT = 9.0
 """The smallest figure text a reader should meet on the page, in points."""
+
+SHARP_DENSITY = 2.0
+"""The fewest picture pixels a figure may show per CSS pixel (a 2x picture stays sharp on dense screens)."""
+
+SMALLEST_FONT_KEY = "Smallest font (pt)"
+"""PNG text field in which a figure records its smallest font at its drawn size (as the book's figures do)."""
 
 _TEX = re.compile(
     r"\\(?:frac|dfrac|sum|prod|int|mathrm|mathbf|mathcal|mathbb|operatorname|text|left|right|"
@@ -133,30 +141,106 @@ class FigureSize:
 
     ``natural_px`` is the PNG's width in pixels, ``dpi`` the resolution it was saved at (from its
     ``pHYs`` chunk; ``nan`` when the file does not say), ``rendered_px`` its width on the page in
-    CSS pixels.
+    CSS pixels, ``drawn_pt`` its smallest font at the size it was drawn (from the PNG's
+    :data:`SMALLEST_FONT_KEY` field; ``nan`` when the file does not say).
     """
 
     natural_px: int
     dpi: float
     rendered_px: float
+    drawn_pt: float = float("nan")
 
     @property
     def scale(self) -> float:
         """Rendered size over the size it was drawn at: text of ``p`` points shows at ``p * scale``.
+
+        ``nan`` when the resolution is unknown or the figure takes no room on the page (folded away).
 
         Examples
         --------
         >>> round(FigureSize(natural_px=990, dpi=100.0, rendered_px=780.0).scale, 3)
         0.821
         """
-        if not self.dpi or math.isnan(self.dpi) or not self.natural_px:
+        if not self.dpi or math.isnan(self.dpi) or not self.natural_px or self.rendered_px <= 0:
             return float("nan")
         return self.rendered_px / (self.natural_px / self.dpi * CSS_PX_PER_INCH)
 
     @property
+    def density(self) -> float:
+        """Picture pixels per CSS pixel on the page (``nan`` when the figure takes no room).
+
+        Examples
+        --------
+        >>> FigureSize(natural_px=1560, dpi=192.0, rendered_px=780.0).density
+        2.0
+        """
+        return self.natural_px / self.rendered_px if self.rendered_px > 0 else float("nan")
+
+    @property
+    def measured(self) -> bool:
+        """Whether the figure's PNG recorded its smallest font (else the style's smallest text is assumed)."""
+        return not math.isnan(self.drawn_pt)
+
+    @property
     def smallest_pt(self) -> float:
-        """The rendered size of the style's smallest text (:data:`STYLE_SMALLEST_PT` x :attr:`scale`)."""
-        return STYLE_SMALLEST_PT * self.scale
+        """The rendered size of the figure's smallest text: ``drawn_pt`` x :attr:`scale`, or, where the
+        PNG does not record it, the style's smallest text (:data:`STYLE_SMALLEST_PT`) x :attr:`scale`.
+
+        Examples
+        --------
+        >>> FigureSize(natural_px=1560, dpi=192.0, rendered_px=780.0, drawn_pt=8.0).smallest_pt
+        8.0
+        >>> FigureSize(natural_px=1560, dpi=192.0, rendered_px=390.0).smallest_pt
+        4.5
+        """
+        return (self.drawn_pt if self.measured else STYLE_SMALLEST_PT) * self.scale
+
+    @property
+    def blurred(self) -> bool:
+        """Whether the figure shows fewer than :data:`SHARP_DENSITY` picture pixels per CSS pixel."""
+        return self.density < SHARP_DENSITY - 0.01
+
+    @property
+    def small_text(self) -> bool:
+        """Whether the figure's smallest text shows under :data:`READABLE_PT`."""
+        return self.smallest_pt < READABLE_PT - 0.05
+
+
+def _png_chunks(data: bytes):
+    """The ``(kind, body)`` chunks of a PNG before its first image data chunk (none for another file)."""
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return
+    position = 8
+    while position + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[position:position + 8])
+        if kind == b"IDAT":
+            return
+        yield kind, data[position + 8:position + 8 + length]
+        position += 12 + length
+
+
+def png_smallest_pt(data: bytes) -> float:
+    """The smallest font a figure's PNG records in its :data:`SMALLEST_FONT_KEY` text field (``nan`` if none).
+
+    Examples
+    --------
+    >>> import zlib
+    >>> def chunk(kind, body):
+    ...     return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    >>> text = SMALLEST_FONT_KEY.encode("latin-1") + b"\\x00" + b"9.50"
+    >>> png_smallest_pt(b"\\x89PNG\\r\\n\\x1a\\n" + chunk(b"IHDR", bytes(13)) + chunk(b"tEXt", text))
+    9.5
+    >>> png_smallest_pt(b"not a png")
+    nan
+    """
+    key = SMALLEST_FONT_KEY.encode("latin-1") + b"\x00"
+    for kind, body in _png_chunks(data):
+        if kind == b"tEXt" and body.startswith(key):
+            try:
+                return float(body[len(key):].decode("latin-1"))
+            except ValueError:
+                return float("nan")
+    return float("nan")
 
 
 def png_dpi(data: bytes) -> float:
@@ -173,17 +257,10 @@ def png_dpi(data: bytes) -> float:
     >>> png_dpi(b"not a png")
     nan
     """
-    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return float("nan")
-    position = 8
-    while position + 8 <= len(data):
-        length, kind = struct.unpack(">I4s", data[position:position + 8])
-        if kind == b"pHYs" and length >= 9:
-            x_per_unit, _, unit = struct.unpack(">IIB", data[position + 8:position + 17])
+    for kind, body in _png_chunks(data):
+        if kind == b"pHYs" and len(body) >= 9:
+            x_per_unit, _, unit = struct.unpack(">IIB", body[:9])
             return x_per_unit * 0.0254 if unit == 1 else float("nan")
-        if kind == b"IDAT":
-            break
-        position += 12 + length
     return float("nan")
 
 
@@ -234,12 +311,18 @@ class PageReport:
 
     @property
     def small_figures(self) -> int:
-        """Figures that show the style's smallest text under :data:`READABLE_PT`."""
-        return sum(1 for f in self.figures if f.smallest_pt < READABLE_PT - 0.05)
+        """Figures whose smallest text shows under :data:`READABLE_PT`."""
+        return sum(1 for f in self.figures if f.small_text)
+
+    @property
+    def blurred_figures(self) -> int:
+        """Figures shown at under :data:`SHARP_DENSITY` picture pixels per CSS pixel."""
+        return sum(1 for f in self.figures if f.blurred)
 
 
 def failures(page: PageReport) -> list[str]:
-    """Why a page fails the check: raw TeX, clipped code or output lines, cut table cells, missing images.
+    """Why a page fails the check: raw TeX, clipped code or output lines, cut table cells, missing
+    images, figures under 2x pixel density or with text under 9 pt.
 
     Examples
     --------
@@ -248,6 +331,12 @@ def failures(page: PageReport) -> list[str]:
     ... # doctest: +NORMALIZE_WHITESPACE
     ['a.html: 1 raw TeX fragment(s), e.g. \\\\frac', 'a.html: 2 clipped code line(s)',
      "a.html: 1 cut table cell(s), e.g. 'Local sea...'", 'a.html: 1 missing image(s), e.g. x.png']
+    >>> failures(PageReport(page="b.html", formulas=0, raw_tex=[], code_lines=0, prose_words=0, clipped=0,
+    ...                     cut_cells=[], missing_images=[],
+    ...                     figures=[FigureSize(natural_px=1300, dpi=144.0, rendered_px=780.0, drawn_pt=9.0)]))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['b.html: 1 figure(s) under 2x pixel density, e.g. 1.67x',
+     'b.html: 1 figure(s) with text under 9 pt, e.g. 8.1 pt']
     """
     reasons = []
     if page.raw_tex:
@@ -260,11 +349,19 @@ def failures(page: PageReport) -> list[str]:
         reasons.append(f"{page.page}: {len(page.cut_cells)} cut table cell(s), e.g. {page.cut_cells[0]!r}")
     if page.missing_images:
         reasons.append(f"{page.page}: {len(page.missing_images)} missing image(s), e.g. {page.missing_images[0]}")
+    blurred = [f.density for f in page.figures if f.blurred]
+    if blurred:
+        reasons.append(f"{page.page}: {len(blurred)} figure(s) under {SHARP_DENSITY:.0f}x pixel density, "
+                       f"e.g. {min(blurred):.2f}x")
+    small = [f.smallest_pt for f in page.figures if f.small_text]
+    if small:
+        reasons.append(f"{page.page}: {len(small)} figure(s) with text under {READABLE_PT:.0f} pt, "
+                       f"e.g. {min(small):.1f} pt")
     return reasons
 
 
 _COLUMNS = ("page", "formulas", "raw TeX", "code lines", "prose lines", "prose/code", "clipped",
-            "clipped out", "cut cells", "missing img", "figures", "small figs", "min fig pt", "no alt",
+            "clipped out", "cut cells", "missing img", "figures", "small figs", "under 2x", "min fig pt", "no alt",
             "off page")
 
 
@@ -273,7 +370,8 @@ def _row(page: PageReport) -> tuple[str, ...]:
     smallest = "-" if math.isnan(page.smallest_figure_pt) else f"{page.smallest_figure_pt:.1f}"
     return (page.page, str(page.formulas), str(len(page.raw_tex)), str(page.code_lines),
             f"{page.prose_lines:.0f}", ratio, str(page.clipped), str(page.clipped_output), str(len(page.cut_cells)),
-            str(len(page.missing_images)), str(len(page.figures)), str(page.small_figures), smallest,
+            str(len(page.missing_images)), str(len(page.figures)), str(page.small_figures),
+            str(page.blurred_figures), smallest,
             str(len(page.bad_alt)), str(page.off_page))
 
 
@@ -288,9 +386,9 @@ def report_table(pages: list[PageReport]) -> str:
     >>> page = PageReport(page="book/intro.html", formulas=2, raw_tex=[], code_lines=0, prose_words=120,
     ...                   clipped=0, cut_cells=[], missing_images=[])
     >>> print(report_table([page]))  # doctest: +NORMALIZE_WHITESPACE
-    page             formulas  raw TeX  code lines  prose lines  prose/code  clipped  clipped out  cut cells  missing img  figures  small figs  min fig pt  no alt  off page
-    book/intro.html         2        0           0           10           -        0            0          0            0        0           0           -       0         0
-    total                   2        0           0           10           -        0            0          0            0        0           0           -       0         0
+    page             formulas  raw TeX  code lines  prose lines  prose/code  clipped  clipped out  cut cells  missing img  figures  small figs  under 2x  min fig pt  no alt  off page
+    book/intro.html         2        0           0           10           -        0            0          0            0        0           0         0           -       0         0
+    total                   2        0           0           10           -        0            0          0            0        0           0         0           -       0         0
     """
     rows = [_row(page) for page in pages]
     code = sum(p.code_lines for p in pages)
@@ -301,7 +399,8 @@ def report_table(pages: list[PageReport]) -> str:
                  str(sum(p.clipped for p in pages)), str(sum(p.clipped_output for p in pages)),
                  str(sum(len(p.cut_cells) for p in pages)),
                  str(sum(len(p.missing_images) for p in pages)), str(sum(len(p.figures) for p in pages)),
-                 str(sum(p.small_figures for p in pages)), f"{min(smallest):.1f}" if smallest else "-",
+                 str(sum(p.small_figures for p in pages)), str(sum(p.blurred_figures for p in pages)),
+                 f"{min(smallest):.1f}" if smallest else "-",
                  str(sum(len(p.bad_alt) for p in pages)), str(sum(p.off_page for p in pages))))
     widths = [max(len(col), *(len(row[i]) for row in rows)) for i, col in enumerate(_COLUMNS)]
 

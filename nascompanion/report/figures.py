@@ -1,9 +1,18 @@
-"""Figure helpers and colours the chapters share."""
+"""Figure helpers and colours the chapters share, and the book's one figure style.
+
+The style is the file ``book.mplstyle`` beside this module (:data:`STYLE_PATH`); :func:`show`
+displays a figure as a PNG of twice the screen's resolution shown at the figure's own size, so
+text set at 9 pt shows at 9 pt wherever the figure fits the text column.
+"""
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+from types import MappingProxyType
 from typing import Mapping
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -27,12 +36,24 @@ LINE_STYLES: tuple = ("--", ":", "-.", (0, (5, 1)), (0, (1, 3)))
 """Line styles for the competing predictions of one panel, in order."""
 
 
-BOOK_STYLE: Mapping[str, object] = {
-    "figure.dpi": 144, "savefig.dpi": 144, "font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10,
-    "xtick.labelsize": 9, "ytick.labelsize": 9, "legend.fontsize": 9, "legend.title_fontsize": 9,
-    "legend.frameon": False, "axes.spines.top": False, "axes.spines.right": False,
-}
-"""The book's one figure style: crisp at twice the screen's resolution, text of 9-11 pt at the figure's size."""
+STYLE_PATH = Path(__file__).with_name("book.mplstyle")
+"""The book's one figure style, a matplotlib style file shipped with the package."""
+
+BOOK_STYLE: Mapping[str, object] = MappingProxyType(
+    dict(matplotlib.rc_params_from_file(str(STYLE_PATH), use_default_template=False)))
+"""The settings of :data:`STYLE_PATH`: figures drawn at their shown size, text of 9-11 pt, saved at 192 dpi."""
+
+SCREEN_DPI = 96.0
+"""CSS pixels in an inch: a figure of ``w`` inches is shown ``96 w`` pixels wide."""
+
+PIXEL_DENSITY = 2
+"""Picture pixels per CSS pixel of a shown figure: twice the screen's resolution, sharp on dense screens."""
+
+PNG_DPI = PIXEL_DENSITY * SCREEN_DPI
+"""Resolution of a figure's picture (192 dpi)."""
+
+SMALLEST_FONT_KEY = "Smallest font (pt)"
+"""Text field of a figure's PNG that records its smallest font at the figure's size, for the render check."""
 
 RENDERED_WIDTH_INCHES = 780 / 96
 """Width of the book's text column (about 780 px at 96 px an inch): a wider figure is shrunk to it."""
@@ -42,15 +63,50 @@ SMALLEST_READABLE_PT = 9.0
 
 
 def use_book_style() -> None:
-    """Apply :data:`BOOK_STYLE` to every figure made afterwards (a chapter calls it once, in a hidden cell).
+    """Apply the book's style file to every figure made afterwards (a chapter calls it once, in a hidden cell).
+
+    In a Jupyter kernel, figures displayed without :func:`show` are also sent as 2x pictures.
 
     Examples
     --------
     >>> use_book_style()
-    >>> plt.rcParams["legend.fontsize"]
-    9.0
+    >>> plt.rcParams["legend.fontsize"], plt.rcParams["savefig.dpi"]
+    (9.0, 192.0)
     """
-    plt.rcParams.update(BOOK_STYLE)
+    plt.style.use(STYLE_PATH)
+    _sharp_inline_figures()
+
+
+def _sharp_inline_figures() -> None:
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and getattr(shell, "kernel", None) is not None:
+        set_matplotlib_formats("retina")
+
+
+def smallest_font(fig: plt.Figure) -> float:
+    """The smallest font size of ``fig``'s visible text, in points at the figure's own size (``inf`` without text).
+
+    The figure is laid out first, so that tick labels, which are written only then, count.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set_title("t", fontsize=12)
+    >>> ax.tick_params(labelsize=8)
+    >>> smallest_font(fig)
+    8.0
+    >>> plt.close(fig)
+    """
+    from matplotlib.text import Text
+
+    fig.draw_without_rendering()
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return float(min(sizes)) if sizes else float("inf")
 
 
 def smallest_rendered_font(fig: plt.Figure, column_inches: float = RENDERED_WIDTH_INCHES) -> float:
@@ -69,11 +125,7 @@ def smallest_rendered_font(fig: plt.Figure, column_inches: float = RENDERED_WIDT
     6.0
     >>> plt.close(fig)
     """
-    from matplotlib.text import Text
-
-    scale = min(1.0, column_inches / fig.get_size_inches()[0])
-    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
-    return float(min(sizes) * scale) if sizes else float("inf")
+    return smallest_font(fig) * min(1.0, float(column_inches / fig.get_size_inches()[0]))
 
 
 def shared_legend(fig: plt.Figure, axes, title: str | None = None, ncols: int = 3,
@@ -117,13 +169,35 @@ def figure(ncols: int = 2, nrows: int = 1, width: float = 5.0, height: float = 4
     return fig, axes.ravel()
 
 
-def show(fig: plt.Figure, path: str | None = None) -> None:
-    """Display ``fig`` once (under the Agg backend too), optionally save it to ``path``, and close it."""
-    from IPython.display import display
+def figure_png(fig: plt.Figure) -> bytes:
+    """``fig`` as a PNG at :data:`PNG_DPI`, cropped to its content, its smallest font recorded under
+    :data:`SMALLEST_FONT_KEY`.
 
+    Examples
+    --------
+    >>> from nascompanion.book.render_check import png_dpi, png_smallest_pt
+    >>> fig, ax = plt.subplots(figsize=(4, 3))
+    >>> _ = ax.set_xlabel("queries", fontsize=11)
+    >>> png = figure_png(fig)
+    >>> round(png_dpi(png)), png_smallest_pt(png) <= 11.0
+    (192, True)
+    >>> plt.close(fig)
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=PNG_DPI, bbox_inches="tight",
+                metadata={SMALLEST_FONT_KEY: f"{smallest_font(fig):.2f}"})
+    return buffer.getvalue()
+
+
+def show(fig: plt.Figure, path: str | Path | None = None) -> None:
+    """Display ``fig`` once as a 2x PNG shown at the figure's size (in any Jupyter front end, under
+    the Agg backend too), optionally save that PNG to ``path``, and close the figure."""
+    from IPython.display import Image, display
+
+    png = figure_png(fig)
     if path is not None:
-        fig.savefig(path, dpi=100, bbox_inches="tight")
-    display(fig)
+        Path(path).write_bytes(png)
+    display(Image(data=png, format="png", retina=True))
     plt.close(fig)
 
 
