@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import tomllib
@@ -77,7 +78,13 @@ def test_changed_shipped_content_is_refused(tmp_path):
     shutil.copytree(embedded.shipped_folder(), folder)
     arrays, _ = embedded.read_embedded(folder)
     arrays["cifar100.test"] = arrays["cifar100.test"] + 0.01
-    (folder / embedded.TABLE_FILE).write_bytes(embedded._npz_bytes(arrays))
+    altered = embedded._npz_bytes(arrays)
+    (folder / embedded.TABLE_FILE).write_bytes(altered)
+    with pytest.raises(BenchmarkDataError, match="nb201_tables.npz: sha256:[0-9a-f]{64} differs from the sha256:"):
+        embedded.load_embedded(folder)
+    manifest = json.loads((folder / embedded.MANIFEST_FILE).read_text())
+    manifest["table_sha256"] = embedded.file_sha256(altered)  # the file's own digest forged too: the content's stays
+    (folder / embedded.MANIFEST_FILE).write_text(json.dumps(manifest))
     with pytest.raises(BenchmarkDataError, match="content does not match manifest.json \\(digest differs\\)"):
         embedded.load_embedded(folder)
     (folder / embedded.TABLE_FILE).write_bytes(b"not a zip file")

@@ -23,7 +23,8 @@ from nascompanion.data.benchmark import (
     Provenance,
     SeedNoise,
 )
-from nascompanion.data.tables import REQUIRED_FILES, is_table_folder, load_tables
+from nascompanion.data.digests import ModifiedSourceError, compare_all, published_md5s
+from nascompanion.data.tables import GENOTYPE_DIR, GENOTYPE_FILES, REQUIRED_FILES, is_table_folder, load_tables
 
 OFFICIAL_FILES = ("NAS-Bench-201-v1_1-096897.pth", "NAS-Bench-201-v1_0-e61699.pth")
 """Official NB201 files, in order of preference."""
@@ -167,7 +168,7 @@ def find_source(source: str | Path | None = None) -> tuple[str, Path]:
     return located.kind, located.path
 
 
-def load_benchmark(source: str | Path | None = None, use_cache: bool = True) -> Benchmark:
+def load_benchmark(source: str | Path | None = None, use_cache: bool = True, trust_modified: bool = False) -> Benchmark:
     """Load NAS-Bench-201 data as a validated :class:`Benchmark`.
 
     Parameters
@@ -186,15 +187,25 @@ def load_benchmark(source: str | Path | None = None, use_cache: bool = True) -> 
     use_cache
         Read and write the compact ``.npz`` cache (the first import of an
         official file or a NATS-Bench folder takes minutes; later loads about a
-        second or less).
+        second or less). Entries are keyed by the content of the source files and
+        checked on every read (see :mod:`nascompanion.data.cache`).
+    trust_modified
+        Use CSV tables whose md5 differs from the published one recorded in the
+        package's manifest, instead of refusing them; the benchmark's provenance
+        (``modified``, a note) and every metric description then say so.
 
     Raises
     ------
+    TypeError
+        If ``source`` is not ``None``, a ``str`` or a path, or a flag is not a bool.
     DataNotFoundError
         If there is no data at ``source`` (the message says where it looked).
     BenchmarkDataError
-        If the data is truncated, corrupt or not NAS-Bench-201.
+        If the data is truncated, corrupt, out of range or not NAS-Bench-201.
+    ModifiedSourceError
+        If a source file differs from its published md5 and ``trust_modified`` is False.
     """
+    _check_arguments(source, use_cache=use_cache, trust_modified=trust_modified)
     kind, path = find_source(source)
     if kind == "nb201-embedded":
         return embedded.load_embedded(path.parent)
@@ -208,11 +219,30 @@ def load_benchmark(source: str | Path | None = None, use_cache: bool = True) -> 
         return cache.cached(kind, [path], lambda: load_official(path), use_cache)
     if kind == nats.KIND:
         return nats.cached_nats_tss(path, use_cache=use_cache)
-    files = [path / name for name in REQUIRED_FILES]
-    genotypes = path / "top_bottom_1pct"
-    if genotypes.is_dir():
-        files += sorted(genotypes.glob("*.csv"))
-    return cache.cached(kind, files, lambda: load_tables(path), use_cache)
+    files = table_files(path)
+    digests = cache.source_digests(files)
+    modified = compare_all({f: digests[f.resolve()] for f in files}, published_md5s(), trust_modified)
+    return cache.cached(kind, files, lambda: load_tables(path, trust_modified), use_cache,
+                        options={"modified": list(modified)}, digests=digests)
+
+
+def table_files(folder: Path) -> list[Path]:
+    """The CSV files a tables benchmark in ``folder`` is read from: the two tables and the seed-noise tables."""
+    folder = Path(folder)
+    return [folder / name for name in REQUIRED_FILES] + [
+        folder / GENOTYPE_DIR / name for name in GENOTYPE_FILES.values() if (folder / GENOTYPE_DIR / name).is_file()
+    ]
+
+
+def _check_arguments(source: object, **flags: object) -> None:
+    if source is not None and not isinstance(source, (str, os.PathLike)):
+        raise TypeError(
+            f"source={source!r} is a {type(source).__name__}; allowed: None, a named source "
+            f"({', '.join(NAMED_SOURCES)}), or a file or folder path (str or pathlib.Path)"
+        )
+    for name, value in flags.items():
+        if not isinstance(value, bool):
+            raise TypeError(f"{name}={value!r}; allowed: True or False")
 
 
 __all__ = [
@@ -222,6 +252,7 @@ __all__ = [
     "DataNotFoundError",
     "DatasetResults",
     "Located",
+    "ModifiedSourceError",
     "Provenance",
     "SeedNoise",
     "WHERE_TO_GET_PER_SEED_DATA",

@@ -156,12 +156,17 @@ class Provenance:
         ``{file name: "md5:..."}`` of the files read.
     notes
         Plain-language caveats (e.g. "means of seeds, not single seeds").
+    modified
+        One line per source file whose md5 differs from the published one and that
+        was used knowingly (``trust_modified=True``); empty for unmodified sources.
+        Kept apart from ``checksums``, whose items key stored search histories.
     """
 
     kind: str
     sources: tuple[str, ...]
     checksums: Mapping[str, str]
     notes: tuple[str, ...] = ()
+    modified: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

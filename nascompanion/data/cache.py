@@ -1,45 +1,88 @@
-"""A compact ``.npz`` copy of an imported benchmark, so the second load is instant."""
+"""A compact ``.npz`` copy of an imported benchmark, so the second load is instant.
+
+Every entry is keyed by the content of its source files (their md5, never their size
+or time), the importer code and its options, carries that full key inside, and is
+checked on every read: a key that differs, an unreadable file or values a fresh import
+would refuse (out of range, NaN, wrong shape) are reported with a warning naming the
+file, and the entry is rebuilt from the source, never served.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import json
+import math
 import os
 import tempfile
 import warnings
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 import numpy as np
 
 from nascompanion.config import cache_dir
-from nascompanion.data.benchmark import METRICS, Benchmark, DatasetResults, Provenance, SeedNoise
+from nascompanion.data.benchmark import (
+    METRICS,
+    Benchmark,
+    BenchmarkDataError,
+    DatasetResults,
+    Provenance,
+    SeedNoise,
+    validate,
+)
+from nascompanion.data.digests import file_md5
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""Version of the cache file layout; 2: the full key inside, keyed by the sources' content."""
+
+IMPORTER_MODULES = (
+    "benchmark.py", "cache.py", "csvread.py", "digests.py", "nats.py", "official.py", "restricted_pickle.py",
+    "seed_noise.py", "tables.py",
+)
+"""The modules whose code a cached benchmark depends on (their bytes are part of every key)."""
 
 
 def _importer_fingerprint() -> str:
     """Digest of the importer code, so a changed importer never serves an old cache."""
     folder = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in (
-        "benchmark.py", "cache.py", "nats.py", "official.py", "restricted_pickle.py", "seed_noise.py", "tables.py"
-    ):
+    for name in IMPORTER_MODULES:
         path = folder / name
         if path.exists():
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def cache_key(kind: str, files: list[Path]) -> str:
-    """A key that changes when any source file is replaced, moved or edited, or the importers change."""
-    parts = [f"v{FORMAT_VERSION}", kind, _importer_fingerprint()]
-    for path in sorted(Path(f).resolve() for f in files):
-        stat = path.stat()
-        parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+def source_digests(files: list[Path]) -> dict[Path, str]:
+    """``{resolved path: "md5:<hex>"}`` of the content of every source file (their size and time are not used)."""
+    return {Path(f).resolve(): file_md5(Path(f)) for f in files}
+
+
+def key_record(kind: str, digests: Mapping[Path, str], options: Mapping[str, object] | None = None) -> dict:
+    """The full key of a cache entry: what it was built by, from what content, with which options.
+
+    It is stored inside the entry and compared on every read; :func:`cache_key` is its short name.
+    """
+    lines = "\n".join(f"{path}\t{digests[path]}" for path in sorted(digests))
+    return {
+        "format": FORMAT_VERSION,
+        "kind": kind,
+        "code": _importer_fingerprint(),
+        "options": {str(k): options[k] for k in sorted(options or {})},
+        "files": len(digests),
+        "sources": "sha256:" + hashlib.sha256(lines.encode()).hexdigest(),
+    }
+
+
+def _name(record: dict) -> str:
+    return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()[:24]
+
+
+def cache_key(kind: str, files: list[Path], options: Mapping[str, object] | None = None) -> str:
+    """A key that changes when the content of any source file changes, a file is moved, or the importers change."""
+    return _name(key_record(kind, source_digests(files), options))
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -63,10 +106,10 @@ def write_atomically(path: Path, data: bytes) -> None:
             os.unlink(tmp)
 
 
-def save(benchmark: Benchmark, path: Path) -> None:
-    """Write ``benchmark`` to ``path`` atomically (a killed write leaves no partial file)."""
+def save(benchmark: Benchmark, path: Path, key: dict | None = None) -> None:
+    """Write ``benchmark`` to ``path`` atomically (a killed write leaves no partial file), with its ``key`` inside."""
     arrays: dict[str, np.ndarray] = {}
-    meta: dict = {"format": FORMAT_VERSION, "provenance": asdict(benchmark.provenance), "datasets": {}}
+    meta: dict = {"format": FORMAT_VERSION, "key": key, "provenance": asdict(benchmark.provenance), "datasets": {}}
     meta["provenance"]["checksums"] = dict(benchmark.provenance.checksums)
     for i, (name, results) in enumerate(benchmark.results.items()):
         entry = {
@@ -80,21 +123,26 @@ def save(benchmark: Benchmark, path: Path) -> None:
         for metric in METRICS:
             values = getattr(results, metric)
             if values is not None:
-                key = f"d{i}_{metric}"
-                arrays[key] = values
-                entry["arrays"][metric] = key
+                array_key = f"d{i}_{metric}"
+                arrays[array_key] = values
+                entry["arrays"][metric] = array_key
         meta["datasets"][name] = entry
     buffer = io.BytesIO()  # a buffer, so numpy does not append ".npz"
     np.savez_compressed(buffer, meta=np.array(json.dumps(meta)), **arrays)
     write_atomically(path, buffer.getvalue())
 
 
-def load(path: Path) -> Benchmark:
-    """Read a benchmark written by :func:`save` (no validation: it was validated on import)."""
+def load(path: Path, key: dict | None = None) -> Benchmark:
+    """Read a benchmark written by :func:`save`, refusing it unless the key inside is ``key`` (when given).
+
+    Structure only: :func:`checked` also validates the values.
+    """
     with np.load(path, allow_pickle=False) as store:
         meta = json.loads(str(store["meta"]))
         if meta.get("format") != FORMAT_VERSION:
             raise ValueError(f"cache format {meta.get('format')} is not {FORMAT_VERSION}")
+        if key is not None and meta.get("key") != key:
+            raise ValueError(f"the key inside ({_describe(meta.get('key'))}) is not this entry's ({_describe(key)})")
         results = {}
         for name, entry in meta["datasets"].items():
             noise = entry["seed_noise"]
@@ -109,24 +157,68 @@ def load(path: Path) -> Benchmark:
             )
     prov = meta["provenance"]
     provenance = Provenance(
-        kind=prov["kind"], sources=tuple(prov["sources"]), checksums=prov["checksums"], notes=tuple(prov["notes"])
+        kind=prov["kind"], sources=tuple(prov["sources"]), checksums=prov["checksums"], notes=tuple(prov["notes"]),
+        modified=tuple(prov.get("modified", ())),
     )
     return Benchmark(results=results, provenance=provenance)
 
 
-def cached(kind: str, files: list[Path], build: Callable[[], Benchmark], use_cache: bool = True) -> Benchmark:
+def _describe(key: object) -> str:
+    if not isinstance(key, dict):
+        return "none" if key is None else f"a {type(key).__name__}"
+    return ", ".join(f"{k} {key.get(k)}" for k in ("kind", "options", "sources"))
+
+
+def checked(benchmark: Benchmark, where: str, check_optima: bool) -> Benchmark:
+    """``benchmark`` validated as a fresh import is (shape, NB201 order, values in [0, 100], no cell without a
+    value, the published optima where ``check_optima``), and its seed-noise estimates finite and positive.
+
+    Raises
+    ------
+    BenchmarkDataError
+        Naming ``where`` and what is wrong.
+    """
+    validate(benchmark, where=where, check_optima=check_optima)
+    for name, results in benchmark.results.items():
+        noise = results.seed_noise
+        if noise is not None and not (math.isfinite(noise.sigma) and noise.sigma > 0 and noise.n >= 1):
+            raise BenchmarkDataError(f"{where}: {name} seed noise is {noise.sigma!r} from {noise.n} cells")
+    return benchmark
+
+
+def cached(kind: str, files: list[Path], build: Callable[[], Benchmark], use_cache: bool = True, *,
+           options: Mapping[str, object] | None = None, check_optima: bool = True,
+           digests: Mapping[Path, str] | None = None) -> Benchmark:
     """Return the cached benchmark for ``files``, building and caching it on a miss.
 
-    A cache file that cannot be read is rebuilt from the source, with a warning.
+    Parameters
+    ----------
+    kind, files
+        The importer and the source files; the entry is keyed by their content (md5), not
+        their size or time, and by the importer code and ``options``.
+    build
+        Makes the benchmark from the source.
+    use_cache
+        False: always build, and write nothing.
+    options
+        Importer options the result depends on (e.g. ``trust_modified``), part of the key.
+    check_optima
+        Whether a read entry is checked against NB201's published optima (as its import was).
+    digests
+        ``{resolved path: "md5:..."}`` of ``files`` when the caller has them already.
+
+    An entry is served only if it is readable, holds this key and passes the checks of a
+    fresh import (:func:`checked`); otherwise a warning names the file and why, and it is rebuilt.
     """
     if not use_cache:
         return build()
-    path = cache_dir() / f"benchmark-{kind}-{cache_key(kind, files)}.npz"
+    record = key_record(kind, dict(digests) if digests is not None else source_digests(files), options)
+    path = cache_dir() / f"benchmark-{kind}-{_name(record)}.npz"
     if path.exists():
         try:
-            return load(path)
-        except Exception as err:  # a damaged cache is ours to rebuild, not the user's problem
-            warnings.warn(f"rebuilding unreadable benchmark cache {path}: {err}", stacklevel=2)
+            return checked(load(path, record), str(path), check_optima)
+        except Exception as err:  # a damaged or foreign entry is ours to rebuild, never to serve
+            warnings.warn(f"rebuilding benchmark cache {path}: {type(err).__name__}: {err}", stacklevel=2)
     benchmark = build()
-    save(benchmark, path)
+    save(benchmark, path, record)
     return benchmark

@@ -3,12 +3,14 @@
 The mean-of-seeds CSV tables (see :mod:`nascompanion.data.tables`) are read by the
 project's own CSV importer and stored as one compact ``.npz`` with a
 ``manifest.json`` of provenance: the public source of each file, its licence and
-md5, and a digest of the stored content. Rebuild it with::
+md5, a digest of the stored content and the sha256 of the ``.npz`` file itself.
+Rebuild it with::
 
     nascompanion data embed --from ../shared/data/nb201
 
 so a fresh clone, Binder or Colab has the book's data with nothing beside the
-repository. Loading checks the content against the manifest's digest.
+repository. Loading checks the file against the manifest's sha256, the content
+against its digest, and every column's shape and range.
 
 >>> from nascompanion.data import load_benchmark
 >>> bench = load_benchmark("nb201")
@@ -28,6 +30,7 @@ import numpy as np
 
 from nascompanion.data.benchmark import Benchmark, BenchmarkDataError, Provenance
 from nascompanion.data.cache import write_atomically
+from nascompanion.data.digests import compare_all, mark_modified, published_md5s
 from nascompanion.data.tables import (
     ACCURACY_KEYS,
     CIFAR10_VALID_FILE,
@@ -125,8 +128,22 @@ def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
     return buffer.getvalue()
 
 
-def build_manifest(arrays: dict[str, np.ndarray], files: dict[str, Path]) -> dict:
-    """The provenance record of tables read from ``files``."""
+def file_sha256(raw: bytes) -> str:
+    """``"sha256:<hex>"`` of a file's bytes.
+
+    >>> file_sha256(b"")[:14]
+    'sha256:e3b0c44'
+    """
+    return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+def build_manifest(arrays: dict[str, np.ndarray], files: dict[str, Path], table: bytes,
+                   modified: tuple[str, ...] = ()) -> dict:
+    """The provenance record of tables read from ``files`` and stored as the ``.npz`` bytes ``table``.
+
+    ``modified`` lists the source files whose md5 differs from the published one (used knowingly);
+    a manifest records them only when there are some.
+    """
     from nascompanion import __version__
 
     return {
@@ -142,13 +159,24 @@ def build_manifest(arrays: dict[str, np.ndarray], files: dict[str, Path]) -> dic
         },
         "columns": sorted(arrays),
         "content": content_digest(arrays),
-    }
+        "table_sha256": file_sha256(table),
+    } | ({"modified": list(modified)} if modified else {})
 
 
-def embed(folder: Path, dest: Path = FOLDER) -> Path:
+def embed(folder: Path, dest: Path = FOLDER, trust_modified: bool = False) -> Path:
     """Read the CSV tables in ``folder`` with the project's importer and write the embedded copy to ``dest``.
 
-    Both files are written atomically; a failed read leaves ``dest`` as it was.
+    Both files are written atomically; a failed read or check leaves ``dest`` as it was.
+
+    Parameters
+    ----------
+    folder
+        The CSV tables, with ``top_bottom_1pct/``.
+    dest
+        Where to write (default: the package's own copy).
+    trust_modified
+        Embed files whose md5 differs from the published one (the manifest then lists
+        them under ``modified``) instead of refusing them.
 
     Returns
     -------
@@ -158,17 +186,27 @@ def embed(folder: Path, dest: Path = FOLDER) -> Path:
     Raises
     ------
     BenchmarkDataError
-        If the tables are missing, corrupt, or lack a ``top_bottom_1pct`` table.
+        If the tables are missing, corrupt, out of range (a row with a field split in two
+        included), or lack a ``top_bottom_1pct`` table.
+    ModifiedSourceError
+        If a file's md5 differs from the published one and ``trust_modified`` is False.
     """
     folder, dest = Path(folder), Path(dest)
     arrays, files = read_tables(folder)
     absent = [name for name in GENOTYPE_FILES.values() if name not in files]
     if absent:
         raise BenchmarkDataError(f"{folder / GENOTYPE_DIR}: missing {', '.join(absent)}; the embedded copy needs all six")
-    manifest = build_manifest(arrays, files)
+    modified = compare_all({path: md5(path) for path in files.values()}, published_md5s(), trust_modified)
+    if modified and dest.resolve() == FOLDER.resolve():
+        raise BenchmarkDataError(
+            f"{dest}: refused to embed modified sources over the package's own tables, whose manifest is where the "
+            "published md5s are recorded; write them to another folder (dest=...)"
+        )
+    table = _npz_bytes(arrays)
+    manifest = build_manifest(arrays, files, table, modified)
     benchmark_from_columns(arrays, _provenance(manifest), where=str(folder))  # validated before writing
     dest.mkdir(parents=True, exist_ok=True)
-    write_atomically(dest / TABLE_FILE, _npz_bytes(arrays))
+    write_atomically(dest / TABLE_FILE, table)
     write_atomically(dest / MANIFEST_FILE, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
     return dest / TABLE_FILE
 
@@ -189,13 +227,18 @@ def _provenance(manifest: dict) -> Provenance:
     )
 
 
+def _modified(manifest: dict) -> tuple[str, ...]:
+    return tuple(str(line) for line in manifest.get("modified", ()))
+
+
 def read_embedded(folder: Path = FOLDER) -> tuple[dict[str, np.ndarray], dict]:
-    """The embedded arrays and manifest, checked against the manifest's content digest.
+    """The embedded arrays and manifest, checked against the manifest's sha256 of the file and content digest.
 
     Raises
     ------
     BenchmarkDataError
-        If a file is missing, unreadable, or its content differs from the manifest.
+        If a file is missing or unreadable, the manifest records no sha256 of the table file,
+        or the file or its content differs from the manifest.
     """
     folder = Path(folder)
     table, manifest_path = folder / TABLE_FILE, folder / MANIFEST_FILE
@@ -204,12 +247,21 @@ def read_embedded(folder: Path = FOLDER) -> tuple[dict[str, np.ndarray], dict]:
             raise BenchmarkDataError(f"{path}: file not found; rebuild it with `{EMBED_COMMAND}`")
     try:
         manifest = json.loads(manifest_path.read_text())
-        with np.load(table, allow_pickle=False) as store:
+        raw = table.read_bytes()
+        with np.load(io.BytesIO(raw), allow_pickle=False) as store:
             arrays = {key: store[key] for key in store.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as err:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError, RecursionError) as err:
         raise BenchmarkDataError(f"{folder}: corrupt embedded tables ({type(err).__name__}: {err})") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_VERSION:
         raise BenchmarkDataError(f"{manifest_path}: not an embedded-tables manifest of format {FORMAT_VERSION}")
+    recorded = manifest.get("table_sha256")
+    if not isinstance(recorded, str):
+        raise BenchmarkDataError(f"{manifest_path}: records no table_sha256 of {TABLE_FILE}; rebuild both with `{EMBED_COMMAND}`")
+    if file_sha256(raw) != recorded:
+        raise BenchmarkDataError(
+            f"{table}: {file_sha256(raw)} differs from the {recorded} recorded in {MANIFEST_FILE}; the file was "
+            f"altered: restore it (git checkout) or rebuild both with `{EMBED_COMMAND}`"
+        )
     missing = [key for key in ACCURACY_KEYS if key not in arrays]
     if missing or content_digest(arrays) != manifest.get("content"):
         raise BenchmarkDataError(
@@ -222,4 +274,5 @@ def read_embedded(folder: Path = FOLDER) -> tuple[dict[str, np.ndarray], dict]:
 def load_embedded(folder: Path = FOLDER) -> Benchmark:
     """The embedded NAS-Bench-201 tables as a validated, mean-only :class:`Benchmark`."""
     arrays, manifest = read_embedded(folder)
-    return benchmark_from_columns(arrays, _provenance(manifest), where=str(Path(folder) / TABLE_FILE))
+    benchmark = benchmark_from_columns(arrays, _provenance(manifest), where=str(Path(folder) / TABLE_FILE))
+    return mark_modified(benchmark, _modified(manifest))

@@ -377,13 +377,15 @@ def cached_nats_tss(folder: Path, epochs: int = EPOCHS, use_cache: bool = True) 
     """:func:`load_nats_tss` through the compact cache (:mod:`nascompanion.data.cache`).
 
     Each fidelity has its own cache file (keyed by :func:`kind`); the key covers
-    the meta file and every architecture file, so replacing any one rebuilds it.
+    the content of the meta file and of every architecture file, so changing any
+    one rebuilds it, and an entry is validated on every read as the import is.
     The first read of the release takes minutes; later ones about a second.
     """
     _check_epochs(epochs)
     folder = Path(folder)
     files = source_files(folder)
-    return cache.cached(kind(epochs), files, lambda: load_nats_tss(folder, epochs), use_cache)
+    return cache.cached(kind(epochs), files, lambda: load_nats_tss(folder, epochs), use_cache,
+                        check_optima=epochs == EPOCHS)
 
 
 ARCH_CHECKSUM_KEY = f"{arch_file_name(0)} to {arch_file_name(nb201.N_ARCHS - 1)}"

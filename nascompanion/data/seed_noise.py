@@ -12,6 +12,33 @@ from nascompanion.data.benchmark import SeedNoise
 from nascompanion.report.stats import resampled_interval
 
 
+def accuracies(values: np.ndarray, name: str, missing: bool = False) -> np.ndarray:
+    """``values`` as floats, refused unless every one is an accuracy (%) in [0, 100] (or NaN where ``missing``).
+
+    Every estimator here checks its accuracies with it, so a value read wrongly (an
+    ``f_sng`` of 250) stops the estimate instead of inflating sigma.
+
+    Examples
+    --------
+    >>> accuracies([91.5, 88.0], "single").tolist()
+    [91.5, 88.0]
+    >>> accuracies([91.5, 250.0], "single")
+    Traceback (most recent call last):
+    ...
+    ValueError: single holds 250.0 at position 1; allowed: accuracies (%) in [0, 100]
+    """
+    values = np.asarray(values, dtype=float)
+    bad = ~((values >= 0) & (values <= 100))
+    if missing:
+        bad &= ~np.isnan(values)
+    if bad.any():
+        first = np.unravel_index(int(np.argmax(bad)), values.shape)
+        where = int(first[0]) if len(first) == 1 else tuple(map(int, first))
+        allowed = "accuracies (%) in [0, 100]" + (" or NaN for a missing value" if missing else "")
+        raise ValueError(f"{name} holds {float(values[first])!r} at position {where}; allowed: {allowed}")
+    return values
+
+
 def from_seeds(values: np.ndarray) -> SeedNoise:
     """Pooled within-architecture standard deviation of per-seed accuracies.
 
@@ -26,7 +53,7 @@ def from_seeds(values: np.ndarray) -> SeedNoise:
         :math:`\\hat\\sigma^2 = \\sum_a \\sum_s (x_{as} - \\bar x_a)^2 / \\sum_a (m_a - 1)`
         over architectures with ``m_a >= 2`` seeds.
     """
-    values = np.asarray(values, dtype=float)
+    values = accuracies(values, "values", missing=True)
     counts = np.sum(~np.isnan(values), axis=1)
     usable = counts >= 2
     if not usable.any():
@@ -58,7 +85,7 @@ def from_single_and_mean(single: np.ndarray, mean: np.ndarray, assumed_seeds: in
     """
     if assumed_seeds < 2:
         raise ValueError(f"assumed_seeds must be at least 2, got {assumed_seeds}")
-    d = np.asarray(single, dtype=float) - np.asarray(mean, dtype=float)
+    d = accuracies(single, "single") - accuracies(mean, "mean")
     informative = np.abs(d) > 1e-6
     if not informative.any():
         raise ValueError("single-seed and mean values agree everywhere: seed noise cannot be estimated")
@@ -278,7 +305,7 @@ def _class_sums(mean: np.ndarray, labels: np.ndarray, seeds: int | np.ndarray,
                 keep: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """Per class with two or more kept cells: seed-weighted sum of squares around the weighted class
     mean, and its degrees of freedom (cells - 1)."""
-    mean = np.asarray(mean, dtype=float)
+    mean = accuracies(mean, "mean", missing=True)
     labels = np.asarray(labels)
     if mean.ndim != 1 or labels.shape != mean.shape:
         raise ValueError(f"need one mean and one label per cell, got shapes {mean.shape} and {labels.shape}")
@@ -414,7 +441,7 @@ def from_single_and_mean_counts(single: np.ndarray, mean: np.ndarray, seeds: np.
     >>> round(noise.sigma**2, 4)   # (1 + 0.25) / (1/2 + 2/3)
     1.0714
     """
-    d = np.asarray(single, dtype=float) - np.asarray(mean, dtype=float)
+    d = accuracies(single, "single") - accuracies(mean, "mean")
     counts = _counts(seeds, d.size)
     informative = counts >= 2
     if not informative.any():

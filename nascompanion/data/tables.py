@@ -8,13 +8,13 @@ marked mean-only and a one-seed ("standard") objective cannot be read from it.
 
 from __future__ import annotations
 
-import csv
-import hashlib
 from pathlib import Path
 
 import numpy as np
 
 from nascompanion.data import seed_noise
+from nascompanion.data.csvread import numbers, read_csv
+from nascompanion.data.digests import compare_all, file_md5, mark_modified, published_md5s
 from nascompanion.data.benchmark import (
     Benchmark,
     BenchmarkDataError,
@@ -46,46 +46,20 @@ def is_table_folder(folder: Path) -> bool:
 
 def md5(path: Path) -> str:
     """``"md5:<hex>"`` of a file."""
-    digest = hashlib.md5()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return "md5:" + digest.hexdigest()
+    return file_md5(path)
+
+
+ACCURACY_RANGE = (0.0, 100.0)
+"""Allowed range of every accuracy (%) column the package reads."""
 
 
 def _read_columns(path: Path, columns: list[str], arch_column: str) -> tuple[list[str], dict[str, np.ndarray]]:
-    if not path.is_file():
-        raise BenchmarkDataError(f"{path}: file not found")
-    try:
-        with open(path, newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = reader.fieldnames or []
-            missing = [c for c in [arch_column, *columns] if c not in header]
-            if missing:
-                raise BenchmarkDataError(
-                    f"{path}: not an NB201 table, missing column(s) {', '.join(missing)}; "
-                    f"found: {', '.join(header) or 'no header'}"
-                )
-            archs: list[str] = []
-            values: dict[str, list[float]] = {c: [] for c in columns}
-            for line, row in enumerate(reader, start=2):
-                archs.append(row[arch_column])
-                for c in columns:
-                    try:
-                        values[c].append(float(row[c]))
-                    except (TypeError, ValueError):
-                        raise BenchmarkDataError(
-                            f"{path}, line {line}: column {c} holds {row[c]!r}, not a number"
-                        ) from None
-    except UnicodeDecodeError as err:
-        raise BenchmarkDataError(f"{path}: not a text CSV file ({err.reason})") from None
-    except csv.Error as err:
-        raise BenchmarkDataError(f"{path}: corrupt CSV ({err})") from None
-    if len(archs) != nb201.N_ARCHS:
+    table = read_csv(path, [arch_column, *columns])
+    if len(table) != nb201.N_ARCHS:
         raise BenchmarkDataError(
-            f"{path}: {len(archs)} rows, expected {nb201.N_ARCHS} (truncated or wrong file?)"
+            f"{path}: {len(table)} rows, expected {nb201.N_ARCHS} (truncated or wrong file?)"
         )
-    return archs, {c: np.asarray(v) for c, v in values.items()}
+    return table.columns[arch_column], {c: numbers(table, c, *ACCURACY_RANGE) for c in columns}
 
 
 GENOTYPE_FILES: dict[str, str] = {
@@ -104,21 +78,71 @@ ACCURACY_KEYS: tuple[str, ...] = ("cifar10-valid.validation", "cifar10-valid.tes
 
 
 def _read_genotypes(path: Path) -> dict[str, np.ndarray]:
-    """One ``top_bottom_1pct`` table as NB201 indices, mean-of-seeds and one-seed accuracies."""
-    index, mean, single = [], [], []
-    with open(path, newline="") as handle:
-        for line, row in enumerate(csv.DictReader(handle), start=2):
-            try:
-                sol = row["sol"]
-                ops = [int(c) - 1 for c in sol]
-                mean.append(float(row["f_avg"]))
-                single.append(float(row["f_sng"]))
-                index.append(nb201.ops_to_index(ops))
-            except (KeyError, TypeError, ValueError):
-                raise BenchmarkDataError(
-                    f"{path}, line {line}: expected a six-digit sol (op codes 1-5) and numeric f_avg and f_sng"
-                ) from None
-    return {"index": np.asarray(index, dtype=np.int16), "f_avg": np.asarray(mean), "f_sng": np.asarray(single)}
+    """One ``top_bottom_1pct`` table as NB201 indices, mean-of-seeds and one-seed accuracies (%)."""
+    table = read_csv(path, ["sol", "f_avg", "f_sng"])
+    if not len(table):
+        raise BenchmarkDataError(f"{path}: no rows; a top_bottom_1pct table lists cells as sol,f_avg,f_sng")
+    index = np.empty(len(table), dtype=np.int16)
+    for row, sol in enumerate(table.columns["sol"]):
+        if len(sol) != len(nb201.EDGES) or any(c not in "12345" for c in sol):
+            raise BenchmarkDataError(
+                f"{path}, line {table.line(row)}: sol is {sol!r}; allowed: six op codes 1-5 (e.g. 141234)"
+            )
+        index[row] = nb201.ops_to_index([int(c) - 1 for c in sol])
+    _, first, counts = np.unique(index, return_index=True, return_counts=True)
+    if (counts > 1).any():
+        again = int(np.flatnonzero(np.isin(index, index[first[counts > 1]]))[1])
+        raise BenchmarkDataError(f"{path}, line {table.line(again)}: sol {table.columns['sol'][again]} appears twice")
+    return {"index": index, "f_avg": numbers(table, "f_avg", *ACCURACY_RANGE),
+            "f_sng": numbers(table, "f_sng", *ACCURACY_RANGE)}
+
+
+def check_columns(columns: dict[str, np.ndarray], where: str) -> None:
+    """Check columns as :func:`read_tables` gives them (or as stored): names, shapes and ranges.
+
+    Raises
+    ------
+    BenchmarkDataError
+        Naming ``where`` and the column: an accuracy column missing, not of one value per
+        NB201 cell, or holding NaN or a value outside [0, 100]; a seed-noise table without
+        its three parts, empty, of unequal lengths, or whose indices are not distinct NB201
+        indices; a column of another name.
+    """
+    missing = [key for key in ACCURACY_KEYS if key not in columns]
+    if missing:
+        raise BenchmarkDataError(f"{where}: missing column(s) {', '.join(missing)}")
+    tables = {key.rsplit(".", 1)[0] for key in columns if key.startswith("genotype.")}
+    unknown = set(columns) - set(ACCURACY_KEYS) - {f"{t}.{p}" for t in tables for p in GENOTYPE_PARTS}
+    if unknown or not tables <= {f"genotype.{key}" for key in GENOTYPE_FILES}:
+        raise BenchmarkDataError(f"{where}: unexpected column(s) {', '.join(sorted(unknown or tables))}")
+    for key in ACCURACY_KEYS:
+        _check_accuracy(columns[key], f"{where}: column {key}", nb201.N_ARCHS)
+    for table in sorted(tables):
+        parts = [f"{table}.{part}" for part in GENOTYPE_PARTS]
+        absent = [key for key in parts if key not in columns]
+        if absent:
+            raise BenchmarkDataError(f"{where}: missing column(s) {', '.join(absent)}")
+        index = np.asarray(columns[f"{table}.index"])
+        if index.ndim != 1 or not index.size or not np.issubdtype(index.dtype, np.integer) or (index < 0).any() \
+                or (index >= nb201.N_ARCHS).any() or np.unique(index).size != index.size:
+            raise BenchmarkDataError(f"{where}: column {table}.index is not a non-empty list of distinct NB201 indices")
+        for key in parts[1:]:
+            _check_accuracy(columns[key], f"{where}: column {key}", index.size)
+
+
+GENOTYPE_PARTS = ("index", "f_avg", "f_sng")
+"""The three columns of each seed-noise table: NB201 index, mean-of-seeds and one-seed accuracy (%)."""
+
+
+def _check_accuracy(values: np.ndarray, label: str, rows: int) -> None:
+    values = np.asarray(values)
+    if values.shape != (rows,) or not np.issubdtype(values.dtype, np.floating):
+        raise BenchmarkDataError(f"{label} has {values.dtype} values of shape {values.shape}, expected floats ({rows},)")
+    low, high = ACCURACY_RANGE
+    bad = ~(np.isfinite(values) & (values >= low) & (values <= high))
+    if bad.any():
+        first = int(np.argmax(bad))
+        raise BenchmarkDataError(f"{label} holds {float(values[first])!r} at row {first}; allowed: a finite accuracy in [0, 100]")
 
 
 def read_tables(folder: Path) -> tuple[dict[str, np.ndarray], dict[str, str]]:
@@ -162,7 +186,14 @@ def benchmark_from_columns(columns: dict[str, np.ndarray], provenance: Provenanc
 
     Seed noise of ``cifar10-valid``, ``cifar100`` and ``ImageNet16-120`` is estimated from
     their ``best`` genotype table where it is present.
+
+    Raises
+    ------
+    BenchmarkDataError
+        If a column is missing, misshapen or out of range (see :func:`check_columns`), or the
+        benchmark fails :func:`~nascompanion.data.benchmark.validate`.
     """
+    check_columns(columns, where)
     noise = {}
     for dataset in ("cifar10-valid", "cifar100", "ImageNet16-120"):
         prefix = f"genotype.{dataset}.best"
@@ -209,7 +240,7 @@ TABLE_NOTES: tuple[str, ...] = (
 )
 
 
-def load_tables(folder: Path) -> Benchmark:
+def load_tables(folder: Path, trust_modified: bool = False) -> Benchmark:
     """Read the NB201 mean-of-seeds tables from ``folder``.
 
     Parameters
@@ -217,6 +248,10 @@ def load_tables(folder: Path) -> Benchmark:
     folder
         Folder with ``nb201_cifar10-valid_mean200.csv`` and ``nb201_test_mean200.csv``
         (and optionally ``top_bottom_1pct/`` for the seed-noise estimate).
+    trust_modified
+        Use files whose md5 differs from the published one recorded in the shipped
+        manifest (:func:`~nascompanion.data.digests.published_md5s`), and mark the
+        benchmark as built from modified sources, instead of refusing them.
 
     Returns
     -------
@@ -228,9 +263,12 @@ def load_tables(folder: Path) -> Benchmark:
     Raises
     ------
     BenchmarkDataError
-        If a file is missing, truncated, corrupt or out of NB201 order.
+        If a file is missing, truncated, corrupt, out of range or out of NB201 order.
+    ModifiedSourceError
+        If a file's md5 differs from the published one and ``trust_modified`` is False.
     """
     columns, files = read_tables(folder)
+    modified = compare_all({path: md5(path) for path in files.values()}, published_md5s(), trust_modified)
     used = [name for name in SOURCE_FILES if name in files]
     provenance = Provenance(
         kind="nb201-tables",
@@ -238,4 +276,4 @@ def load_tables(folder: Path) -> Benchmark:
         checksums={name: md5(files[name]) for name in used},
         notes=TABLE_NOTES,
     )
-    return benchmark_from_columns(columns, provenance, where=str(folder))
+    return mark_modified(benchmark_from_columns(columns, provenance, where=str(folder)), modified)
