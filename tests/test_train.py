@@ -9,7 +9,8 @@ import pytest
 import torch
 
 from nascompanion.spaces import nb201
-from nascompanion.train import grid
+from grid_chunks import whole_grid, write_chunks
+from nascompanion.train import cli, grid
 from nascompanion.train.batched import (
     BatchedNetworks,
     discriminativeness,
@@ -184,7 +185,8 @@ def _fake_train(calls: list, fail_at: int | None = None):
             raise KeyboardInterrupt("killed")
         calls.append(chunk)
         archs = np.arange(chunk.start, chunk.stop)
-        return {"archs": archs, "val_correct": (archs % 7).astype(np.int16), "test_correct": (archs % 5).astype(np.int16),
+        return {"archs": archs, "pipeline": np.array(chunk.pipeline), "seed": np.int64(chunk.seed),
+                "val_correct": (archs % 7).astype(np.int16), "test_correct": (archs % 5).astype(np.int16),
                 "n_val": np.int64(10), "n_test": np.int64(10), "seconds": np.float64(0.1)}
     return train
 
@@ -331,9 +333,9 @@ def test_sweep_reports_each_candidate_as_soon_as_it_is_measured():
 
 
 def test_sweep_command_with_a_malformed_candidate_exits_with_the_format(capsys):
-    with pytest.raises(SystemExit) as stop:
-        grid.main(["sweep", "--candidates", "16,8"])
-    assert stop.value.code == 2 and "give width, epochs, n_train" in capsys.readouterr().err
+    assert cli.main(["sweep", "--candidates", "16,8"]) == 2
+    err = capsys.readouterr().err
+    assert "give width, epochs, n_train" in err and err.count("\n") == 1
 
 
 TINY_PLAN = grid.plan(["noisy", "denoised"], [0, 1], chunk=3, start=0, stop=3)
@@ -346,13 +348,13 @@ def _tiny_chunks(out, setting, stop=3):
 
 def test_consolidate_records_the_setting_its_chunks_were_trained_in(tmp_path):
     small = replace(SETTINGS["distorted"], network=NetworkSpec(width=2), split=Split(64, 16, 16), epochs=1)
-    _tiny_chunks(tmp_path / "chunks", small)
-    manifest = grid.consolidate(tmp_path / "chunks", tmp_path / "dest", command="test", chunks=TINY_PLAN)
+    write_chunks(tmp_path / "chunks", whole_grid((0, 1)), small)
+    manifest = grid.consolidate(tmp_path / "chunks", tmp_path / "dest", command="test", chunks=whole_grid((0, 1)))
     assert grid.setting_from_record(manifest["setting"]) == small
     assert {p["epochs"] for p in manifest["pipelines"].values()} == {1}
     saved = np.load(tmp_path / "dest" / grid.RESULT_FILE)
-    val = saved["denoised_val_correct"]  # seeds 0 and 1 of cells 0-2 trained, the rest missing
-    assert (val[:3, :2] >= 0).all() and (val[3:] == -1).all() and (val[:, 2] == -1).all()
+    val = saved["denoised_val_correct"]  # the plan's two seeds, every cell
+    assert val.shape == (nb201.N_ARCHS, 2) and (val >= 0).all() and saved["seeds"].tolist() == [0, 1]
     assert int(saved["n_val"]) == 16 * small.distortion.eval_copies
     assert manifest["checksums"][grid.RESULT_FILE] == grid.md5(tmp_path / "dest" / grid.RESULT_FILE)
 
@@ -385,13 +387,16 @@ def test_consolidate_refuses_a_damaged_chunk_naming_it(tmp_path):
 
 def test_consolidate_overwrites_an_existing_benchmark_only_when_told(tmp_path):
     small = replace(SETTINGS["plain"], network=NetworkSpec(width=2), split=Split(64, 16, 16), epochs=1)
-    _tiny_chunks(tmp_path / "chunks", small)
-    grid.consolidate(tmp_path / "chunks", tmp_path / "dest", chunks=TINY_PLAN)
+    plan = whole_grid((0, 1))
+    write_chunks(tmp_path / "chunks", plan, small)
+    grid.consolidate(tmp_path / "chunks", tmp_path / "dest", chunks=plan)
     before = (tmp_path / "dest" / grid.RESULT_FILE).read_bytes()
     with pytest.raises(ValueError, match="exists; write to a new --dest folder, or pass --replace"):
-        grid.consolidate(tmp_path / "chunks", tmp_path / "dest", chunks=TINY_PLAN)
+        grid.consolidate(tmp_path / "chunks", tmp_path / "dest", chunks=plan)
     assert (tmp_path / "dest" / grid.RESULT_FILE).read_bytes() == before
-    grid.consolidate(tmp_path / "chunks", tmp_path / "dest", chunks=TINY_PLAN, overwrite=True)
+    write_chunks(tmp_path / "chunks", plan, small, seed=1)  # other counts: the replaced file differs
+    grid.consolidate(tmp_path / "chunks", tmp_path / "dest", chunks=plan, overwrite=True)
+    assert (tmp_path / "dest" / grid.RESULT_FILE).read_bytes() != before
 
 
 def test_a_training_set_smaller_than_the_batch_is_refused_before_training(tmp_path):
@@ -435,9 +440,7 @@ def test_integer_fields_are_checked_with_one_wording(make, message):
 
 
 def test_consolidate_command_line_exits_as_a_usage_error_on_bad_chunks(tmp_path, capsys):
-    with pytest.raises(SystemExit) as stop:
-        grid.main(["consolidate", "--out", str(tmp_path), "--dest", str(tmp_path / "dest")])
-    assert stop.value.code == 2
+    assert cli.main(["consolidate", "--out", str(tmp_path), "--dest", str(tmp_path / "dest")]) == 2
     assert "no finished chunk files" in capsys.readouterr().err
 
 

@@ -73,7 +73,8 @@ class TrainerSpec:
     autocast, conv, cudnn_deterministic
         As for :func:`~nascompanion.train.grid.train_chunk_fn`.
     threads
-        Torch threads of the process (``None`` leaves them as they are).
+        Threads of torch and the numeric libraries of the process
+        (:func:`limit_threads`; ``None`` leaves them as they are).
 
     Examples
     --------
@@ -91,10 +92,35 @@ class TrainerSpec:
 
     def __call__(self) -> TrainFn:
         if self.threads is not None:
-            import torch
-
-            torch.set_num_threads(self.threads)
+            limit_threads(self.threads)
         return train_chunk_fn(self.setting, self.device, self.autocast, None, self.conv, self.cudnn_deterministic)
+
+
+def limit_threads(threads: int) -> None:
+    """Let torch and the BLAS and OpenMP pools of this process use at most ``threads`` threads each.
+
+    Workers sharing a machine each get their share of its cores this way, so
+    they do not start a thread per core each and oversubscribe it.
+
+    Examples
+    --------
+    >>> import torch
+    >>> before = torch.get_num_threads()
+    >>> limit_threads(1)
+    >>> torch.get_num_threads()
+    1
+    >>> limit_threads(before)
+    """
+    import torch
+
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise ValueError(f"threads must be an integer >= 1, got {threads!r}")
+    torch.set_num_threads(threads)
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # without threadpoolctl the pools keep what OMP_NUM_THREADS and the like said at start
+        return
+    threadpool_limits(limits=threads)
 
 
 TrainerFactory = Callable[[], TrainFn]
@@ -154,6 +180,61 @@ def _worker_address() -> str:
         return f"pid {os.getpid()}"
 
 
+class _Flow:
+    """The chunks waiting, running and trained of one :func:`run_chunks` call, and how to move them on."""
+
+    def __init__(self, client: Client, out: Path, todo: deque, factory: TrainerFactory, time_limit: float | None,
+                 log: Callable[[str], None], retries: int, resources: dict[str, float] | None) -> None:
+        from distributed import as_completed
+
+        self.client, self.out, self.todo, self.factory = client, out, todo, factory
+        self.time_limit, self.log, self.retries, self.resources = time_limit, log, retries, resources
+        self.running: dict = {}
+        self.finished = as_completed()
+        self.t0, self.slowest, self.total = time.perf_counter(), 0.0, len(todo)
+        self.done: list[Chunk] = []
+
+    def submit_more(self) -> None:
+        """Submit chunks until every worker thread has one, unless the time limit forbids another."""
+        while self.todo and len(self.running) < max(1, sum(self.client.nthreads().values())):
+            elapsed = time.perf_counter() - self.t0
+            if self.time_limit is not None and elapsed + self.slowest > self.time_limit:
+                self.log(f"time limit: submitting no more chunks after {elapsed:.0f} s "
+                         f"({len(self.running)} still running); rerun the same command to resume")
+                self.todo.clear()
+                return
+            chunk = self.todo.popleft()
+            future = self.client.submit(train_and_write, str(self.out), chunk, self.factory, retries=self.retries,
+                                        resources=self.resources,
+                                        key=f"train-{chunk.file_name.removesuffix('.npz')}-{uuid.uuid4().hex[:8]}")
+            self.running[future] = chunk
+            self.finished.add(future)
+
+    def settle(self, future) -> None:
+        """Record a finished task; raise :class:`ValueError` naming its chunk if it was refused."""
+        chunk = self.running.pop(future)
+        report = future.result()
+        if report["refused"] is not None:
+            self.todo.clear()
+            raise ValueError(f"chunk {chunk.file_name} refused: {report['refused']}"
+                             if chunk.file_name not in report["refused"] else report["refused"])
+        if report["trained"]:
+            self.done.append(chunk)
+            self.slowest = max(self.slowest, report["seconds"])
+            self.log(f"{chunk.file_name}: {report['seconds']:.1f} s on {report['worker']} "
+                     f"({len(self.done)} of {self.total} trained)")
+        else:
+            self.log(f"{chunk.file_name}: already finished")
+
+    def abandon(self) -> None:
+        """Cancel the chunks in flight (after a refusal or an error; a rerun trains what did not finish)."""
+        if self.running:
+            try:
+                self.client.cancel(list(self.running))
+            except Exception:  # noqa: BLE001 - the scheduler may be gone; nothing is left to cancel then
+                pass
+
+
 def run_chunks(client: Client, out: Path, chunks: Iterable[Chunk], factory: TrainerFactory,
                time_limit: float | None = None, log: Callable[[str], None] = print, retries: int = RETRIES,
                resources: dict[str, float] | None = None) -> list[Chunk]:
@@ -191,57 +272,18 @@ def run_chunks(client: Client, out: Path, chunks: Iterable[Chunk], factory: Trai
         more is submitted and the chunks in flight are cancelled (a chunk
         already training may still finish and write its file).
     """
-    from distributed import as_completed
-
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     todo = deque(chunk for chunk in chunks if read_chunk(out / chunk.file_name) is None)
-    running: dict = {}
-    finished = as_completed()
-    t0 = time.perf_counter()
-    slowest = 0.0
-    done: list[Chunk] = []
-
-    total = len(todo)
-
-    def submit_more() -> None:
-        while todo and len(running) < max(1, sum(client.nthreads().values())):
-            elapsed = time.perf_counter() - t0
-            if time_limit is not None and elapsed + slowest > time_limit:
-                log(f"time limit: submitting no more chunks after {elapsed:.0f} s "
-                    f"({len(running)} still running); rerun the same command to resume")
-                todo.clear()
-                return
-            chunk = todo.popleft()
-            future = client.submit(train_and_write, str(out), chunk, factory, retries=retries, resources=resources,
-                                   key=f"train-{chunk.file_name.removesuffix('.npz')}-{uuid.uuid4().hex[:8]}")
-            running[future] = chunk
-            finished.add(future)
-
+    flow = _Flow(client, out, todo, factory, time_limit, log, retries, resources)
     try:
-        submit_more()
-        for future in finished:
-            chunk = running.pop(future)
-            report = future.result()
-            if report["refused"] is not None:
-                todo.clear()
-                raise ValueError(f"chunk {chunk.file_name} refused: {report['refused']}"
-                                 if chunk.file_name not in report["refused"] else report["refused"])
-            if report["trained"]:
-                done.append(chunk)
-                slowest = max(slowest, report["seconds"])
-                log(f"{chunk.file_name}: {report['seconds']:.1f} s on {report['worker']} "
-                    f"({len(done)} of {total} trained)")
-            else:
-                log(f"{chunk.file_name}: already finished")
-            submit_more()
+        flow.submit_more()
+        for future in flow.finished:
+            flow.settle(future)
+            flow.submit_more()
     finally:
-        if running:  # a refusal or an error: abandon the chunks in flight (a rerun trains what did not finish)
-            try:
-                client.cancel(list(running))
-            except Exception:  # noqa: BLE001 - the scheduler may be gone; nothing is left to cancel then
-                pass
-    return done
+        flow.abandon()
+    return flow.done
 
 
 def visible_gpus() -> list[str]:

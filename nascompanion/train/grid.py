@@ -12,13 +12,22 @@ most discriminative one measured by ``sweep`` so far. Every chunk records its se
 folder holding chunks of another setting is refused; ``consolidate`` reads the
 setting from the chunks and records it in the manifest. On a machine with a GPU::
 
-    PYTHONPATH=. python -m nascompanion.train.grid run --setting distorted --out .gpu/grid \\
+    PYTHONPATH=. python -m nascompanion.train run --setting distorted --out .gpu/grid \\
         --device cuda --conv einsum --autocast
-    PYTHONPATH=. python -m nascompanion.train.grid consolidate --out .gpu/grid \\
+    PYTHONPATH=. python -m nascompanion.train consolidate --out .gpu/grid \\
         --dest .gpu/digits201        # then, to replace the shipped one: --dest nascompanion/data/digits201 --replace
 
-``consolidate`` writes nothing if a chunk file is damaged or a chunk of the grid is missing
-(the error names them), and overwrites an existing benchmark only with ``--replace``.
+Every chunk records its pipeline and seed besides its cells, and ``consolidate``
+checks each file against its name (a chunk copied under another pipeline's,
+seed's or range's name is refused, naming the file). It writes nothing if a
+chunk file is damaged or a chunk of the grid is missing (the error names them),
+overwrites an existing benchmark only with ``--replace``, replaces the shipped
+one only from the whole grid, and moves the new files into ``--dest`` only once
+they load (:func:`~nascompanion.data.digits.load_digits_benchmark`) from a
+folder beside them.
+
+The command line lives in :mod:`nascompanion.train.cli`; ``python -m
+nascompanion.train`` and ``python -m nascompanion.train.grid`` both run it.
 
 ``run`` is resumable (rerun it after a kill or a ``--time-limit`` stop).
 It trains in this process by default; ``--workers N`` trains on a local
@@ -29,10 +38,10 @@ running, e.g. one started on SLURM with dask-jobqueue's ``SLURMCluster`` or
 with the ``dask scheduler`` and ``dask worker`` commands (see
 :mod:`nascompanion.train.engine`)::
 
-    PYTHONPATH=. python -m nascompanion.train.grid run --setting plain --out .cpu/grid --workers 2
+    PYTHONPATH=. python -m nascompanion.train run --setting plain --out .cpu/grid --workers 2
     dask scheduler --port 8786 &                                      # on one node
     dask worker tcp://HOST:8786 --nthreads 1 --resources GPU=1 &      # one per GPU, on every node
-    PYTHONPATH=. python -m nascompanion.train.grid run --out /shared/grid --device cuda \\
+    PYTHONPATH=. python -m nascompanion.train run --out /shared/grid --device cuda \\
         --scheduler tcp://HOST:8786
 
 Each worker writes its chunk files itself, so ``--out`` must be a folder the
@@ -47,11 +56,11 @@ chapter "Denoising the training pipeline").
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import platform
-import sys
+import re
+import shutil
 import tempfile
 import time
 from dataclasses import asdict, dataclass, replace
@@ -61,16 +70,21 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
+from nascompanion.data.benchmark import BenchmarkDataError
+from nascompanion.data.digits import FOLDER as SHIPPED_FOLDER
+from nascompanion.data.digits import MANIFEST_NOTES, load_digits_benchmark, with_checksum
 from nascompanion.data.tables import md5
 from nascompanion.spaces import nb201
 from nascompanion.train.digits_data import Distortion, Split
 from nascompanion.train.network import NetworkSpec
-from nascompanion.train.pipelines import BENCHMARK_SETTING, DEFAULT_SETTING, PIPELINES, SETTINGS, Pipeline, Setting
+from nascompanion.train.pipelines import BENCHMARK_SETTING, PIPELINES, SETTINGS, Pipeline, Setting
 
 SEEDS = (0, 1, 2)
 CHUNK = 2048
 RESULT_FILE = "digits201.npz"
 MANIFEST_FILE = "manifest.json"
+CHUNK_NAME = re.compile(r"(?P<pipeline>[a-z]+)_s(?P<seed>\d+)_(?P<start>\d{5})_(?P<stop>\d{5})\.npz")
+"""The name of a chunk file: ``PIPELINE_sSEED_START_STOP.npz`` (see :attr:`Chunk.file_name`)."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +100,22 @@ class Chunk:
     def file_name(self) -> str:
         return f"{self.pipeline}_s{self.seed}_{self.start:05d}_{self.stop:05d}.npz"
 
+    @classmethod
+    def from_name(cls, name: str) -> Chunk | None:
+        """The chunk a file name stands for, or ``None`` if it is not a chunk file's name.
+
+        Examples
+        --------
+        >>> Chunk.from_name("noisy_s1_02048_04096.npz")
+        Chunk(pipeline='noisy', seed=1, start=2048, stop=4096)
+        >>> Chunk.from_name("digits201.npz") is None
+        True
+        """
+        match = CHUNK_NAME.fullmatch(name)
+        if match is None:
+            return None
+        return cls(match["pipeline"], int(match["seed"]), int(match["start"]), int(match["stop"]))
+
 
 def plan(pipelines: Sequence[str] = tuple(PIPELINES), seeds: Sequence[int] = SEEDS, chunk: int = CHUNK,
          start: int = 0, stop: int = nb201.N_ARCHS) -> list[Chunk]:
@@ -95,6 +125,8 @@ def plan(pipelines: Sequence[str] = tuple(PIPELINES), seeds: Sequence[int] = SEE
     for name in pipelines:
         if name not in PIPELINES:
             raise ValueError(f"unknown pipeline {name!r}; allowed: {', '.join(PIPELINES)}")
+    if any(isinstance(s, bool) or int(s) != s or s < 0 for s in seeds) or len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be distinct integers >= 0, got {list(seeds)}")
     return [Chunk(p, int(s), a, min(a + chunk, stop)) for s in seeds for p in pipelines for a in range(start, stop, chunk)]
 
 
@@ -119,7 +151,7 @@ def write_atomic(path: Path, arrays: dict[str, np.ndarray]) -> None:
 def read_chunk(path: Path) -> dict[str, np.ndarray] | None:
     """The arrays of a finished chunk file, or ``None`` if it is absent or unreadable (then it is redone)."""
     try:
-        with np.load(path) as z:
+        with np.load(path, allow_pickle=False) as z:
             arrays = {k: z[k] for k in z.files}
     except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile):
         return None
@@ -161,6 +193,8 @@ def train_chunk_fn(setting: Setting, device: str = "cpu", autocast: bool = False
             torch.cuda.synchronize()
         return {
             "archs": result.archs,
+            "pipeline": np.array(chunk.pipeline),
+            "seed": np.int64(chunk.seed),
             "val_correct": result.val_correct.astype(np.int16),
             "test_correct": result.test_correct.astype(np.int16),
             "train_loss": result.train_loss.astype(np.float32),
@@ -180,8 +214,8 @@ def train_chunk_fn(setting: Setting, device: str = "cpu", autocast: bool = False
 def check_trained(chunk: Chunk, arrays: dict[str, np.ndarray]) -> None:
     """Refuse the result of ``chunk`` unless it shows that its networks were trained.
 
-    The arrays must hold the cells ``chunk.start..chunk.stop-1`` in order; a
-    recorded ``steps`` (the optimiser steps of every network, which
+    The arrays must hold the cells ``chunk.start..chunk.stop-1`` in order, and
+    a recorded ``pipeline`` and ``seed`` must be the chunk's; a recorded ``steps`` (the optimiser steps of every network, which
     :func:`train_chunk_fn` records) must be at least 1, and a recorded
     ``train_loss`` must hold one value per cell. A network whose loss diverged
     (``nan``) did train, so its chunk is kept: that is an outcome of its pipeline.
@@ -204,6 +238,10 @@ def check_trained(chunk: Chunk, arrays: dict[str, np.ndarray]) -> None:
     if not np.array_equal(archs, np.arange(chunk.start, chunk.stop)):
         raise ValueError(f"chunk {chunk.file_name}: its result holds cells {archs.tolist()[:8]}, "
                          f"not {chunk.start}..{chunk.stop - 1}; not stored")
+    for field, want in (("pipeline", chunk.pipeline), ("seed", chunk.seed)):
+        if field in arrays and np.asarray(arrays[field]).tolist() != want:
+            raise ValueError(f"chunk {chunk.file_name}: its result records {field} "
+                             f"{np.asarray(arrays[field]).tolist()!r}, not {want!r}; not stored")
     if "steps" in arrays and int(arrays["steps"]) < 1:
         raise ValueError(f"chunk {chunk.file_name}: trained no step ({int(arrays['steps'])} steps per network); "
                          "not stored")
@@ -320,28 +358,81 @@ def run_grid(out: Path, chunks: Iterable[Chunk], train: TrainFn, time_limit: flo
 
 
 
+def check_chunk_file(path: Path, arrays: dict[str, np.ndarray]) -> Chunk:
+    """The chunk a finished file holds, once its recorded pipeline, seed and cells are found to be its name's.
+
+    Raises
+    ------
+    ValueError
+        Naming the file, if its name is not a chunk file's, it records no
+        pipeline or seed, or what it records is not what its name says.
+
+    Examples
+    --------
+    >>> arrays = {"archs": np.arange(4, 6), "pipeline": np.array("noisy"), "seed": np.int64(0),
+    ...           "val_correct": np.zeros(2, np.int16), "test_correct": np.zeros(2, np.int16)}
+    >>> check_chunk_file(Path("noisy_s0_00004_00006.npz"), arrays)
+    Chunk(pipeline='noisy', seed=0, start=4, stop=6)
+    >>> check_chunk_file(Path("denoised_s0_00004_00006.npz"), arrays)
+    Traceback (most recent call last):
+    ...
+    ValueError: denoised_s0_00004_00006.npz: holds a chunk of pipeline 'noisy', not 'denoised' as its name says; move it out of the chunk folder
+    """
+    chunk = Chunk.from_name(path.name)
+    if chunk is None or chunk.pipeline not in PIPELINES:
+        raise ValueError(f"{path}: not a chunk file (named PIPELINE_sSEED_START_STOP.npz, pipeline one of "
+                         f"{', '.join(PIPELINES)}); move it out of the chunk folder")
+    missing = [field for field in ("pipeline", "seed") if field not in arrays]
+    if missing:
+        raise ValueError(f"{path}: records no {' or '.join(missing)} (written before chunks recorded them), "
+                         "so it cannot be checked against its name; train it again")
+    recorded = {"pipeline": str(arrays["pipeline"]), "seed": int(arrays["seed"])}
+    for field, want in (("pipeline", chunk.pipeline), ("seed", chunk.seed)):
+        if recorded[field] != want:
+            raise ValueError(f"{path}: holds a chunk of {field} {recorded[field]!r}, not {want!r} as its name says; "
+                             "move it out of the chunk folder")
+    archs = np.asarray(arrays["archs"])
+    if not np.array_equal(archs, np.arange(chunk.start, chunk.stop)):
+        cells = f"{archs.min()}..{archs.max()}" if archs.size else "no cells"
+        raise ValueError(f"{path}: holds cells {cells}, not {chunk.start}..{chunk.stop - 1} as its name says; "
+                         "move it out of the chunk folder")
+    if any(np.shape(arrays[f"{metric}_correct"]) != archs.shape for metric in ("val", "test")):
+        raise ValueError(f"{path}: holds {archs.size} cells but not one count per cell; train it again")
+    return chunk
+
+
 def gather(out: Path, pipelines: Sequence[str] = tuple(PIPELINES), seeds: Sequence[int] = SEEDS) -> dict[str, np.ndarray]:
-    """All finished chunks in ``out`` as ``(15625, n_seeds)`` arrays of correct counts, ``-1`` where missing."""
+    """All finished chunks in ``out`` as ``(15625, n_seeds)`` arrays of correct counts, ``-1`` where missing.
+
+    Each file is checked against its name first (:func:`check_chunk_file`).
+
+    Raises
+    ------
+    ValueError
+        Naming a chunk file that is not what its name says, or if the chunks
+        count their correct images out of different numbers of images.
+    """
     arrays: dict[str, np.ndarray] = {"seeds": np.asarray(seeds, dtype=np.int64)}
-    n_val = n_test = None
-    seconds = 0.0
     for name in pipelines:
         for metric in ("val", "test"):
             arrays[f"{name}_{metric}_correct"] = np.full((nb201.N_ARCHS, len(seeds)), -1, dtype=np.int16)
+    totals: set[tuple[int, int]] = set()
+    seconds = 0.0
     for path in sorted(Path(out).glob("*.npz")):
-        if path.name.startswith(".tmp-"):
+        named = Chunk.from_name(path.name)
+        chunk = None if named is None or named.pipeline not in pipelines or named.seed not in seeds else read_chunk(path)
+        if chunk is None:
             continue
-        chunk = read_chunk(path)
-        name, seed = path.name.split("_s")[0], int(path.name.split("_s")[1].split("_")[0])
-        if chunk is None or name not in pipelines or seed not in seeds:
-            continue
-        column = list(seeds).index(seed)
+        check_chunk_file(path, chunk)
         for metric in ("val", "test"):
-            arrays[f"{name}_{metric}_correct"][chunk["archs"], column] = chunk[f"{metric}_correct"]
-        n_val, n_test = int(chunk["n_val"]), int(chunk["n_test"])
+            arrays[f"{named.pipeline}_{metric}_correct"][chunk["archs"], list(seeds).index(named.seed)] = \
+                chunk[f"{metric}_correct"]
+        totals.add((int(chunk["n_val"]), int(chunk["n_test"])))
         seconds += float(chunk["seconds"])
-    arrays["n_val"] = np.int64(n_val or 0)
-    arrays["n_test"] = np.int64(n_test or 0)
+    if len(totals) > 1:
+        raise ValueError(f"{out}: its chunks count correct images out of different totals (validation, test) "
+                         f"{sorted(totals)}; a benchmark is consolidated from one setting")
+    arrays["n_val"], arrays["n_test"] = (np.int64(n) for n in (totals.pop() if totals else (0, 0)))
     arrays["train_seconds"] = np.float64(seconds)
     return arrays
 
@@ -374,10 +465,19 @@ def setting_record(setting: Setting) -> dict:
             "distortion": asdict(setting.distortion), "epochs": setting.epochs}
 
 
+def _chunk_named(path: Path) -> bool:
+    return not path.name.startswith(".tmp-") and Chunk.from_name(path.name) is not None
+
+
 def damaged_chunks(out: Path) -> list[Path]:
-    """Chunk files in ``out`` that cannot be read as finished chunks (unreadable, truncated, missing arrays)."""
+    """Files in ``out`` named as chunks that cannot be read as finished chunks (unreadable, truncated, missing arrays)."""
+    return [path for path in sorted(Path(out).glob("*.npz")) if _chunk_named(path) and read_chunk(path) is None]
+
+
+def stray_files(out: Path) -> list[Path]:
+    """``.npz`` files in ``out`` whose names are not chunk file names (e.g. a benchmark written there)."""
     return [path for path in sorted(Path(out).glob("*.npz"))
-            if not path.name.startswith(".tmp-") and read_chunk(path) is None]
+            if not path.name.startswith(".tmp-") and not _chunk_named(path)]
 
 
 def missing_chunks(out: Path, chunks: Iterable[Chunk]) -> list[Chunk]:
@@ -385,50 +485,86 @@ def missing_chunks(out: Path, chunks: Iterable[Chunk]) -> list[Chunk]:
     return [chunk for chunk in chunks if read_chunk(Path(out) / chunk.file_name) is None]
 
 
-def consolidate(out: Path, dest: Path, command: str = "", extra: dict | None = None,
-                chunks: Iterable[Chunk] | None = None, overwrite: bool = False) -> dict:
-    """Write the shipped ``digits201.npz`` and ``manifest.json`` in ``dest`` from the chunks in ``out``.
+def covers_grid(chunks: Iterable[Chunk]) -> bool:
+    """Whether ``chunks`` train every cell under every pipeline and seed of the full grid (:func:`plan`).
 
-    The manifest records the setting the chunks were trained in (see :func:`folder_setting`).
-    Nothing is written unless every chunk of the plan ``chunks`` (default: the
-    whole grid, :func:`plan`) has a finished file and no chunk file is damaged;
-    files already in ``dest`` are replaced only with ``overwrite=True``.
+    Examples
+    --------
+    >>> covers_grid(plan()), covers_grid(plan(stop=64))
+    (True, False)
+    """
+    trained = np.zeros((len(PIPELINES), len(SEEDS), nb201.N_ARCHS), dtype=bool)
+    for chunk in chunks:
+        if chunk.pipeline in PIPELINES and chunk.seed in SEEDS:
+            trained[list(PIPELINES).index(chunk.pipeline), SEEDS.index(chunk.seed), chunk.start:chunk.stop] = True
+    return bool(trained.all())
+
+
+def check_chunk_folder(out: Path, dest: Path, chunks: Sequence[Chunk]) -> dict:
+    """The setting of the chunks in ``out``, once ``out`` is found fit to consolidate ``chunks`` into ``dest``.
 
     Raises
     ------
     ValueError
-        Naming the damaged or missing chunk files, or the existing file in ``dest``.
+        If ``dest`` is ``out``, ``out`` holds a file that is not a chunk or a
+        damaged chunk, chunks of two settings, or misses a chunk of the plan.
     """
-    from nascompanion.train.batched import discriminativeness
-
+    if Path(dest).resolve() == Path(out).resolve():
+        raise ValueError(f"--dest {dest} is the chunk folder (--out); write the benchmark to another folder")
+    if not Path(out).is_dir():
+        raise ValueError(f"{out}: no such folder of chunk files (run `grid run --out {out}` first)")
+    stray = stray_files(out)
+    if stray:
+        raise ValueError(f"{stray[0]}: not a chunk file (chunks are named PIPELINE_sSEED_START_STOP.npz); "
+                         f"move it out of {out}")
     damaged = damaged_chunks(out)
     if damaged:
         raise ValueError(f"{len(damaged)} damaged chunk file(s) in {out}: {', '.join(p.name for p in damaged[:5])}"
                          f"{' ...' if len(damaged) > 5 else ''}; delete them and rerun `grid run` to train them again")
     record = folder_setting(out)
-    setting = setting_from_record(record)
-    missing = missing_chunks(out, plan() if chunks is None else chunks)
+    missing = missing_chunks(out, chunks)
     if missing:
         raise ValueError(f"{len(missing)} chunk(s) of the grid have no finished file in {out}, e.g. "
                          f"{', '.join(c.file_name for c in missing[:5])}; finish them with `grid run --out {out}`")
-    dest = Path(dest)
+    return record
+
+
+def _check_destination(dest: Path, chunks: Sequence[Chunk], overwrite: bool) -> None:
     existing = [dest / name for name in (RESULT_FILE, MANIFEST_FILE) if (dest / name).exists()]
     if existing and not overwrite:
         raise ValueError(f"{existing[0]} exists; write to a new --dest folder, or pass --replace to overwrite it")
-    arrays = gather(out)
-    dest.mkdir(parents=True, exist_ok=True)
-    write_atomic(dest / RESULT_FILE, arrays)
+    if dest.resolve() == SHIPPED_FOLDER.resolve() and not covers_grid(chunks):
+        raise ValueError(f"{dest}: the shipped benchmark is replaced only from the whole grid (every cell, seeds "
+                         f"{', '.join(map(str, SEEDS))}, pipelines {', '.join(PIPELINES)}); this plan of "
+                         f"{len(chunks)} chunk(s) is not; write it to another --dest folder")
+
+
+def _ratio(arrays: dict[str, np.ndarray], name: str, keep: np.ndarray) -> float | None:
+    """The pipeline's discriminativeness, or ``None`` where it is undefined (see :data:`MANIFEST_NOTES`)."""
+    from nascompanion.train.batched import discriminativeness
+
+    val = arrays[f"{name}_val_correct"].astype(float)
+    acc = np.where(val >= 0, 100.0 * val / max(int(arrays["n_val"]), 1), np.nan)
+    try:
+        ratio = discriminativeness(acc, keep)
+    except ValueError:
+        return None
+    return round(float(ratio), 3) if np.isfinite(ratio) else None
+
+
+def _previous_manifest(dest: Path) -> dict:
+    """What an earlier manifest in ``dest`` recorded, or ``{}`` if there is none that reads as JSON."""
+    try:
+        previous = json.loads((dest / MANIFEST_FILE).read_text(), parse_constant=float)
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return {}
+    return previous if isinstance(previous, dict) else {}
+
+
+def _manifest(arrays: dict[str, np.ndarray], record: dict, command: str, extra: dict | None, dest: Path) -> dict:
+    names = [name for name in PIPELINES if f"{name}_val_correct" in arrays]
+    present = {name: arrays[f"{name}_val_correct"] >= 0 for name in names}
     keep = nb201.has_input_output_path()
-    counts, ratios = {}, {}
-    for name in PIPELINES:
-        val = arrays[f"{name}_val_correct"].astype(float)
-        present = val >= 0
-        counts[name] = {"cells_with_a_seed": int(present.any(1).sum()), "trainings": int(present.sum())}
-        acc = np.where(present, 100.0 * val / max(int(arrays["n_val"]), 1), np.nan)
-        try:
-            ratios[name] = round(discriminativeness(acc, keep), 3)
-        except ValueError:
-            ratios[name] = None
     manifest = {
         "what": "NB201 cells trained on scikit-learn's digits: correct validation/test images per seed",
         "command": command,
@@ -436,23 +572,75 @@ def consolidate(out: Path, dest: Path, command: str = "", extra: dict | None = N
         "hardware": _hardware(),
         "train_seconds_total": round(float(arrays["train_seconds"]), 1),
         "setting": record,
-        "pipelines": {name: asdict(p) for name, p in setting.pipelines().items()},
+        "pipelines": {name: asdict(p) for name, p in setting_from_record(record).pipelines().items()},
         "seeds": [int(s) for s in arrays["seeds"]],
-        "counts": counts,
-        "discriminativeness_iqr_over_median_seed_sd": ratios,
-        "checksums": {RESULT_FILE: md5(dest / RESULT_FILE)},
+        "counts": {name: {"cells_with_a_seed": int(p.any(1).sum()), "trainings": int(p.sum())}
+                   for name, p in present.items()},
+        "discriminativeness_iqr_over_median_seed_sd": {name: _ratio(arrays, name, keep) for name in names},
+        "checksums": {},
+        **MANIFEST_NOTES,
     }
-    if extra:
-        manifest.update(extra)
-    old = dest / MANIFEST_FILE
-    if old.is_file():  # keep what earlier steps recorded (e.g. the setting sweep)
-        previous = json.loads(old.read_text())
-        for key in ("setting_sweep", "gpu_calls"):
-            if key in previous and key not in manifest:
-                manifest[key] = previous[key]
-    temporary = dest / f".tmp-{MANIFEST_FILE}"
-    temporary.write_text(json.dumps(manifest, indent=1, sort_keys=False) + "\n")
-    os.replace(temporary, dest / MANIFEST_FILE)
+    manifest.update(extra or {})
+    previous = _previous_manifest(dest)  # keep what earlier steps recorded (e.g. the setting sweep)
+    manifest.update({key: previous[key] for key in ("setting_sweep", "gpu_calls")
+                     if key in previous and key not in manifest})
+    return manifest
+
+
+def _publish(dest: Path, arrays: dict[str, np.ndarray], manifest: dict) -> None:
+    """Write the benchmark beside ``dest``'s files, load it from there, and only then move it into ``dest``."""
+    created = not dest.exists()
+    dest.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".tmp-consolidate-", dir=dest))
+    try:
+        write_atomic(staging / RESULT_FILE, arrays)
+        manifest["checksums"] = {RESULT_FILE: md5(staging / RESULT_FILE)}
+        (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1, allow_nan=False) + "\n")
+        try:
+            load_digits_benchmark(staging / RESULT_FILE)
+        except BenchmarkDataError as err:
+            reason = str(err).replace(f"{staging / RESULT_FILE}: ", "")
+            raise ValueError(f"the consolidated benchmark would not load ({reason}); nothing written to {dest}") from None
+        os.replace(staging / RESULT_FILE, dest / RESULT_FILE)
+        os.replace(staging / MANIFEST_FILE, dest / MANIFEST_FILE)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        if created and not any(dest.iterdir()):
+            dest.rmdir()
+
+
+def consolidate(out: Path, dest: Path, command: str = "", extra: dict | None = None,
+                chunks: Iterable[Chunk] | None = None, overwrite: bool = False) -> dict:
+    """Write the shipped ``digits201.npz`` and ``manifest.json`` in ``dest`` from the chunks in ``out``.
+
+    The manifest records the setting the chunks were trained in (see
+    :func:`folder_setting`). The benchmark holds the pipelines and seeds of the
+    plan ``chunks`` (default: the whole grid, :func:`plan`). Nothing is written
+    unless every chunk of the plan has a finished file, every chunk file is
+    what its name says (:func:`check_chunk_file`) and the result loads with
+    :func:`~nascompanion.data.digits.load_digits_benchmark`; files already in
+    ``dest`` are replaced only with ``overwrite=True``, and the shipped
+    benchmark only from the whole grid.
+
+    Returns
+    -------
+    dict
+        The manifest written.
+
+    Raises
+    ------
+    ValueError
+        Naming the file or chunk at fault, the existing file in ``dest``, or
+        why the result would not load.
+    """
+    out, dest = Path(out), Path(dest)
+    chunks = plan() if chunks is None else list(chunks)
+    record = check_chunk_folder(out, dest, chunks)
+    _check_destination(dest, chunks, overwrite)
+    pipelines = tuple(dict.fromkeys(chunk.pipeline for chunk in chunks))
+    arrays = with_checksum(gather(out, pipelines, tuple(sorted({chunk.seed for chunk in chunks}))))
+    manifest = _manifest(arrays, record, command, extra, dest)
+    _publish(dest, arrays, manifest)
     return manifest
 
 
@@ -543,116 +731,7 @@ def override(setting: Setting, epochs: int | None = None, width: int | None = No
     return setting
 
 
-def _at_least_one(text: str) -> int:
-    """``--workers`` and ``--threads``: an integer >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {value}")
-    return value
+if __name__ == "__main__":  # the command line is nascompanion.train.cli's; this keeps the older spelling working
+    import runpy
 
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``run``, ``consolidate`` or ``sweep`` (see the module docstring)."""
-    parser = argparse.ArgumentParser(prog="python -m nascompanion.train.grid", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="verb", required=True)
-    run = sub.add_parser("run", help="train every chunk without a finished file (resumable)")
-    run.add_argument("--out", type=Path, required=True)
-    run.add_argument("--setting", default=DEFAULT_SETTING, choices=tuple(SETTINGS),
-                     help=f"network, split, distortion and epochs (default {DEFAULT_SETTING})")
-    run.add_argument("--device", default="cpu")
-    run.add_argument("--pipelines", nargs="+", default=list(PIPELINES))
-    run.add_argument("--seeds", nargs="+", type=int, default=list(SEEDS))
-    run.add_argument("--chunk", type=int, default=CHUNK)
-    run.add_argument("--start", type=int, default=0)
-    run.add_argument("--stop", type=int, default=nb201.N_ARCHS)
-    run.add_argument("--time-limit", type=float, default=None)
-    run.add_argument("--autocast", action="store_true", help="bfloat16 autocast on the GPU")
-    run.add_argument("--conv", default="grouped", choices=("grouped", "einsum"))
-    run.add_argument("--nondeterministic", action="store_true", help="let cuDNN pick non-deterministic algorithms")
-    run.add_argument("--epochs", type=int, default=None, help="override both pipelines' epochs")
-    run.add_argument("--width", type=int, default=None, help="override the network width")
-    run.add_argument("--n-train", type=int, default=None, help="override the training images")
-    run.add_argument("--threads", type=_at_least_one, default=None, metavar="T",
-                     help="torch threads per worker process (default: cores // N with --workers N; "
-                          "dask's own workers start with 1, so give it with --scheduler on CPUs)")
-    where = run.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=_at_least_one, default=None, metavar="N",
-                       help="train on a local dask cluster of N worker processes (one per GPU on cuda); "
-                            "default: in this process")
-    where.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                       help="train on the workers of a running dask cluster (e.g. tcp://host:8786); "
-                            "they must see --out at the same path")
-    cons = sub.add_parser("consolidate", help="write the shipped npz and manifest from the chunks")
-    cons.add_argument("--out", type=Path, required=True)
-    cons.add_argument("--dest", type=Path, required=True)
-    cons.add_argument("--setting", default=None, choices=tuple(SETTINGS),
-                      help="check that the chunks were trained in this setting (they record it; default: any one)")
-    cons.add_argument("--command", default="")
-    cons.add_argument("--replace", action="store_true", help="overwrite the files already in --dest")
-    cons.add_argument("--pipelines", nargs="+", default=list(PIPELINES), help="the grid that must be complete")
-    cons.add_argument("--seeds", nargs="+", type=int, default=list(SEEDS))
-    cons.add_argument("--chunk", type=int, default=CHUNK)
-    cons.add_argument("--start", type=int, default=0)
-    cons.add_argument("--stop", type=int, default=nb201.N_ARCHS)
-    sw = sub.add_parser("sweep", help="measure candidate settings on random cells")
-    sw.add_argument("--device", default="cpu")
-    sw.add_argument("--n-archs", type=int, default=128)
-    sw.add_argument("--candidates", default="8,8,1000",
-                    help=f"{','.join(CANDIDATE_FIELDS)} (the last five optional); candidates separated by ';'")
-    sw.add_argument("--time-limit", type=float, default=150.0)
-    sw.add_argument("--json", type=Path, default=None)
-    sw.add_argument("--conv", default="grouped", choices=("grouped", "einsum"))
-    sw.add_argument("--autocast", action="store_true")
-    sw.add_argument("--pipelines", nargs="+", default=list(PIPELINES))
-    args = parser.parse_args(argv)
-    if args.verb == "run":
-        chunks = plan(args.pipelines, args.seeds, args.chunk, args.start, args.stop)
-        setting = override(SETTINGS[args.setting], args.epochs, args.width, args.n_train)
-        if args.out.is_dir():
-            try:
-                check_settings(args.out, setting)
-            except ValueError as err:
-                parser.exit(2, f"{parser.prog} run: error: {err}\n")
-        from nascompanion.train import engine
-
-        spec = engine.TrainerSpec(setting, args.device, args.autocast, args.conv, not args.nondeterministic,
-                                  args.threads)
-        t0 = time.perf_counter()
-        try:
-            done = engine.run(args.out, chunks, spec, args.workers, args.scheduler, args.time_limit)
-        except (ValueError, ConnectionError) as err:
-            parser.exit(2, f"{parser.prog} run: error: {err}\n")
-        left = sum(read_chunk(args.out / c.file_name) is None for c in chunks)
-        print(f"trained {len(done)} chunks in {time.perf_counter() - t0:.0f} s; {left} of {len(chunks)} left")
-    elif args.verb == "consolidate":
-        try:
-            if args.setting is not None:
-                check_settings(args.out, SETTINGS[args.setting])
-            chunks = plan(args.pipelines, args.seeds, args.chunk, args.start, args.stop)
-            manifest = consolidate(args.out, args.dest, command=args.command or " ".join(sys.argv),
-                                   chunks=chunks, overwrite=args.replace)
-        except ValueError as err:
-            parser.exit(2, f"{parser.prog} consolidate: error: {err}\n")
-        print(json.dumps({k: manifest[k] for k in ("counts", "discriminativeness_iqr_over_median_seed_sd")}))
-    else:
-        try:
-            cands = [parse_candidate(c) for c in args.candidates.split(";")]
-        except ValueError as err:
-            parser.error(str(err))
-        done: list[dict] = []
-
-        def keep(record: dict) -> None:  # write after every record, so a stopped sweep keeps what it measured
-            done.append(record)
-            if args.json:
-                args.json.write_text(json.dumps(done, indent=1) + "\n")
-
-        sweep(cands, args.n_archs, args.device, time_limit=args.time_limit, conv=args.conv,
-              autocast=args.autocast, pipelines=args.pipelines, on_record=keep)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    runpy.run_module("nascompanion.train", run_name="__main__", alter_sys=True)
