@@ -263,6 +263,35 @@ def plot_trace(history, ax=None, title: str = ""):
     return fig
 
 
+def plot_variant_curves(curves: Mapping[str, np.ndarray], ax=None, title: str = ""):
+    """Each variant's mean test loss of the best-validation cell against the number of queries, on a log scale.
+
+    Parameters
+    ----------
+    curves
+        Variant name -> mean curve, one value per query (e.g.
+        :func:`nascompanion.landscape.variant_runs.mean_curves`).
+
+    Examples
+    --------
+    >>> fig = plot_variant_curves({"full": np.array([9.0, 7.0, 6.5])}, title="demo")
+    >>> [line.get_label() for line in fig.axes[0].lines]
+    ['full']
+    >>> plt.close(fig)
+    """
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7, 3.6))
+    else:
+        fig = ax.figure
+    for variant, curve in curves.items():
+        ax.plot(np.arange(1, len(curve) + 1), curve, label=variant)
+    ax.set(xlabel="queries", ylabel="test loss of best-validation cell (%)", yscale="log", title=title)
+    ax.legend(loc="upper right")
+    ax.yaxis.set_major_formatter("{x:g}")
+    ax.yaxis.set_minor_formatter("{x:g}")
+    return fig
+
+
 # --------------------------------------------------------------------------- measured landscapes
 
 
