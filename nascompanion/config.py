@@ -42,9 +42,48 @@ def data_location() -> Path | None:
     return None
 
 
+class UnwritableFolderError(PermissionError):
+    """A folder the package must write to cannot be created or written; the message says how to choose another."""
+
+
+def writable_folder(path: Path, how_to_choose: str) -> Path:
+    """``path``, created if missing, if this process may write in it.
+
+    Raises
+    ------
+    UnwritableFolderError
+        One line naming the folder, why, and ``how_to_choose`` another.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> blocker = Path(tempfile.mkdtemp()) / "a-file"
+    >>> _ = blocker.write_text("")
+    >>> writable_folder(blocker / "cache", "choose another with --there")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    nascompanion.config.UnwritableFolderError: cannot use the folder .../a-file/cache (Not a directory); choose another with --there
+    """
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise UnwritableFolderError(f"cannot use the folder {path} ({err.strerror}); {how_to_choose}") from None
+    if not path.is_dir():
+        raise UnwritableFolderError(f"cannot use the folder {path} (it is a file); {how_to_choose}")
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise UnwritableFolderError(f"cannot write to the folder {path} (permission denied); {how_to_choose}")
+    return path
+
+
 def cache_dir() -> Path:
     """Folder for caches: ``$NASCOMPANION_CACHE``, else ``.cache/`` in the repository
-    when installed from a checkout, else ``~/.cache/nascompanion``."""
+    when installed from a checkout, else ``~/.cache/nascompanion``.
+
+    Raises
+    ------
+    UnwritableFolderError
+        If that folder cannot be created or written (the message names ``$NASCOMPANION_CACHE``).
+    """
     env = os.environ.get(CACHE_ENV)
     if env:
         path = Path(env).expanduser()
@@ -52,8 +91,7 @@ def cache_dir() -> Path:
         path = REPO_ROOT / ".cache"
     else:
         path = Path.home() / ".cache" / "nascompanion"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return writable_folder(path, f"choose another cache folder with the environment variable {CACHE_ENV}")
 
 
 WORKERS_ENV = "NASCOMPANION_WORKERS"
@@ -72,3 +110,34 @@ def workers() -> int:
     if not value.isdigit() or int(value) < 1:
         raise ValueError(f"${WORKERS_ENV}={value!r}; allowed: a positive integer")
     return int(value)
+
+
+THREADS_ENV = "NASCOMPANION_THREADS"
+"""Environment variable: threads of the numeric libraries (NumPy's BLAS, torch) in each chapter run (default 1)."""
+
+
+def threads(value: int | str | None = None) -> int:
+    """Threads each chapter run gives its numeric libraries: ``value``, else ``$NASCOMPANION_THREADS``, else 1.
+
+    One per run keeps runs side by side from starting a thread per core each and fighting over the cores.
+
+    Raises
+    ------
+    ValueError
+        Unless the count is a positive integer.
+
+    Examples
+    --------
+    >>> threads(2)
+    2
+    >>> threads("0")
+    Traceback (most recent call last):
+    ...
+    ValueError: threads='0'; allowed: a positive integer (set by --threads or $NASCOMPANION_THREADS)
+    """
+    if value is None:
+        value = os.environ.get(THREADS_ENV) or "1"
+    text = str(value)
+    if isinstance(value, bool) or not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise ValueError(f"threads={value!r}; allowed: a positive integer (set by --threads or ${THREADS_ENV})")
+    return int(text)

@@ -9,7 +9,10 @@ from pathlib import Path
 
 from nascompanion.book import ledger
 from nascompanion.book import runner as book
-from nascompanion.book.notebook import SCALES
+from nascompanion.book.arguments import UsageError, build_parser
+from nascompanion.book.errors import EXPECTED, command_line, one_line, silence_stdout
+from nascompanion.book.parameters import check_parameters, parse
+from nascompanion.config import writable_folder
 
 
 def data_check(source: str | None) -> int:
@@ -82,8 +85,8 @@ def data_embed(folder: Path, dest: Path | None) -> int:
     return 0
 
 
-def store_check(per_algorithm: int, seed: int) -> int:
-    """Replay ``per_algorithm`` stored blocks of each stored algorithm; print one line per block."""
+def store_check(per_algorithm: int | None, seed: int) -> int:
+    """Replay ``per_algorithm`` stored blocks of each stored algorithm (``None``: all); print one line per block."""
     import numpy as np
 
     from nascompanion.compare import replay
@@ -95,7 +98,8 @@ def store_check(per_algorithm: int, seed: int) -> int:
     print(f"{len(blocks)} stored blocks, {len(usable)} for the code installed now")
     loaders = {"nb201": lambda: load_benchmark("nb201"), "analognas": load_analognas}
     failed = 0
-    for block in replay.sample(usable, per_algorithm, np.random.default_rng(seed)):
+    count = len(usable) if per_algorithm is None else per_algorithm
+    for block in replay.sample(usable, count, np.random.default_rng(seed)):
         bench = replay.benchmark_for(block.payload, loaders)
         if bench is None:
             print(f"  {block.path.name} block {block.index}: no benchmark with its checksums here, skipped")
@@ -109,99 +113,91 @@ def store_check(per_algorithm: int, seed: int) -> int:
     return 1 if failed else 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``nascompanion`` command."""
-    parser = argparse.ArgumentParser(prog="nascompanion", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+def run_one(chapter: str, parameters: list[tuple[str, str]], output: Path | None, threads: int | None) -> int:
+    """Execute one chapter with ``-p NAME VALUE`` parameters, each read by the type the chapter declares."""
+    try:
+        values = {name: parse(chapter, name, text) for name, text in parameters}
+        check_parameters(chapter, values)   # found before a kernel starts: a usage error
+    except ValueError as err:
+        raise UsageError(f"nascompanion run: error: {err}") from None
+    result = book.run_chapter(chapter, values, output=output, threads=threads)
+    print(f"{result.name}: executed in {result.seconds:.1f} s -> {result.output}")
+    return 0
 
-    data = sub.add_parser("data", help="inspect benchmark data")
-    data_sub = data.add_subparsers(dest="data_command", required=True)
-    check = data_sub.add_parser("check", help="print what data is available and what it supports")
-    check.add_argument("--source", help="file, folder (CSV tables, an official .pth, a NATS-Bench tss folder) "
-                       "or named source (nb201, digits201); default: the configured one")
-    embed = data_sub.add_parser("embed", help="rebuild the NAS-Bench-201 tables that ship with the package")
-    embed.add_argument("--from", dest="folder", type=Path, required=True, help="folder with the NB201 CSV tables")
-    embed.add_argument("--dest", type=Path, help="output folder (default: the package's nascompanion/data/nb201)")
 
-    build = sub.add_parser("book", help="execute every chapter and render the HTML book")
-    build.add_argument("--scale", default="paper", choices=SCALES)
-    build.add_argument("--no-execute", action="store_true", help="only render already executed chapters")
-    build.add_argument("--recompute", action="store_true",
-                       help="ignore the stored histories of the model-based searches and every cached result (slow)")
+def build_book(scale: str, execute: bool, recompute: bool, threads: int | None) -> int:
+    """Execute every chapter (unless ``execute`` is false), write the findings ledger, render the HTML book."""
+    if execute:
+        book.run_all(scale, recompute=recompute, threads=threads)
+    findings = ledger.write_ledger()
+    ledger.write_page(findings)
+    print(f"[book] findings ledger: {findings.relative_to(book.REPO_ROOT)}", flush=True)
+    index = book.build_html()
+    print(f"\nThe book is at {index}")
+    return 0
 
-    run = sub.add_parser("run", help="execute one chapter with papermill parameters")
-    run.add_argument("chapter", help=f"one of: {', '.join(book.CHAPTERS)}")
-    run.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
-    run.add_argument("-o", "--output", type=Path, help="executed notebook (default book/chapters/CHAPTER.ipynb)")
 
-    execute = sub.add_parser("execute", help="execute every chapter at a scale into a folder (no rendering)")
-    execute.add_argument("--scale", default="smoke", choices=SCALES)
-    execute.add_argument("--output-dir", type=Path, required=True)
+def execute_into(scale: str, output_dir: Path, threads: int | None) -> int:
+    """Execute every chapter at ``scale`` into ``output_dir`` and write that run's findings ledger there."""
+    writable_folder(output_dir, "choose another with --output-dir")
+    book.run_all(scale, output_dir=output_dir, threads=threads)
+    written = ledger.write_ledger(output_dir / "findings.json", chapter_dir=output_dir)
+    print(f"[book] findings ledger of this run: {written}", flush=True)
+    return 0
 
-    stored = sub.add_parser("store", help="the stored histories of the model-based searches the book is built from")
-    store_sub = stored.add_subparsers(dest="store_command", required=True)
-    update = store_sub.add_parser("update", help="rerun the chapters that use the store at paper scale, adding "
-                                  "what is missing to the shipped store and removing what they no longer use")
-    update.add_argument("--recompute", action="store_true", help="compute every entry again, reusing none")
-    update.add_argument("--chapters", nargs="+", default=list(book.STORE_CHAPTERS), metavar="CHAPTER")
-    update.add_argument("--workers", type=int, default=None,
-                        help="processes computing missing blocks, one torch thread each (default: "
-                             "$NASCOMPANION_WORKERS, else 1)")
-    replay = store_sub.add_parser("check", help="recompute stored blocks and compare them with the store")
-    replay.add_argument("--per-algorithm", type=int, default=1, help="blocks of each algorithm (default 1)")
-    replay.add_argument("--seed", type=int, default=0)
 
-    args = parser.parse_args(argv)
+def store_update(chapters: list[str], recompute: bool, workers: int | None, threads: int | None) -> int:
+    """Rerun the store chapters at paper scale, writing the shipped store (see :func:`runner.update_store`)."""
+    if workers is not None:
+        import os
+
+        from nascompanion.config import WORKERS_ENV
+
+        os.environ[WORKERS_ENV] = str(workers)   # the kernels inherit it
+    book.update_store(tuple(chapters), recompute=recompute, threads=threads)
+    return 0
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    """Run the command ``args`` names."""
+    if args.command == "data":
+        return data_embed(args.folder, args.dest) if args.data_command == "embed" else data_check(args.source)
     if args.command == "store":
         if args.store_command == "check":
             return store_check(args.per_algorithm, args.seed)
-        try:
-            if args.workers is not None:
-                import os
-
-                from nascompanion.config import WORKERS_ENV, workers
-
-                os.environ[WORKERS_ENV] = str(args.workers)
-                workers()   # refuses anything but a positive count
-            book.update_store(tuple(args.chapters), recompute=args.recompute)
-        except ValueError as err:
-            parser.error(str(err))
-        except book.ChapterFailed as err:
-            print(f"error: {err}", file=sys.stderr)
-            return 1
-        return 0
-    if args.command == "data":
-        if args.data_command == "embed":
-            return data_embed(args.folder, args.dest)
-        return data_check(args.source)
+        return store_update(args.chapters, args.recompute, args.workers, args.threads)
     signal.signal(signal.SIGTERM, _stop)
+    if args.command == "run":
+        return run_one(args.chapter, args.parameter, args.output, args.threads)
+    if args.command == "execute":
+        return execute_into(args.scale, args.output_dir, args.threads)
+    return build_book(args.scale, not args.no_execute, args.recompute, args.threads)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``nascompanion`` command: an expected failure is one line on stderr naming the
+    command and its input, with a non-zero exit status; ``--debug`` shows the stack instead."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    debug = "--debug" in argv
     try:
-        if args.command == "book":
-            if not args.no_execute:
-                book.run_all(args.scale, recompute=args.recompute)
-            findings = ledger.write_ledger()
-            ledger.write_page(findings)
-            print(f"[book] findings ledger: {findings.relative_to(book.REPO_ROOT)}", flush=True)
-            index = book.build_html()
-            print(f"\nThe book is at {index}")
-            return 0
-        if args.command == "run":
-            parameters = {name: book.parse_value(value) for name, value in args.parameter}
-            try:
-                result = book.run_chapter(args.chapter, parameters, output=args.output)
-            except ValueError as err:  # an unknown chapter or a bad parameter, found before a kernel starts
-                parser.error(str(err))
-            print(f"{result.name}: executed in {result.seconds:.1f} s -> {result.output}")
-            return 0
-        if args.command == "execute":
-            book.run_all(args.scale, output_dir=args.output_dir)
-            written = ledger.write_ledger(args.output_dir / "findings.json", chapter_dir=args.output_dir)
-            print(f"[book] findings ledger of this run: {written}", flush=True)
-            return 0
-    except (book.ChapterFailed, ledger.LedgerError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        return _dispatch(build_parser().parse_args(argv))
+    except UsageError as err:
+        print(err, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        print(f"{command_line(argv)}: stopped by an interrupt", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        silence_stdout()
+        print(f"{command_line(argv)}: output closed before the end (broken pipe)", file=sys.stderr)
+        return 141
+    except EXPECTED as err:
+        if debug:
+            raise
+        print(f"{command_line(argv)}: error: {one_line(err)}", file=sys.stderr)
         return 1
-    return 2  # pragma: no cover
 
 
 def _stop(signum: int, frame: object) -> None:

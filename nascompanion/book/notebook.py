@@ -54,3 +54,35 @@ def glue(name: str, value: Any, display: bool = False) -> None:
             _display(value)
         return
     _glue(name, value, display=display)
+
+
+def apply_run_settings(store_mode: str = "use", store_log: str | None = None) -> None:
+    """Apply a run's settings inside the chapter's kernel (the runner's hidden cell calls this).
+
+    ``store_mode`` and ``store_log`` arrive as papermill parameters: where the stored histories are read
+    and written (:data:`nascompanion.compare.store.MODES`) and the file that lists each stored file used.
+    The store reads both from its environment variables, which this sets in the kernel's own process.
+
+    Raises
+    ------
+    ValueError
+        If ``store_mode`` is not a store mode.
+
+    Examples
+    --------
+    >>> apply_run_settings("sometimes")
+    Traceback (most recent call last):
+    ...
+    ValueError: store_mode='sometimes'; allowed: use, recompute, update, rewrite
+    """
+    import os
+
+    from nascompanion.compare import store
+
+    if store_mode not in store.MODES:
+        raise ValueError(f"store_mode={store_mode!r}; allowed: {', '.join(store.MODES)}")
+    os.environ[store.STORE_ENV] = store_mode
+    if store_log:
+        os.environ[store.TOUCHED_ENV] = str(store_log)
+    else:
+        os.environ.pop(store.TOUCHED_ENV, None)

@@ -1,128 +1,134 @@
-"""A chapter's parameters, checked before a kernel starts.
+"""A chapter run's parameters, checked against the chapter's declaration before a kernel starts.
 
-Every chapter opens with a ``parameters`` cell (names and defaults) and, in the
-next code cell, checks them with :func:`nascompanion.book.notebook.check_choice` and
-:func:`nascompanion.book.notebook.check_range`. This module reads both cells without
-running them, so a bad value fails at once with the same one-line message the
-chapter itself would give, and no papermill traceback.
+:mod:`nascompanion.book.chapters` declares each chapter's parameters as data; this
+module reads command-line text by the declared type (:func:`parse`) and refuses a
+value the chapter would refuse, in one line naming the parameter and what is
+allowed (:func:`check_parameters`). No notebook source is read or run.
 
->>> import jupytext
->>> from nascompanion.book.runner import NOTEBOOK_DIR
->>> notebook = jupytext.read(NOTEBOOK_DIR / "search_space.md")
->>> sorted(declared_parameters(notebook))
-['data', 'dataset', 'scale', 'seed']
->>> check_parameters("search_space", notebook, {"dataset": "cifar1000"})
+>>> check_parameters("search_space", {"dataset": "cifar1000"})
 Traceback (most recent call last):
 ...
 ValueError: parameter dataset='cifar1000' is not allowed; choose one of: 'cifar10-valid', 'cifar10', 'cifar100', 'ImageNet16-120'
+>>> parse("search_space", "seed", "7"), parse("search_space", "data", "2024")
+(7, '2024')
 """
 
 from __future__ import annotations
 
-import ast
-import importlib
+from pathlib import Path
 from typing import Any, Mapping
 
+from nascompanion.book.chapters import Parameter, chapter
+from nascompanion.book.errors import shorten
 from nascompanion.book.notebook import check_choice, check_range
 
-_CHECKS = {"check_choice": check_choice, "check_range": check_range}
+_NUMBERS = {"int": int, "float": float}
 
 
-def _parameters_cell_index(notebook: Any) -> int:
-    for i, cell in enumerate(notebook.cells):
-        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
-            return i
-    raise ValueError("notebook has no cell tagged 'parameters'")
+def parse(chapter_name: str, name: str, text: str) -> Any:
+    """The value of command-line ``text`` for parameter ``name`` of the chapter, read as its declared type.
+
+    A ``source`` (the ``data`` parameter) stays the text it is, so a folder called ``2024`` or ``[1,2]`` is a
+    folder; numbers must be written as numbers.
+
+    Raises
+    ------
+    ValueError
+        If the chapter or parameter is unknown, or ``text`` is not a number where one is declared.
+
+    Examples
+    --------
+    >>> parse("real_noise", "level", "0.95")
+    0.95
+    >>> parse("theory", "seed", "one")
+    Traceback (most recent call last):
+    ...
+    ValueError: parameter seed='one' must be of type int, like its default 0
+    """
+    parameter = chapter(chapter_name).parameter(name)
+    if parameter.kind not in _NUMBERS:
+        return text
+    try:
+        return _NUMBERS[parameter.kind](text)
+    except ValueError:
+        raise _wrong_type(parameter, text) from None
 
 
-def declared_parameters(notebook: Any) -> dict[str, Any]:
-    """``{name: default}`` of the notebook's ``parameters`` cell (defaults are literals)."""
-    tree = ast.parse(notebook.cells[_parameters_cell_index(notebook)].source)
-    return {
-        target.id: ast.literal_eval(node.value)
-        for node in tree.body
-        if isinstance(node, ast.Assign)
-        for target in node.targets
-        if isinstance(target, ast.Name)
-    }
+def _wrong_type(parameter: Parameter, value: Any) -> ValueError:
+    return ValueError(
+        f"parameter {parameter.name}={value!r} must be of type {parameter.kind}, like its default {parameter.default!r}"
+    )
 
 
-def _imported_names(tree: ast.Module) -> dict[str, tuple[str, str]]:
-    return {
-        alias.asname or alias.name: (node.module, alias.name)
-        for node in tree.body
-        if isinstance(node, ast.ImportFrom) and node.module
-        for alias in node.names
-    }
+def _check_type(parameter: Parameter, value: Any) -> Any:
+    """``value`` if it has the declared type (an int where a float is declared becomes a float)."""
+    if parameter.kind == "source":
+        if value is None or isinstance(value, Path) or (isinstance(value, str) and value):
+            return value
+        raise ValueError(f"parameter {parameter.name}={value!r} must be a path or a named source (a non-empty string)")
+    numeric = parameter.kind in _NUMBERS and isinstance(value, (int, float)) and not isinstance(value, bool)
+    if parameter.kind == "int" and numeric and not isinstance(value, int):
+        raise _wrong_type(parameter, value)
+    if numeric:
+        return float(value) if parameter.kind == "float" else value
+    if parameter.kind == "str" and isinstance(value, str):
+        return value
+    raise _wrong_type(parameter, value)
 
 
-_ARITHMETIC = (ast.Expression, ast.Constant, ast.BinOp, ast.UnaryOp, ast.operator, ast.unaryop)
+def _check_source(parameter: Parameter, value: str | Path | None) -> str | None:
+    """A source that exists: a named source as named, a path as an absolute path (the kernel runs in the
+    repository, so a path relative to where the command was given must not be read from there)."""
+    if value is None:
+        return None
+    from nascompanion.data import NAMED_SOURCES, locate
+
+    try:
+        locate(value)
+    except (OSError, ValueError) as err:
+        reason = err.strerror if isinstance(err, OSError) and err.filename is not None else err
+        raise ValueError(f"parameter {parameter.name}={shorten(str(value), 80)!r}: {reason}") from None
+    if isinstance(value, str) and value in NAMED_SOURCES:
+        return value
+    return str(Path(value).expanduser().absolute())
 
 
-def _value(node: ast.expr, imported: Mapping[str, tuple[str, str]]) -> Any:
-    """A literal, arithmetic on literals (``2**32 - 1``), or a name the cell imports (``DATASETS``)."""
-    if isinstance(node, ast.Name) and node.id in imported:
-        module, attribute = imported[node.id]
-        return getattr(importlib.import_module(module), attribute)
-    expression = ast.Expression(node)
-    if all(isinstance(n, _ARITHMETIC) for n in ast.walk(expression)):
-        return eval(compile(expression, "<parameters>", "eval"), {"__builtins__": {}})
-    return ast.literal_eval(node)
+def check_parameters(chapter_name: str, parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """The run's parameters, checked: unknown names, values of another type than declared, values outside the
+    declared choices or range, and a ``data`` source that cannot be found are refused.
 
-
-def _checks(notebook: Any) -> list[tuple[str, str, list[ast.expr], dict[str, tuple[str, str]]]]:
-    """``(check, parameter, argument nodes, imports)`` of each check call in the first code cell after
-    ``parameters`` that makes one; the imports of the cells up to it resolve the allowed values."""
-    imported: dict[str, tuple[str, str]] = {}
-    for cell in notebook.cells[_parameters_cell_index(notebook) + 1 :]:
-        if cell.cell_type != "code":
-            continue
-        tree = ast.parse(cell.source)
-        imported |= _imported_names(tree)
-        found = [
-            (node.func.id, node.args[1].id, node.args[2:], imported)
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id in _CHECKS
-            and len(node.args) >= 2
-            and isinstance(node.args[0], ast.Constant)
-            and isinstance(node.args[1], ast.Name)
-        ]
-        if found:
-            return found
-    return []
-
-
-def check_parameters(chapter: str, notebook: Any, parameters: Mapping[str, Any]) -> None:
-    """Refuse unknown names, values of another type than the default, and values the chapter's checks reject.
+    Returns
+    -------
+    dict
+        The values to hand the kernel: a path given as ``data`` made absolute, an int given for a float made a
+        float; parameters not given are left out (the notebook's defaults apply).
 
     Raises
     ------
     ValueError
         One line naming the parameter and what is allowed.
+
+    Examples
+    --------
+    >>> check_parameters("theory", {"seed": 3, "scale": "smoke"})
+    {'seed': 3, 'scale': 'smoke'}
+    >>> check_parameters("theory", {"budgte": 3})
+    Traceback (most recent call last):
+    ...
+    ValueError: chapter 'theory' has no parameter(s) budgte; its parameters: data, scale, seed
     """
-    declared = declared_parameters(notebook)
+    declared = {p.name: p for p in chapter(chapter_name).parameters}
     unknown = sorted(set(parameters) - set(declared))
     if unknown:
-        raise ValueError(
-            f"chapter {chapter!r} has no parameter(s) {', '.join(unknown)}; its parameters: {', '.join(sorted(declared))}"
-        )
+        raise ValueError(f"chapter {chapter_name!r} has no parameter(s) {', '.join(map(str, unknown))}; "
+                         f"its parameters: {', '.join(sorted(declared))}")
+    checked = {}
     for name, value in parameters.items():
-        default = declared[name]
-        numeric = isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool)
-        if default is not None and value is not None and type(value) is not type(default) and not numeric:
-            raise ValueError(
-                f"parameter {name}={value!r} must be of type {type(default).__name__}, like its default {default!r}"
-            )
-    values = {**declared, **parameters}
-    for check, name, arguments, imported in _checks(notebook):
-        if name in values:
-            _CHECKS[check](name, values[name], *(_value(a, imported) for a in arguments))
-    if values.get("data") is not None:
-        from nascompanion.data import locate
-
-        try:
-            locate(values["data"])
-        except (FileNotFoundError, ValueError) as err:
-            raise ValueError(f"parameter data={values['data']!r}: {err}") from None
+        parameter = declared[name]
+        value = _check_type(parameter, value)
+        if parameter.choices:
+            check_choice(name, value, parameter.choices)
+        elif parameter.kind in _NUMBERS:
+            check_range(name, value, parameter.low, parameter.high)
+        checked[name] = _check_source(parameter, value) if parameter.kind == "source" else value
+    return checked

@@ -8,6 +8,7 @@ them again.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -17,25 +18,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from nascompanion.config import REPO_ROOT
+from nascompanion.book import chapters as declared
+from nascompanion.book.parameters import check_parameters
+from nascompanion.config import CACHE_ENV, REPO_ROOT, THREADS_ENV, cache_dir, writable_folder
+from nascompanion.config import threads as config_threads
 
-CHAPTERS: tuple[str, ...] = (
-    "search_space",
-    "local_search",
-    "noise_and_local_minima",
-    "real_noise",
-    "theory",
-    "theory_meets_data",
-    "nas_comparison",
-    "anasod",
-    "pvll_nas",
-    "denoising_pipeline",
-)
-"""Chapter notebooks in book order (names of files in ``notebooks/``)."""
+CHAPTERS: tuple[str, ...] = tuple(declared.CHAPTERS)
+"""Chapter notebooks in book order (names of files in ``notebooks/``; declared in :mod:`~nascompanion.book.chapters`)."""
 
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 BOOK_CHAPTER_DIR = REPO_ROOT / "book" / "chapters"
 HTML_DIR = REPO_ROOT / "_build" / "html"
+
+THREAD_VARIABLES: tuple[str, ...] = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                                     "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS", THREADS_ENV)
+"""Set to a run's thread count in its kernel's environment: NumPy's BLAS and torch (which reads
+``OMP_NUM_THREADS`` when it starts) use that many threads, not one per core."""
+
+RUN_SETTINGS_TAG = "run-settings"
+"""Tag of the hidden cell the runner adds after the injected parameters: it applies the run's settings."""
+
+RUN_SETTINGS = ("store_mode", "store_log")
+"""Papermill parameters every run passes besides the chapter's own (see :func:`run_chapter`)."""
 
 
 @dataclass(frozen=True)
@@ -53,19 +57,89 @@ class ChapterFailed(RuntimeError):
 
 def check_chapter(name: str) -> str:
     """Return ``name`` if it is a chapter, else raise a ``ValueError`` listing the chapters."""
-    if name not in CHAPTERS:
-        raise ValueError(f"unknown chapter {name!r}; chapters: {', '.join(CHAPTERS)}")
-    return name
+    return declared.chapter(name).name
 
 
-def parse_value(text: str) -> Any:
-    """A command-line parameter value: a Python literal if it is one, else the string."""
-    import ast
+def _check_output(output: Path) -> Path:
+    """``output`` if an executed notebook can be written there (checked before a kernel starts)."""
+    if output.is_dir():
+        raise IsADirectoryError(f"output {output} is a folder; give the path of a notebook file (-o)")
+    writable_folder(output.parent, "choose another output path (-o)")
+    return output
 
+
+def _staged(name: str, folder: Path) -> Path:
+    """The chapter's notebook, with the hidden run-settings cell after its ``parameters`` cell, written to
+    ``folder`` for papermill (which puts the injected parameters between the two)."""
+    import jupytext
+    import nbformat
+
+    notebook = jupytext.read(NOTEBOOK_DIR / f"{name}.md")
+    index = next(i for i, cell in enumerate(notebook.cells) if "parameters" in cell.metadata.get("tags", []))
+    settings = nbformat.v4.new_code_cell(
+        "from nascompanion.book.notebook import apply_run_settings\n"
+        "apply_run_settings(store_mode=store_mode, store_log=store_log)",
+        metadata={"tags": ["remove-cell", RUN_SETTINGS_TAG]},
+    )
+    notebook.cells.insert(index + 1, settings)
+    staged = folder / f"{name}-{os.getpid()}.source.ipynb"
+    jupytext.write(notebook, staged)
+    return staged
+
+
+def kernel_environment(threads: int) -> dict[str, str]:
+    """The variables a run's kernel gets on top of this process's environment: ``threads`` for every
+    numeric library (:data:`THREAD_VARIABLES`).
+
+    Examples
+    --------
+    >>> kernel_environment(2)["OMP_NUM_THREADS"]
+    '2'
+    """
+    return {variable: str(threads) for variable in THREAD_VARIABLES}
+
+
+def _kernel_manager(threads: int) -> type:
+    """A kernel manager class whose kernel starts with :func:`kernel_environment` (this process's environment
+    stays as it is); papermill's client makes the manager, so it also shuts the kernel down."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class _Kernel(AsyncKernelManager):
+        async def start_kernel(self, **kw: Any) -> None:
+            kw["env"] = {**kw.get("env", os.environ), **kernel_environment(threads)}
+            await super().start_kernel(**kw)
+
+    return _Kernel
+
+
+class _KnownRunSettings(logging.Filter):
+    """Papermill warns of parameters missing from the ``parameters`` cell; the run settings are meant to be."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not any(record.getMessage() == f"Passed unknown parameter: {name}" for name in RUN_SETTINGS)
+
+
+def _execute(name: str, staged: Path, working: Path, output: Path, parameters: dict, threads: int,
+             progress: bool) -> None:
+    """Run ``staged`` into ``working`` with papermill; a failing cell becomes :class:`ChapterFailed`, a stop
+    (an interrupt, SIGTERM) is reported with where the notebook is, and ``output`` is not touched."""
+    import papermill
+
+    quiet = _KnownRunSettings()
+    logging.getLogger("papermill").addFilter(quiet)
     try:
-        return ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        return text
+        papermill.execute_notebook(str(staged), str(working), parameters=parameters, cwd=str(REPO_ROOT),
+                                   kernel_name="python3", progress_bar=progress, log_output=False,
+                                   kernel_manager_class=_kernel_manager(threads))
+    except papermill.PapermillExecutionError as err:
+        raise ChapterFailed(f"chapter {name!r} failed in cell {err.exec_count}: {err.ename}: {err.evalue}; "
+                            f"{output} was left as it was; the notebook as far as it ran is {working}") from None
+    except BaseException:
+        print(f"[book] {name} stopped; {output} was left as it was; the notebook as far as it ran is {working}",
+              file=sys.stderr, flush=True)
+        raise
+    finally:
+        logging.getLogger("papermill").removeFilter(quiet)
 
 
 def run_chapter(
@@ -73,6 +147,9 @@ def run_chapter(
     parameters: Mapping[str, Any] | None = None,
     output: Path | None = None,
     progress: bool = True,
+    threads: int | None = None,
+    store_mode: str | None = None,
+    store_log: Path | None = None,
 ) -> ChapterRun:
     """Execute one chapter with papermill, replacing ``output`` only if execution succeeds.
 
@@ -85,57 +162,42 @@ def run_chapter(
     name
         Chapter name (see :data:`CHAPTERS`).
     parameters
-        Values that override the notebook's ``parameters`` cell, e.g.
-        ``{"scale": "smoke", "seed": 1}``; checked before a kernel starts
-        (see :func:`nascompanion.book.parameters.check_parameters`).
+        Values that override the notebook's ``parameters`` cell, e.g. ``{"scale": "smoke", "seed": 1}``;
+        checked against the chapter's declaration before a kernel starts
+        (:func:`nascompanion.book.parameters.check_parameters`).
     output
         Executed notebook path; default ``book/chapters/NAME.ipynb``.
     progress
         Show papermill's cell progress bar.
+    threads
+        Threads of the kernel's numeric libraries (default :func:`nascompanion.config.threads`: 1).
+    store_mode
+        Where the kernel reads and writes stored histories (one of :data:`nascompanion.compare.store.MODES`;
+        default the mode this process has); a papermill parameter, like ``store_log``, a file to which the
+        kernel appends every stored file it reads or writes.
 
     Raises
     ------
     ValueError
-        If the chapter is unknown or a parameter is not one its parameters cell allows.
+        If the chapter is unknown or a parameter is not one its declaration allows.
+    OSError
+        If ``output`` or the cache folder cannot be written (checked before a kernel starts).
     ChapterFailed
         If a cell raised; the message names the cell, the error and the working file.
     """
-    import jupytext
-    import papermill
-
-    from nascompanion.book.parameters import check_parameters
-    from nascompanion.config import cache_dir
+    from nascompanion.compare import store
     from nascompanion.data.cache import write_atomically
 
-    check_chapter(name)
-    notebook = jupytext.read(NOTEBOOK_DIR / f"{name}.md")
-    check_parameters(name, notebook, parameters or {})
-    output = Path(output) if output else BOOK_CHAPTER_DIR / f"{name}.ipynb"
-    runs = cache_dir() / "runs"
-    runs.mkdir(parents=True, exist_ok=True)
+    checked = check_parameters(name, parameters or {})
+    settings = {"store_mode": _store_mode(store_mode or store.mode()), "store_log": str(store_log) if store_log else None}
+    output = _check_output(Path(output) if output else BOOK_CHAPTER_DIR / f"{name}.ipynb")
+    count = config_threads(threads)
+    runs = writable_folder(cache_dir() / "runs", f"choose another cache folder with the environment variable {CACHE_ENV}")
     working = runs / f"{name}-{os.getpid()}.ipynb"
-    staged = runs / f"{name}-{os.getpid()}.source.ipynb"
-    jupytext.write(notebook, staged)
+    staged = _staged(name, runs)
     start = time.perf_counter()
     try:
-        papermill.execute_notebook(
-            str(staged),
-            str(working),
-            parameters=dict(parameters or {}),
-            cwd=str(REPO_ROOT),
-            kernel_name="python3",
-            progress_bar=progress,
-            log_output=False,
-        )
-    except papermill.PapermillExecutionError as err:
-        raise ChapterFailed(
-            f"chapter {name!r} failed in cell {err.exec_count}: {err.ename}: {err.evalue}; "
-            f"{output} was left as it was; the notebook as far as it ran is {working}"
-        ) from None
-    except BaseException:
-        print(f"[book] {name} stopped; {output} was left as it was; the notebook as far as it ran is {working}",
-              file=sys.stderr, flush=True)
-        raise
+        _execute(name, staged, working, output, {**checked, **settings}, count, progress)
     finally:
         staged.unlink(missing_ok=True)
     seconds = time.perf_counter() - start
@@ -143,6 +205,14 @@ def run_chapter(
     write_atomically(output, working.read_bytes())
     working.unlink()
     return ChapterRun(name, output, seconds)
+
+
+def _store_mode(mode: str) -> str:
+    from nascompanion.compare import store
+
+    if mode not in store.MODES:
+        raise ValueError(f"store mode {mode!r}; allowed: {', '.join(store.MODES)}")
+    return mode
 
 
 def record_source_paths(notebook_path: Path, name: str, output: Path) -> None:
@@ -250,58 +320,49 @@ def run_report(times: Mapping[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-STORE_CHAPTERS: tuple[str, ...] = ("real_noise", "nas_comparison", "anasod", "pvll_nas")
+STORE_CHAPTERS: tuple[str, ...] = tuple(c.name for c in declared.CHAPTERS.values() if c.uses_store)
 """Chapters whose model-based searches come from the stored histories (:mod:`nascompanion.compare.store`),
 and whose supernet comes from the shipped proxy table (:mod:`nascompanion.train.proxy_store`)."""
 
 
-class _StoreMode:
-    """Set ``$NASCOMPANION_STORE`` (and the touched-files log) for the chapters run inside, then restore them."""
-
-    def __init__(self, mode: str, touched: Path | None = None) -> None:
-        from nascompanion.compare import store
-
-        self.values = {store.STORE_ENV: mode, store.TOUCHED_ENV: str(touched) if touched else None}
-
-    def __enter__(self) -> None:
-        self.saved = {name: os.environ.get(name) for name in self.values}
-        for name, value in self.values.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-    def __exit__(self, *exc) -> None:
-        for name, value in self.saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+def _shown(path: Path) -> Path:
+    return path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
 
 
 def run_all(scale: str = "paper", output_dir: Path | None = None, chapters: tuple[str, ...] = CHAPTERS,
-            recompute: bool = False) -> list[ChapterRun]:
-    """Execute every chapter at ``scale``; print one line per chapter.
+            recompute: bool = False, threads: int | None = None) -> list[ChapterRun]:
+    """Execute every chapter at ``scale``, one after another with ``threads`` each; print one line per chapter.
 
     Each chapter's seconds go to :data:`TIMES_FILE` (under ``"SCALE-recompute"`` with
-    ``recompute``, which ignores the stored histories and every cached result). A chapter
-    that fails stops the run (:class:`ChapterFailed`); the chapters already in place stay as they were.
+    ``recompute``, which ignores the stored histories and every cached result: the store mode
+    ``recompute`` is each kernel's parameter). A chapter that fails stops the run
+    (:class:`ChapterFailed`); the chapters already in place stay as they were.
     """
     runs = []
-    from contextlib import nullcontext
-
-    with _StoreMode("recompute") if recompute else nullcontext():
-        for name in chapters:
-            output = (Path(output_dir) / f"{name}.ipynb") if output_dir else None
-            print(f"[book] executing {name} (scale={scale}{', recompute' if recompute else ''}) ...", flush=True)
-            run = run_chapter(name, {"scale": scale}, output=output, progress=False)
-            print(f"[book] {name}: {run.seconds:.1f} s -> {run.output.relative_to(REPO_ROOT) if run.output.is_relative_to(REPO_ROOT) else run.output}", flush=True)
-            runs.append(run)
+    for name in chapters:
+        output = (Path(output_dir) / f"{name}.ipynb") if output_dir else None
+        print(f"[book] executing {name} (scale={scale}{', recompute' if recompute else ''}) ...", flush=True)
+        run = run_chapter(name, {"scale": scale}, output=output, progress=False, threads=threads,
+                          store_mode="recompute" if recompute else None)
+        print(f"[book] {name}: {run.seconds:.1f} s -> {_shown(run.output)}", flush=True)
+        runs.append(run)
     record_times(runs, f"{scale}-recompute" if recompute else scale)
     return runs
 
 
-def update_store(chapters: tuple[str, ...] = STORE_CHAPTERS, recompute: bool = False) -> list[Path]:
+def _remove_unused(used: set[str]) -> None:
+    """Remove the stored histories and proxy tables that no store chapter read or wrote."""
+    from nascompanion.compare import store
+    from nascompanion.train import proxy_store
+
+    for path in [*store.shipped_dir().glob("*.npz"), *proxy_store.shipped_dir().glob("*.npz")]:
+        if path.name not in used:
+            print(f"[store] removing {path.name} (no chapter uses it)", flush=True)
+            path.unlink()
+
+
+def update_store(chapters: tuple[str, ...] = STORE_CHAPTERS, recompute: bool = False,
+                 threads: int | None = None) -> list[Path]:
     """Run ``chapters`` at paper scale with the shipped store read and written; then remove the stored files
     none of them used. ``recompute`` computes every entry again (reading no cache either) and records the
     chapters' seconds as ``"paper-recompute"`` in :data:`TIMES_FILE`. Returns the files of the store.
@@ -321,20 +382,17 @@ def update_store(chapters: tuple[str, ...] = STORE_CHAPTERS, recompute: bool = F
         touched = Path(scratch) / "touched.txt"
         touched.touch()
         runs = []
-        with _StoreMode("rewrite" if recompute else "update", touched):
-            for name in chapters:
-                print(f"[store] executing {name} (scale=paper) ...", flush=True)
-                runs.append(run_chapter(name, {"scale": "paper"}, progress=False))
-                print(f"[store] {name}: {runs[-1].seconds:.1f} s", flush=True)
+        for name in chapters:
+            print(f"[store] executing {name} (scale=paper) ...", flush=True)
+            runs.append(run_chapter(name, {"scale": "paper"}, progress=False, threads=threads,
+                                    store_mode="rewrite" if recompute else "update", store_log=touched))
+            print(f"[store] {name}: {runs[-1].seconds:.1f} s", flush=True)
         used = set(touched.read_text().split())
     if recompute:  # nothing was read from the store or a cache: these are the seconds of a full recompute
         record_times(runs, "paper-recompute")
-    tables = proxy_store.shipped_dir()
     if set(chapters) == set(STORE_CHAPTERS):  # only a full update knows what no chapter uses
-        for path in [*folder.glob("*.npz"), *tables.glob("*.npz")]:
-            if path.name not in used:
-                print(f"[store] removing {path.name} (no chapter uses it)", flush=True)
-                path.unlink()
+        _remove_unused(used)
+    tables = proxy_store.shipped_dir()
     for path in sorted(tables.glob("*.npz")):
         print(f"[store] supernet table {path.name}, {path.stat().st_size / 1e6:.2f} MB in {tables}", flush=True)
     files = sorted(folder.glob("*.npz"))
