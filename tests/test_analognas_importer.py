@@ -188,11 +188,20 @@ def test_missing_file_is_named(tmp_path):
 
 
 def test_synthetic_file_rows_land_on_their_nb201_index(synthetic_file, nb201_cifar10):
-    bench = analognas.load_analognas(synthetic_file)
+    bench = analognas.load_analognas(synthetic_file, trust_modified=True)
     assert bench.datasets == analognas.DATASETS
     np.testing.assert_allclose(bench.test_accuracy("analog-baseline")[:, 0], nb201_cifar10)
-    np.testing.assert_allclose(analognas.drift_spread(synthetic_file)["analog-drift-1d"], 0.5)
+    np.testing.assert_allclose(analognas.drift_spread(synthetic_file, trust_modified=True)["analog-drift-1d"], 0.5)
     assert "not a release whose data.anb this importer has checked" in bench.provenance.notes[0]
+    assert bench.provenance.modified and "MODIFIED" in bench.metric_name("analog-baseline", "test")
+
+
+def test_a_file_that_is_no_known_release_is_refused_unless_trusted(synthetic_file):
+    refusal = rf"{synthetic_file}: md5:[0-9a-f]{{32}} is not the md5 of a data.anb .*trust_modified=True"
+    with pytest.raises(analognas.ModifiedSourceError, match=refusal):
+        analognas.load_analognas(synthetic_file)
+    with pytest.raises(analognas.ModifiedSourceError, match=refusal):
+        analognas.drift_spread(synthetic_file)
 
 
 def test_crafted_file_cannot_run_code(tmp_path):

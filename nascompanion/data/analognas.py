@@ -73,6 +73,7 @@ import numpy as np
 
 from nascompanion.data import DataNotFoundError, restricted_pickle
 from nascompanion.data.benchmark import Benchmark, BenchmarkDataError, DatasetResults, Provenance, file_bytes, unpickle_file, validate
+from nascompanion.data.digests import TRUST_HINT, ModifiedSourceError, mark_modified
 from nascompanion.spaces import nb201
 
 DISTRIBUTION = "analog-nasbench"
@@ -463,13 +464,42 @@ def _number(path: Path, key: tuple[int, ...], field: str, value: Any) -> float:
     return float(value)
 
 
-def load_analognas(path: Path | str | None = None) -> Benchmark:
+def known_release(content: AnalogNASFile, trust_modified: bool) -> tuple[str, ...]:
+    """Check that the file read is a release this importer has checked (:data:`KNOWN_FILES`, by md5).
+
+    Returns
+    -------
+    tuple of str
+        Empty for a known release; for another file used knowingly, the line its provenance records.
+
+    Raises
+    ------
+    ModifiedSourceError
+        If the md5 is not a known release's and ``trust_modified`` is False (the message names the
+        file, its md5, the known ones and how to proceed).
+    """
+    if content.checksum in KNOWN_FILES:
+        return ()
+    known = "; ".join(f"{digest} ({what})" for digest, what in KNOWN_FILES.items())
+    if not trust_modified:
+        raise ModifiedSourceError(
+            f"{content.path}: {content.checksum} is not the md5 of a data.anb this importer has checked "
+            f"(known: {known}); an altered file or another release: reinstall "
+            f"(pip install --force-reinstall {DISTRIBUTION}), or {TRUST_HINT}"
+        )
+    return (f"{content.path.name}: {content.checksum}, known {known} (used knowingly with trust_modified)",)
+
+
+def load_analognas(path: Path | str | None = None, trust_modified: bool = False) -> Benchmark:
     """Read AnalogNAS-Bench as a validated :class:`~nascompanion.data.benchmark.Benchmark`.
 
     Parameters
     ----------
     path
         A ``data.anb`` file; by default the installed package's (:func:`data_file`).
+    trust_modified
+        Read a file whose md5 is not a known release's (:func:`known_release`), and mark
+        the benchmark as built from it, instead of refusing it.
 
     Returns
     -------
@@ -489,6 +519,8 @@ def load_analognas(path: Path | str | None = None) -> Benchmark:
     BenchmarkDataError
         If the file is unreadable, crafted or incomplete (see :func:`read_data_file`),
         or a value lies outside [0, 100].
+    ModifiedSourceError
+        If the file is not a known release and ``trust_modified`` is False.
 
     Examples
     --------
@@ -521,16 +553,19 @@ def load_analognas(path: Path | str | None = None) -> Benchmark:
             per_seed=False,
         )
     benchmark = Benchmark(results=results, provenance=_provenance(content))
-    return validate(benchmark, where=str(content.path), check_optima=False)
+    validate(benchmark, where=str(content.path), check_optima=False)
+    return mark_modified(benchmark, known_release(content, trust_modified))
 
 
-def drift_spread(path: Path | str | None = None) -> dict[str, np.ndarray]:
+def drift_spread(path: Path | str | None = None, trust_modified: bool = False) -> dict[str, np.ndarray]:
     """The SD of every drift mean, by dataset name.
 
     Parameters
     ----------
     path
         A ``data.anb`` file; by default the installed package's.
+    trust_modified
+        As in :func:`load_analognas`.
 
     Returns
     -------
@@ -551,7 +586,12 @@ def drift_spread(path: Path | str | None = None) -> dict[str, np.ndarray]:
     ['analog-drift-1d', 'analog-drift-1h']
     """
     content = read_data_file(path)
-    return {name: content.spreads[field].copy() for name, field in DRIFT_FIELDS.items()}
+    known_release(content, trust_modified)
+    spreads = {name: content.spreads[field].copy() for name, field in DRIFT_FIELDS.items()}
+    negative = [name for name, values in spreads.items() if (values < 0).any()]
+    if negative:
+        raise BenchmarkDataError(f"{content.path}: {negative[0]} has a negative SD; an SD is >= 0")
+    return spreads
 
 
 def _provenance(content: AnalogNASFile) -> Provenance:
@@ -612,10 +652,12 @@ __all__ = [
     "AnalogNASDrift",
     "AnalogNASFile",
     "AnalogNASNotInstalledError",
+    "ModifiedSourceError",
     "arch_string",
     "data_file",
     "drift_spread",
     "installed_version",
+    "known_release",
     "load_analognas",
     "nb201_index",
     "read_data_file",
