@@ -48,3 +48,38 @@ def test_chapter_shows_its_figures_without_the_book_extras(chapter, book_cache, 
     assert jupyter_check.figure_problems(notebook) == []
     assert jupyter_check.shows_findings(notebook), f"{chapter}: the findings table is not shown"
     assert jupyter_check.shows_result_box(notebook), f"{chapter}: the result box is not shown"
+
+
+def _figure_notebook(fig, monkeypatch) -> dict:
+    """A one-cell notebook holding what :func:`figures.show` sends a Jupyter front end for ``fig``."""
+    import IPython.display
+
+    from nascompanion.report import figures
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    figures.show(fig)
+    data, metadata = shown[0]._repr_png_()
+    out = {"output_type": "display_data", "data": {"image/png": data}, "metadata": {"image/png": metadata}}
+    return {"cells": [{"cell_type": "code", "metadata": {"mystnb": {"figure": {}}}, "outputs": [out]}]}
+
+
+def test_a_figure_that_fits_the_column_shows_sharp_at_its_drawn_text_size(monkeypatch):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 3))
+    ax.tick_params(labelsize=9)
+    (size,) = jupyter_check.figure_sizes(_figure_notebook(fig, monkeypatch))[0]
+    assert size.density == pytest.approx(2.0, abs=0.01) and not size.blurred
+    assert size.smallest_pt == pytest.approx(9.0, abs=0.05) and not size.small_text
+
+
+def test_a_figure_wider_than_the_column_is_shrunk_and_its_small_text_found(monkeypatch):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(13, 3))
+    ax.tick_params(labelsize=9)
+    (size,) = jupyter_check.figure_sizes(_figure_notebook(fig, monkeypatch))[0]
+    assert not size.blurred and size.small_text
+    assert size.natural_px / 2 > 780  # still wider than the column after the tight crop
+    assert size.smallest_pt == pytest.approx(9.0 * 780 / (size.natural_px / 2), rel=1e-3)

@@ -142,3 +142,53 @@ def shows_result_box(notebook: Mapping[str, Any]) -> bool:
             if text and claims and all(claim in text for claim in claims):
                 return True
     return False
+
+
+def _png_width(png: bytes) -> int:
+    return int.from_bytes(png[16:20], "big") if png.startswith(b"\x89PNG\r\n\x1a\n") else 0
+
+
+def figure_sizes(notebook: Mapping[str, Any], column_px: float | None = None) -> dict[int, list]:
+    """Each figure a cell shows, as the book's column would show it, by cell index.
+
+    A figure is shown at the width its output's metadata gives (its picture's width without one),
+    shrunk to ``column_px`` CSS pixels when wider (default: the book's column,
+    :data:`~nascompanion.report.figures.RENDERED_WIDTH_INCHES`); its resolution and smallest font are read from
+    its PNG. The result's :class:`~nascompanion.book.render_check.FigureSize` values say whether
+    the figure is sharp (``blurred``) and legible (``small_text``).
+
+    Examples
+    --------
+    >>> import base64, io, matplotlib.pyplot as plt
+    >>> from nascompanion.report.figures import figure_png
+    >>> fig, ax = plt.subplots(figsize=(6, 3))
+    >>> png = figure_png(fig)
+    >>> plt.close(fig)
+    >>> out = {"output_type": "display_data", "data": {"image/png": base64.b64encode(png).decode()},
+    ...        "metadata": {"image/png": {"width": _png_width(png) // 2}}}
+    >>> (size,) = figure_sizes({"cells": [{"cell_type": "code", "metadata": {}, "outputs": [out]}]})[0]
+    >>> size.blurred, size.small_text
+    (False, False)
+    >>> out["metadata"] = {}
+    >>> figure_sizes({"cells": [{"cell_type": "code", "metadata": {}, "outputs": [out]}]})[0][0].blurred
+    True
+    """
+    import base64
+
+    from nascompanion.book.render_check import CSS_PX_PER_INCH, FigureSize, png_dpi, png_smallest_pt
+    from nascompanion.report.figures import RENDERED_WIDTH_INCHES
+
+    column_px = RENDERED_WIDTH_INCHES * CSS_PX_PER_INCH if column_px is None else column_px
+    sizes: dict[int, list] = {}
+    for i, cell in _code_cells(notebook):
+        for out in cell.get("outputs", []):
+            data = out.get("data", {}).get(FIGURE_MIME)
+            if data is None:
+                continue
+            png = base64.b64decode("".join(data) if isinstance(data, list) else data)
+            natural = _png_width(png)
+            shown = float(out.get("metadata", {}).get(FIGURE_MIME, {}).get("width", natural))
+            sizes.setdefault(i, []).append(FigureSize(natural_px=natural, dpi=png_dpi(png),
+                                                      rendered_px=min(shown, column_px),
+                                                      drawn_pt=png_smallest_pt(png)))
+    return sizes

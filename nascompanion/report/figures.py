@@ -216,7 +216,7 @@ def glue_figure(name: str, fig: plt.Figure) -> None:
 def curve_panels(panels: Mapping[str, Mapping[str, np.ndarray]], labels: Mapping[str, str] | None = None,
                  ncols: int | None = None, start: int = 10, span: int = 40, panel_width: float = 5.2,
                  ylabel: str = "test error of best-by-validation (%)", legend_title: str = "algorithm (trials)",
-                 legend_size: float = 8) -> plt.Figure:
+                 legend_size: float = 9) -> plt.Figure:
     """Best-so-far curves, mean ± 1 standard error over trials, one panel per setting, one line per search.
 
     Parameters
