@@ -106,6 +106,7 @@ def _store_commands(sub: argparse._SubParsersAction, common: list) -> None:
     replay.add_argument("--per-algorithm", type=count_or_all, default=1,
                         help="blocks of each algorithm: a positive count, or all (default 1)")
     replay.add_argument("--seed", type=int, default=0)
+    replay.add_argument("--folder", type=Path, help="the store to check (default: the one shipped in the package)")
 
 
 def build_parser() -> argparse.ArgumentParser:

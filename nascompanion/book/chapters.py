@@ -56,8 +56,8 @@ class Chapter:
         for parameter in self.parameters:
             if parameter.name == name:
                 return parameter
-        names = ", ".join(p.name for p in self.parameters)
-        raise ValueError(f"chapter {self.name!r} has no parameter {name}; its parameters: {names}")
+        names = ", ".join(sorted(p.name for p in self.parameters))
+        raise ValueError(f"chapter {self.name!r} has no parameter(s) {name}; its parameters: {names}")
 
 
 SCALE = Parameter("scale", "paper", "str", choices=SCALES)

@@ -74,26 +74,25 @@ def data_check(source: str | None) -> int:
 
 def data_embed(folder: Path, dest: Path | None) -> int:
     """Rebuild the tables that ship with the package from the CSV tables in ``folder``."""
-    from nascompanion.data import BenchmarkDataError, embedded
+    from nascompanion.data import embedded
 
-    try:
-        written = embedded.embed(folder, dest or embedded.shipped_folder())
-    except BenchmarkDataError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+    written = embedded.embed(folder, dest or embedded.shipped_folder())   # a refusal is the command's one-line error
     print(f"wrote {written} ({written.stat().st_size / 1e3:.0f} kB) and {written.with_name(embedded.MANIFEST_FILE).name}")
     return 0
 
 
-def store_check(per_algorithm: int | None, seed: int) -> int:
-    """Replay ``per_algorithm`` stored blocks of each stored algorithm (``None``: all); print one line per block."""
+def store_check(per_algorithm: int | None, seed: int, folder: Path | None = None) -> int:
+    """Replay ``per_algorithm`` stored blocks of each stored algorithm (``None``: all) of the store in ``folder``
+    (default: the shipped one); print one line per block."""
     import numpy as np
 
     from nascompanion.compare import replay
     from nascompanion.data import load_benchmark
     from nascompanion.data.analognas import load_analognas
 
-    blocks = replay.stored_blocks()
+    if folder is not None and not Path(folder).is_dir():
+        raise NotADirectoryError(20, "not a folder of stored histories", str(folder))
+    blocks = replay.stored_blocks(folder)
     usable = replay.current(blocks)
     print(f"{len(blocks)} stored blocks, {len(usable)} for the code installed now")
     loaders = {"nb201": lambda: load_benchmark("nb201"), "analognas": load_analognas}
@@ -164,7 +163,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return data_embed(args.folder, args.dest) if args.data_command == "embed" else data_check(args.source)
     if args.command == "store":
         if args.store_command == "check":
-            return store_check(args.per_algorithm, args.seed)
+            return store_check(args.per_algorithm, args.seed, args.folder)
         return store_update(args.chapters, args.recompute, args.workers, args.threads)
     signal.signal(signal.SIGTERM, _stop)
     if args.command == "run":
@@ -180,7 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in argv
     try:
-        return _dispatch(build_parser().parse_args(argv))
+        status = _dispatch(build_parser().parse_args(argv))
+        sys.stdout.flush()   # a closed pipe fails here, not after the command has ended
+        return status
     except UsageError as err:
         print(err, file=sys.stderr)
         return 2

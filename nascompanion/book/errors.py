@@ -85,7 +85,7 @@ def command_line(argv: list[str]) -> str:
     >>> command_line(["data", "check", "--source", "2024"])
     'nascompanion data check --source 2024'
     """
-    words = " ".join(shorten(word, 60) for word in argv if word != "--debug")
+    words = " ".join(shorten(word, 200) for word in argv if word != "--debug")
     data = os.environ.get(DATA_ENV)
     return f"nascompanion {words}" + (f" (with ${DATA_ENV}={shorten(data, 60)})" if data else "")
 

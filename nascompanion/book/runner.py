@@ -20,7 +20,8 @@ from typing import Any, Mapping
 
 from nascompanion.book import chapters as declared
 from nascompanion.book.parameters import check_parameters
-from nascompanion.config import CACHE_ENV, REPO_ROOT, THREADS_ENV, cache_dir, writable_folder
+from nascompanion.book.errors import shorten
+from nascompanion.config import CACHE_ENV, REPO_ROOT, THREADS_ENV, UnwritableFolderError, cache_dir, writable_folder
 from nascompanion.config import threads as config_threads
 
 CHAPTERS: tuple[str, ...] = tuple(declared.CHAPTERS)
@@ -62,7 +63,12 @@ def check_chapter(name: str) -> str:
 
 def _check_output(output: Path) -> Path:
     """``output`` if an executed notebook can be written there (checked before a kernel starts)."""
-    if output.is_dir():
+    try:
+        is_folder = output.is_dir()
+    except OSError as err:   # a name too long, a loop of links
+        raise UnwritableFolderError(f"cannot use the output {shorten(str(output))} ({err.strerror}); "
+                                    "choose another output path (-o)") from None
+    if is_folder:
         raise IsADirectoryError(f"output {output} is a folder; give the path of a notebook file (-o)")
     writable_folder(output.parent, "choose another output path (-o)")
     return output
@@ -99,7 +105,7 @@ def kernel_environment(threads: int) -> dict[str, str]:
     return {variable: str(threads) for variable in THREAD_VARIABLES}
 
 
-def _kernel_manager(threads: int) -> type:
+def threaded_kernel_manager(threads: int) -> type:
     """A kernel manager class whose kernel starts with :func:`kernel_environment` (this process's environment
     stays as it is); papermill's client makes the manager, so it also shuts the kernel down."""
     from jupyter_client.manager import AsyncKernelManager
@@ -130,7 +136,7 @@ def _execute(name: str, staged: Path, working: Path, output: Path, parameters: d
     try:
         papermill.execute_notebook(str(staged), str(working), parameters=parameters, cwd=str(REPO_ROOT),
                                    kernel_name="python3", progress_bar=progress, log_output=False,
-                                   kernel_manager_class=_kernel_manager(threads))
+                                   kernel_manager_class=threaded_kernel_manager(threads))
     except papermill.PapermillExecutionError as err:
         raise ChapterFailed(f"chapter {name!r} failed in cell {err.exec_count}: {err.ename}: {err.evalue}; "
                             f"{output} was left as it was; the notebook as far as it ran is {working}") from None
