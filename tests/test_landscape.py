@@ -231,3 +231,23 @@ def test_noise_makes_more_local_minima_than_denoised(bench):
     random = landscape_stats(objectives.losses(bench, "cifar10-valid", "random", rng=rng), table)
     assert denoised.local_minima < random.local_minima
     assert denoised.iterations > random.iterations
+
+
+@pytest.mark.parametrize("table, problem", [
+    (np.array([[1, 1], [0, 2], [1, -1]]), "refers to nodes outside 0..2"),   # -1 would wrap to the last node
+    (np.array([[1, 1], [0, 2], [1, 3]]), "refers to nodes outside 0..2"),
+    (np.array([[1, 2], [0, 0], [1, 1]]), r"is not symmetric \(node 0\)"),   # 0 lists 2, 2 does not list 0
+])
+def test_landscape_stats_refuses_a_raw_table_a_space_would_refuse(table, problem):
+    from nascompanion.spaces import TableSpace
+
+    losses = np.array([3.0, 2.0, 1.0])
+    with pytest.raises(ValueError, match=problem):
+        TableSpace(table)
+    with pytest.raises(ValueError, match=f"^neighbour table of space 'neighbours' {problem}$"):
+        landscape_stats(losses, table)
+
+
+def test_one_step_of_local_search_refuses_a_table_with_nodes_outside_the_space():
+    with pytest.raises(ValueError, match=r"^the neighbour table refers to nodes outside 0\.\.2$"):
+        ls_map(np.array([3.0, 2.0, 1.0]), np.array([[1, 1], [0, 2], [1, -1]]))

@@ -51,6 +51,8 @@ def ls_map(losses: np.ndarray, neighbours: TableSpace | np.ndarray) -> np.ndarra
         )
     if np.isnan(losses).any():
         raise ValueError(f"losses contain {int(np.isnan(losses).sum())} NaN values")
+    if neighbours.size and (neighbours.min() < 0 or neighbours.max() >= losses.shape[0]):
+        raise ValueError(f"the neighbour table refers to nodes outside 0..{losses.shape[0] - 1}")
     nb_losses = losses[neighbours]
     best = np.argmin(nb_losses, axis=1)
     rows = np.arange(losses.shape[0])
@@ -227,7 +229,8 @@ def landscape_stats(losses: np.ndarray, neighbours: TableSpace | np.ndarray) -> 
     losses
         Loss of every node, shape ``(n,)``.
     neighbours
-        A :class:`~nascompanion.spaces.TableSpace` or its (symmetric) neighbour table, shape ``(n, s)``.
+        A :class:`~nascompanion.spaces.TableSpace` or its neighbour table, shape ``(n, s)``, checked as a
+        :class:`~nascompanion.spaces.TableSpace` checks it.
 
     Returns
     -------
@@ -246,8 +249,18 @@ def landscape_stats(losses: np.ndarray, neighbours: TableSpace | np.ndarray) -> 
     >>> stats = landscape_stats(np.array([3.0, 2.0, 1.0]), path)
     >>> stats["local_minima"], stats["reached_global_pct"], stats["iterations"]
     (1, 100.0, 2.0)
+
+    A raw table is refused where a space would be: a node outside ``0..n-1`` (such as
+    ``-1``) or a neighbour relation that is not symmetric.
+
+    >>> landscape_stats(np.array([3.0, 2.0, 1.0]), np.array([[1, 1], [0, 2], [1, -1]]))
+    Traceback (most recent call last):
+    ...
+    ValueError: neighbour table of space 'neighbours' refers to nodes outside 0..2
     """
     losses = np.asarray(losses, dtype=float)
+    if not isinstance(neighbours, TableSpace):
+        neighbours = TableSpace(as_neighbour_table(neighbours), name="neighbours")
     nxt = ls_map(losses, neighbours)
     star, steps = converge(nxt)
     n = losses.shape[0]

@@ -8,6 +8,7 @@ from nascompanion.objectives import TrialLosses
 from nascompanion.search.candidates import check_budget, distinct_random
 from nascompanion.search.history import SearchResult
 from nascompanion.search.query_log import QueryLog
+from nascompanion.search.settings_spec import check_call
 from nascompanion.spaces.table import TableSpace
 
 
@@ -93,6 +94,8 @@ def regularized_evolution(
     oldest member once 30 are alive, so at most 29 take part in a tournament:
     the registry's ``evolution_requery`` passes ``population=29``.
     """
+    check_call("evolution", space.size, budget, rng, {"population": population, "tournament": tournament,
+                                                      "n_init": n_init})
     losses = check_budget(space, losses, budget)
     if not 1 <= tournament <= population or not 1 <= n_init:
         raise ValueError(f"need 1 <= tournament <= population and n_init >= 1; got {tournament}, {population}, {n_init}")

@@ -19,6 +19,7 @@ from nascompanion.objectives import ArrayObjective, TrialLosses, as_objective
 from nascompanion.search.history import History, SearchResult
 from nascompanion.search.lockstep_best_first import best_first_lockstep
 from nascompanion.search.query_log import QueryLog, TrialView
+from nascompanion.search.settings_spec import COUNT, check_value
 from nascompanion.spaces.table import TableSpace
 
 VARIANTS: tuple[str, ...] = ("full", "query_until_lower", "continue_at_min")
@@ -225,7 +226,7 @@ def local_search(
     Raises
     ------
     ValueError
-        For an unknown ``variant``, ``budget < 1``, ``k_init < 1``, a missing
+        For an unknown ``variant``, ``budget < 1``, ``k_init`` outside ``1..space.size``, a missing
         generator, or an objective of the wrong kind.
 
     Notes
@@ -243,7 +244,7 @@ def local_search(
     >>> h.best_arch, len(h)
     (3, 4)
     """
-    _check_settings(variant, budget, k_init, rng, first_lower)
+    _check_settings(variant, budget, k_init, rng, first_lower, space.size)
     log = QueryLog(as_objective(objective), int(budget), rng, size=space.size)
     _search(_Walk(log, 0), space, variant, int(k_init), first_lower)
     return log.history(0, variant)
@@ -264,7 +265,7 @@ def local_search_trials(space: TableSpace, losses: TrialLosses, budget: int, rng
     >>> result.counts.tolist()
     [3, 3]
     """
-    _check_settings(variant, budget, k_init, rng, first_lower)
+    _check_settings(variant, budget, k_init, rng, first_lower, space.size)
     if losses.size != space.size:
         raise ValueError(f"losses cover {losses.size} architectures but the space has {space.size}")
     if variant == "continue_at_min":   # the comparison's local search: every trial at once
@@ -275,7 +276,7 @@ def local_search_trials(space: TableSpace, losses: TrialLosses, budget: int, rng
     return log.result(variant)
 
 
-def _check_settings(variant: str, budget, k_init, rng, first_lower: bool = False) -> None:
+def _check_settings(variant: str, budget, k_init, rng, first_lower: bool, space_size: int) -> None:
     if variant not in VARIANTS:
         raise ValueError(f"unknown local-search variant {variant!r}; allowed: {', '.join(VARIANTS)}")
     if not isinstance(first_lower, (bool, np.bool_)):
@@ -285,8 +286,7 @@ def _check_settings(variant: str, budget, k_init, rng, first_lower: bool = False
                          f"the first lower neighbour); got variant {variant!r}")
     if isinstance(budget, bool) or not isinstance(budget, (int, np.integer)) or budget < 1:
         raise ValueError(f"budget must be a positive integer (number of distinct queries), got {budget!r}")
-    if isinstance(k_init, bool) or not isinstance(k_init, (int, np.integer)) or k_init < 1:
-        raise ValueError(f"k_init must be a positive integer, got {k_init!r}")
+    check_value("k_init", k_init, COUNT, space_size)
     if not isinstance(rng, np.random.Generator):
         raise ValueError("rng must be a numpy.random.Generator, e.g. np.random.default_rng(0)")
 

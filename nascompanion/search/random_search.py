@@ -8,6 +8,7 @@ from nascompanion.objectives import TrialLosses
 from nascompanion.search.candidates import check_budget, distinct_random
 from nascompanion.search.history import SearchResult
 from nascompanion.search.query_log import QueryLog
+from nascompanion.search.settings_spec import check_call
 from nascompanion.spaces.table import TableSpace
 
 
@@ -34,6 +35,7 @@ def random_search(space: TableSpace, losses: TrialLosses, budget: int, rng: np.r
     >>> sorted(result.archs[0].tolist()), result.histories[0].best_arch
     ([0, 1, 2, 3], 3)
     """
+    check_call("random_search", space.size, budget, rng, {})
     losses = check_budget(space, losses, budget)
     log = QueryLog(losses, budget)
     for archs in distinct_random(rng, log.queried, budget).T:

@@ -25,6 +25,7 @@ from nascompanion.search.history import SearchResult
 from nascompanion.search.local_search import local_search_trials
 from nascompanion.search.random_search import random_search
 from nascompanion.search.restarting_local_search import restarting_local_search
+from nascompanion.search.settings_spec import check_call
 from nascompanion.spaces.table import TableSpace
 
 
@@ -68,11 +69,28 @@ class Algorithm:
         return tuple(inspect.signature(self.function).parameters)[4:]
 
     def __call__(self, space: TableSpace, losses, budget: int, rng: np.random.Generator, **config) -> SearchResult:
+        """Run the search after checking ``budget``, ``rng`` and every setting against its declaration
+        (:data:`~nascompanion.search.settings_spec.SPECS`): a bad one is refused with one line naming it and
+        what is allowed.
+
+        Examples
+        --------
+        >>> from nascompanion.spaces import hamming_space
+        >>> get("bo")(hamming_space(4, 3), np.zeros(81), 5, np.random.default_rng(0), batch=0)
+        Traceback (most recent call last):
+        ...
+        ValueError: bo's batch must be an integer of at least 1, got 0
+        """
         unknown = sorted(set(config) - set(self.settings))
         if unknown:
             raise ValueError(f"{self.name} has no setting(s) {', '.join(unknown)}; "
                              f"its settings: {', '.join(self.settings) or 'none'}")
-        return self.function(space, losses, budget, rng, **{**self.defaults, **config})
+        if not isinstance(space, TableSpace):
+            raise ValueError(f"space must be a TableSpace (e.g. nascompanion.spaces.nb201_space()), "
+                             f"got {type(space).__name__}")
+        settings = {**self.defaults, **config}
+        check_call(self.name, space.size, budget, rng, settings)
+        return self.function(space, losses, budget, rng, **settings)
 
 
 def cpu_model() -> str:

@@ -25,6 +25,7 @@ from nascompanion.objectives import TrialLosses
 from nascompanion.search.candidates import check_budget
 from nascompanion.search.history import SearchResult
 from nascompanion.search.query_log import QueryLog, TrialView
+from nascompanion.search.settings_spec import check_call
 from nascompanion.spaces.table import TableSpace
 
 
@@ -88,7 +89,8 @@ def restarting_local_search(space: TableSpace, losses: TrialLosses, budget: int,
     Raises
     ------
     ValueError
-        For a budget outside ``1..space.size``, ``k_init < 1`` or losses of another space.
+        For a budget or ``k_init`` outside ``1..space.size``, a ``rng`` that is not a Generator, or losses of
+        another space.
 
     Notes
     -----
@@ -105,11 +107,8 @@ def restarting_local_search(space: TableSpace, losses: TrialLosses, budget: int,
     >>> sorted(result.archs[0].tolist()), result.histories[0].best_arch
     ([0, 1, 2, 3], 3)
     """
+    check_call("local_search_restart", space.size, budget, rng, {"k_init": k_init})
     losses = check_budget(space, losses, budget)
-    if isinstance(k_init, bool) or not isinstance(k_init, (int, np.integer)) or k_init < 1:
-        raise ValueError(f"k_init must be a positive integer, got {k_init!r}")
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError("rng must be a numpy.random.Generator, e.g. np.random.default_rng(0)")
     log = QueryLog(losses, int(budget), rng)
     for trial in range(losses.trials):
         view, run = TrialView(log, trial), 0
