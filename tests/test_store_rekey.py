@@ -167,3 +167,24 @@ def test_the_command_refuses_a_malformed_prefix(bad, capsys):
     with pytest.raises(SystemExit):
         rekey.main(["--prefix", bad])
     assert "--prefix" in capsys.readouterr().err
+
+
+def test_a_rerun_after_a_stop_does_not_replay_the_blocks_already_moved(folder, monkeypatch):
+    _stale_store(folder)
+    first = rekey.rekey(folder, LOADERS, dry_run=True)
+    payload = cmp.store_payload(SETTING, "bo", CHECKSUMS)
+    stored = store.read_blocks(store.path_for(folder, "bo", {**payload, "code": OLD}), {**payload, "code": OLD}, 25)
+    record = json.dumps({"from": OLD, "proved_by": first[0].proof})
+    store.write_blocks(store.path_for(folder, "bo", payload), payload, {0: replace(stored[0], rekeyed=record)})
+    calls = []
+    real = rekey.prove
+    monkeypatch.setattr(rekey, "prove", lambda block, *a, **k: calls.append(block.index) or real(block, *a, **k))
+    assert [o.status for o in rekey.rekey(folder, LOADERS)] == ["rekeyed", "rekeyed"]
+    assert calls == [1]
+    assert len(replay.current(replay.stored_blocks(folder))) == 2
+
+
+def test_only_the_chosen_algorithms_are_rekeyed(folder):
+    _stale_store(folder)
+    assert rekey.rekey(folder, LOADERS, algorithms=("bananas",)) == []
+    assert not replay.current(replay.stored_blocks(folder))

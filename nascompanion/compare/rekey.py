@@ -179,7 +179,10 @@ def rekey_file(blocks: list[replay.StoredBlock], benchmark, prefixes: Mapping[st
     outcomes = []
     for block in blocks:
         start = time.perf_counter()
-        proof, detail = prove(block, benchmark, prefixes)
+        if block.index in moved and moved[block.index].rekeyed:   # proven by an earlier, stopped run
+            proof, detail = json.loads(moved[block.index].rekeyed)["proved_by"], ""
+        else:
+            proof, detail = prove(block, benchmark, prefixes)
         status = "differs" if proof is None else ("proven" if dry_run else "rekeyed")
         outcome = Outcome(block, status, proof or detail, time.perf_counter() - start)
         if proof is not None and block.index not in moved:
@@ -196,7 +199,7 @@ def rekey_file(blocks: list[replay.StoredBlock], benchmark, prefixes: Mapping[st
 
 def rekey(folder: Path | None = None, loaders: Mapping[str, Callable] | None = None,
           prefixes: Mapping[str, int] | None = None, dry_run: bool = False,
-          report: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+          report: Callable[[Outcome], None] | None = None, algorithms: tuple[str, ...] = store.STORED) -> list[Outcome]:
     """Move every stale block of the store ``folder`` (default: the shipped store) that the code installed
     now reproduces to the current key.
 
@@ -213,14 +216,19 @@ def rekey(folder: Path | None = None, loaders: Mapping[str, Callable] | None = N
         Replay and report, write nothing.
     report
         Called with each :class:`Outcome` as it is known.
+    algorithms
+        Rekey only these algorithms' blocks.
 
     A file whose every block is proven is replaced by one under the current key; a
     file with a block that differs is left whole (its proven blocks are also written
-    under the current key). A block is never rewritten unless proven.
+    under the current key). A block is never rewritten unless proven, and a block an
+    earlier, stopped run already moved is not replayed again.
     """
     loaders = default_loaders() if loaders is None else loaders
     by_file: dict[Path, list[replay.StoredBlock]] = {}
     for block in stale(replay.stored_blocks(folder)):
+        if block.algorithm not in algorithms:
+            continue
         by_file.setdefault(block.path, []).append(block)
     outcomes: list[Outcome] = []
     for path, blocks in by_file.items():
@@ -267,12 +275,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dry-run", action="store_true", help="replay and report, write nothing")
     parser.add_argument("--prefix", action="append", default=[], metavar="ALGORITHM=N",
                         help="replay only the first N queries of every trial of ALGORITHM's blocks")
+    parser.add_argument("--algorithm", action="append", choices=store.STORED,
+                        help="rekey only this algorithm's blocks (repeatable; default: every stored algorithm)")
     args = parser.parse_args(argv)
     try:
         prefixes = dict(_prefix(text) for text in args.prefix)
     except ValueError as err:
         parser.error(str(err))
-    outcomes = rekey(args.folder, prefixes=prefixes, dry_run=args.dry_run, report=lambda o: print(o.line(), flush=True))
+    outcomes = rekey(args.folder, prefixes=prefixes, dry_run=args.dry_run, report=lambda o: print(o.line(), flush=True),
+                     algorithms=tuple(args.algorithm or store.STORED))
     counts = {s: sum(o.status == s for o in outcomes) for s in ("rekeyed", "proven", "differs", "skipped")}
     print(f"{len(outcomes)} stale blocks: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n))
     return 1 if counts["differs"] or counts["skipped"] else 0
