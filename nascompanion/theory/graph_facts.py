@@ -110,6 +110,17 @@ def paper_branching_fraction(k: int, edges: int = 6) -> Fraction:
     return Fraction(max(edges - k + 1, 0), edges * k)
 
 
+def paper_branching_fractions(edges: int = 6) -> np.ndarray:
+    """The paper's ``b_k`` for ``k = 1..edges`` as floats (entry ``k - 1`` is ``b_k``), beside
+    :func:`branching_fractions`.
+
+    Examples
+    --------
+    >>> paper_branching_fractions().round(4).tolist()
+    [1.0, 0.4167, 0.2222, 0.125, 0.0667, 0.0278]
+    """
+    return np.array([float(paper_branching_fraction(k, edges)) for k in range(1, edges + 1)])
+
 def hamming_branching_fraction(k: int, d: int, q: int) -> Fraction:
     """Exact ``b_k`` of the Hamming graph :math:`(K_q)^d` (degree ``d (q - 1)``).
 
@@ -158,3 +169,14 @@ def step_factors(b: np.ndarray, reading: str, k_max: int) -> np.ndarray:
     padded[1 : 1 + b.size] = b
     padded[0] = 1.0
     return padded[:k_max] if reading == "b0=1" else padded[1 : k_max + 1]
+
+
+def reading_factors(b: np.ndarray, k_max: int) -> dict[str, np.ndarray]:
+    """:func:`step_factors` under every reading of :data:`READINGS`.
+
+    Examples
+    --------
+    >>> {r: f.tolist() for r, f in reading_factors(np.array([1.0, 0.5]), 3).items()}
+    {'b0=1': [1.0, 1.0, 0.5], 'b1..bi': [1.0, 0.5, 0.0], 'tree': [1.0, 1.0, 1.0]}
+    """
+    return {reading: step_factors(b, reading, k_max) for reading in READINGS}

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+import pandas as pd
 from scipy.special import ndtr, ndtri
 
 from nascompanion.spaces.table import TableSpace, as_neighbour_table
@@ -280,3 +281,38 @@ def closest_curve_error(
 
     low, high = resampled_interval(statistic, values.shape[0], rng, resamples, level)
     return Interval(statistic(np.arange(values.shape[0])), low, high)
+
+
+ERROR_COLUMNS: tuple[str, ...] = ("max |error|", "error at eps=0.01", "error at eps=0.05", "error at eps=1")
+"""Columns of :func:`reading_errors`."""
+
+
+def reading_errors(curves: dict[str, np.ndarray], mean: np.ndarray, eps: np.ndarray) -> pd.DataFrame:
+    """How far each predicted curve lies from the simulated mean: the largest size of the error over
+    ``eps``, and the signed error at ``eps`` = 0.01, 0.05 and 1.
+
+    Parameters
+    ----------
+    curves
+        Prediction name -> fraction of starts within each ``eps``.
+    mean
+        The simulated mean fraction at each ``eps``.
+    eps
+        The thresholds (must contain 0.01, 0.05 and 1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per prediction, columns :data:`ERROR_COLUMNS`.
+
+    Examples
+    --------
+    >>> eps = np.linspace(0, 1, 101)
+    >>> errors = reading_errors({"flat": np.full(101, 0.5)}, eps, eps)
+    >>> errors.loc["flat"].round(2).tolist()
+    [0.5, 0.49, 0.45, -0.5]
+    """
+    eps = np.asarray(eps, dtype=float)
+    at = [int(np.flatnonzero(np.isclose(eps, e))[0]) for e in (0.01, 0.05, 1.0)]
+    rows = {name: [np.abs(curve - mean).max(), *(curve - mean)[at]] for name, curve in curves.items()}
+    return pd.DataFrame.from_dict(rows, orient="index", columns=list(ERROR_COLUMNS))

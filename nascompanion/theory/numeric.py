@@ -241,3 +241,16 @@ def naive_within(pdf_n: Density1, pdf_e: Density2, s: int, eps: float, k_max: in
         return total
 
     return quad(lambda x_: float(pdf_n(x_)) * tail(x_) ** s * preimage(x_), 0, eps, limit=20)[0]
+
+
+def theorem51_by_reading(pdf_n: Density1, pdf_e: Density2, s: int, factors: dict, k_max: int) -> dict[str, TheoryCurves]:
+    """:func:`theorem51` up to the ``k_max``-th preimage under each reading's step factors (the first
+    ``k_max`` of each).
+
+    Examples
+    --------
+    >>> curves = theorem51_by_reading(uniform_pdf_n, uniform_pdf_e, 24, {"tree": np.ones(60)}, 3)
+    >>> list(curves), round(curves["tree"].minima_fraction() * 25, 4)
+    (['tree'], 1.0)
+    """
+    return {reading: theorem51(pdf_n, pdf_e, s=s, k_max=k_max, factors=f[:k_max]) for reading, f in factors.items()}

@@ -194,6 +194,17 @@ def lemma53(eps_values, s_value: int, factors) -> np.ndarray:
     return total
 
 
+def lemma53_curves(eps_values, s_value: int, factors: dict, prefix: str = "") -> dict[str, np.ndarray]:
+    """:func:`lemma53` under each reading's factors, named ``prefix + reading``.
+
+    Examples
+    --------
+    >>> curves = lemma53_curves(1.0, 24, {"tree": [1] * 60}, prefix="Lemma 5.3, ")
+    >>> list(curves), round(float(curves["Lemma 5.3, tree"]), 6)
+    (['Lemma 5.3, tree'], 1.0)
+    """
+    return {f"{prefix}{reading}": lemma53(eps_values, s_value, f) for reading, f in factors.items()}
+
 def lemma53_series_check(s_value: int, factors, order: int = 4) -> Step:
     """Taylor coefficients in ``eps`` of Theorem 5.1's integral and of Lemma 5.3's sum agree.
 
