@@ -88,8 +88,18 @@ def test_learning_curve_has_one_error_per_size_and_improves_with_data():
     assert curve.shape == (2,) and curve[1] < curve[0]
 
 
-@pytest.mark.parametrize("key", ["gradient-guided", "uniform"])
-def test_figure_3a_returns_repeats_by_sizes(key):
-    out = pvll.figure_3a(count_loss(), 1, 20, np.array([10, 20]), np.random.default_rng(0), warmup=10,
+def test_figure_3a_guided_samples_have_lower_loss_and_both_estimators_improve_with_data():
+    loss, warmup, samples = count_loss(), 10, 40
+    out = pvll.figure_3a(loss, 2, samples, np.array([10, samples]), np.random.default_rng(0), warmup=warmup,
                          settings=FAST)
-    assert out[key].shape == (1, 2)
+    for which in ("guided", "uniform"):
+        cells = out[f"{which} cells"]
+        assert cells.shape == (2, samples) and ((cells >= 0) & (cells < nb201.N_ARCHS)).all()
+        np.testing.assert_allclose(out[f"{which} mean loss"], loss[cells[:, warmup:]].mean(axis=1))
+    assert all(np.unique(row).size == samples for row in out["uniform cells"])
+    # the sampler follows the estimator towards low losses; uniform draws sit near the mean loss (0.5)
+    assert (out["guided mean loss"] < out["uniform mean loss"]).all()
+    for key in ("gradient-guided", "uniform"):
+        errors = out[key]
+        assert errors.shape == (2, 2) and np.isfinite(errors).all() and (errors >= 0).all()
+        assert (errors[:, 1] < errors[:, 0]).all()   # more training cells, a smaller test error
