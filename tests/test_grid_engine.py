@@ -66,7 +66,8 @@ class MarkedTrainer:
                 time.sleep(WAIT)
             archs = np.arange(chunk.start, chunk.stop)
             (folder / f"end-{chunk.file_name}-{uuid.uuid4().hex}").write_text(str(os.getpid()))
-            return {"archs": archs, "val_correct": (archs % 7 + chunk.seed).astype(np.int16),
+            return {"archs": archs, "pipeline": np.array(chunk.pipeline), "seed": np.int64(chunk.seed),
+                    "val_correct": (archs % 7 + chunk.seed).astype(np.int16),
                     "test_correct": (archs % 5).astype(np.int16), "train_loss": np.ones(archs.size, np.float32),
                     "n_val": np.int64(16), "n_test": np.int64(16), "seconds": np.float64(0.0),
                     "steps": np.int64(self.steps)}

@@ -2,4 +2,5 @@
 
 from nascompanion.train.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # only when run, never when imported (e.g. by doctest collection)
+    raise SystemExit(main())

@@ -122,6 +122,7 @@ def plan(pipelines: Sequence[str] = tuple(PIPELINES), seeds: Sequence[int] = SEE
     """All chunks, seed-major (every cell of seed 0 in both pipelines first), so a partial run is usable."""
     if chunk < 1 or not 0 <= start < stop <= nb201.N_ARCHS:
         raise ValueError(f"need chunk >= 1 and 0 <= start < stop <= {nb201.N_ARCHS}; got {chunk}, {start}, {stop}")
+    pipelines = [pipelines] if isinstance(pipelines, str) else list(pipelines)
     for name in pipelines:
         if name not in PIPELINES:
             raise ValueError(f"unknown pipeline {name!r}; allowed: {', '.join(PIPELINES)}")
