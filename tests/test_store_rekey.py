@@ -162,7 +162,14 @@ def test_a_block_without_its_benchmark_here_is_skipped(folder):
     assert _files(folder) == before
 
 
-@pytest.mark.parametrize("bad", ["bo=0", "bo=x", "nothing=3", "bo"])
+def test_a_shorter_replay_is_refused_for_a_search_whose_trials_share_one_stream_in_turn(folder):
+    _stale_store(folder)
+    with pytest.raises(ValueError, match="prefixes for anasod_bo: a shorter replay proves only the blocks of bo, "
+                                         "bananas"):
+        rekey.rekey(folder, LOADERS, prefixes={"anasod_bo": 5})
+
+
+@pytest.mark.parametrize("bad", ["bo=0", "bo=x", "nothing=3", "bo", "anasod_bo=10"])
 def test_the_command_refuses_a_malformed_prefix(bad, capsys):
     with pytest.raises(SystemExit):
         rekey.main(["--prefix", bad])

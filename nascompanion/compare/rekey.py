@@ -19,7 +19,8 @@ What is compared:
     for a torch-trained search stored on another platform, where only the
     queries before its first predictor fit are promised to come out the same
     (:func:`~nascompanion.compare.replay.replay`); or, for any algorithm, when
-    a shorter replay is asked for (``prefixes``).
+    a shorter replay is asked for (``prefixes``; only for the searches in
+    :data:`LOCKSTEP`).
 
 Run ``python -m nascompanion.compare.rekey`` (``--dry-run`` replays and reports
 but writes nothing).
@@ -37,6 +38,12 @@ from typing import Callable, Mapping
 import numpy as np
 
 from nascompanion.compare import replay, store
+
+
+LOCKSTEP: tuple[str, ...] = ("bo", "bananas")
+"""Stored algorithms that run every trial of a block at once on one stream: their first ``N`` queries do not
+depend on the budget, so replaying ``N`` of them proves those. ANASOD-BO runs its trials one after another on
+one stream (a shorter trial leaves the next one another stream), so only a full replay proves its blocks."""
 
 
 @dataclass(frozen=True)
@@ -224,6 +231,10 @@ def rekey(folder: Path | None = None, loaders: Mapping[str, Callable] | None = N
     under the current key). A block is never rewritten unless proven, and a block an
     earlier, stopped run already moved is not replayed again.
     """
+    not_lockstep = sorted(set(prefixes or {}) - set(LOCKSTEP))
+    if not_lockstep:
+        raise ValueError(f"prefixes for {', '.join(not_lockstep)}: a shorter replay proves only the blocks of "
+                         f"{', '.join(LOCKSTEP)} (their trials run in lockstep)")
     loaders = default_loaders() if loaders is None else loaders
     by_file: dict[Path, list[replay.StoredBlock]] = {}
     for block in stale(replay.stored_blocks(folder)):
@@ -261,8 +272,9 @@ def _prefix(text: str) -> tuple[str, int]:
     name, _, count = text.partition("=")
     if not count.isdigit() or int(count) < 1:
         raise ValueError(f"--prefix {text!r}: expected ALGORITHM=N with N a positive integer")
-    if name not in store.STORED:
-        raise ValueError(f"--prefix {text!r}: algorithm must be one of {', '.join(store.STORED)}")
+    if name not in LOCKSTEP:
+        raise ValueError(f"--prefix {text!r}: algorithm must be one of {', '.join(LOCKSTEP)} (whose trials run in "
+                         f"lockstep, so a prefix of their queries does not depend on the budget)")
     return name, int(count)
 
 
