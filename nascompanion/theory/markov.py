@@ -19,6 +19,7 @@ whose operations is unusually good has, in exchange, better options on its other
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from nascompanion.report.stats import Interval
 from nascompanion.spaces.table import TableSpace, as_neighbour_table
@@ -181,3 +182,42 @@ def additive_landscape(ops: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         raise ValueError(f"ops must be a (cells, edges) array of operation indices >= 0, got shape {ops.shape}")
     weights = rng.random((ops.shape[1], int(ops.max()) + 1))
     return weights[np.arange(ops.shape[1])[None, :], ops].sum(axis=1)
+
+
+def correlation_by_bins(landscapes: dict[str, np.ndarray], neighbours: TableSpace | np.ndarray,
+                        bins: tuple[int, ...] = (20, 100, 400)) -> pd.DataFrame:
+    """:func:`neighbourhood_correlation` of every landscape under each number of loss bins.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per landscape, one column ``"<bins> bins"`` per entry of ``bins``.
+
+    Examples
+    --------
+    >>> ops = np.array([[a, b] for a in range(3) for b in range(3)])
+    >>> table = np.array([[j for j in range(9) if (ops[i] != ops[j]).sum() == 1] for i in range(9)])
+    >>> f = additive_landscape(ops, np.random.default_rng(0))
+    >>> list(correlation_by_bins({"additive": f}, table, bins=(2, 3)).columns)
+    ['2 bins', '3 bins']
+    """
+    return pd.DataFrame({f"{b} bins": [neighbourhood_correlation(values, neighbours, bins=b) for values in landscapes.values()]
+                         for b in bins}, index=list(landscapes))
+
+
+def control_correlations(ops: np.ndarray, neighbours: TableSpace | np.ndarray, rng: np.random.Generator,
+                         count: int = 20, bins: int = 100) -> np.ndarray:
+    """:func:`neighbourhood_correlation` on ``count`` additive control landscapes drawn one after another
+    from ``rng`` (:func:`additive_landscape`).
+
+    Examples
+    --------
+    >>> ops = np.array([[a, b] for a in range(3) for b in range(3)])
+    >>> table = np.array([[j for j in range(9) if (ops[i] != ops[j]).sum() == 1] for i in range(9)])
+    >>> control_correlations(ops, table, np.random.default_rng(0), count=3, bins=2).shape
+    (3,)
+    """
+    if count < 1:
+        raise ValueError(f"count must be at least 1, got {count!r}")
+    return np.array([neighbourhood_correlation(additive_landscape(ops, rng), neighbours, bins=bins)
+                     for _ in range(count)])

@@ -316,3 +316,17 @@ def reading_errors(curves: dict[str, np.ndarray], mean: np.ndarray, eps: np.ndar
     at = [int(np.flatnonzero(np.isclose(eps, e))[0]) for e in (0.01, 0.05, 1.0)]
     rows = {name: [np.abs(curve - mean).max(), *(curve - mean)[at]] for name, curve in curves.items()}
     return pd.DataFrame.from_dict(rows, orient="index", columns=list(ERROR_COLUMNS))
+
+
+def closest_curve_errors(values: np.ndarray, curves: dict[str, np.ndarray], rng: np.random.Generator,
+                         resamples: int = 500) -> dict[str, Interval]:
+    """:func:`closest_curve_error` of each named curve in turn, all on one stream ``rng``.
+
+    Examples
+    --------
+    >>> values = np.array([[0.0, 1.0], [0.2, 1.2], [0.1, 1.1]])
+    >>> errors = closest_curve_errors(values, {"a": np.array([0.1, 1.1])}, np.random.default_rng(0), resamples=20)
+    >>> list(errors), round(errors["a"].estimate, 6)
+    (['a'], 0.0)
+    """
+    return {name: closest_curve_error(values, curve, rng, resamples=resamples) for name, curve in curves.items()}

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from nascompanion.report.stats import Interval, mean_interval, normal_z
 from nascompanion.spaces.table import TableSpace, as_neighbour_table
 
 
@@ -104,3 +105,19 @@ def noisy_minima(
         noisy = losses + sigma * rng.standard_normal(losses.size)
         counts[i] = np.count_nonzero(noisy < noisy[table].min(axis=1))
     return counts
+
+
+def noisy_minima_intervals(losses: np.ndarray, neighbours: TableSpace | np.ndarray, sigmas: np.ndarray,
+                           rng: np.random.Generator, draws: int, level: float = 0.9) -> list[Interval]:
+    """For each noise size of ``sigmas`` in turn, the mean number of local minima over ``draws`` noise
+    draws (:func:`noisy_minima`) with its normal interval of coverage ``level``.
+
+    Examples
+    --------
+    >>> cycle = np.array([[1, 3], [0, 2], [1, 3], [2, 0]])
+    >>> found = noisy_minima_intervals(np.array([0.0, 1.0, 3.0, 2.0]), cycle, np.array([0.0]), np.random.default_rng(0), 3)
+    >>> found[0].estimate, found[0].low, found[0].high
+    (1.0, 1.0, 1.0)
+    """
+    z = normal_z(level)
+    return [mean_interval(noisy_minima(losses, neighbours, sigma, rng, draws), z=z) for sigma in sigmas]

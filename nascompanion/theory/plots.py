@@ -11,7 +11,8 @@ import numpy as np
 
 from nascompanion.report.figures import figure, show
 
-__all__ = ["within_eps", "preimage_vs_loss", "histogram_fit", "pair_density", "legend_below", "figure", "show"]
+__all__ = ["within_eps", "preimage_vs_loss", "histogram_fit", "pair_density", "legend_below", "figure", "show",
+           "eq53_fits_figure", "pair_density_figure", "data_within_figure", "data_preimage_figure"]
 
 
 def within_eps(ax, eps: np.ndarray, mean: np.ndarray, se: np.ndarray | None, theory: Mapping[str, np.ndarray],
@@ -94,3 +95,92 @@ def legend_below(fig, ax, ncols: int = 2):
     handles, labels = ax.get_legend_handles_labels()
     fig.tight_layout()
     return fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=ncols)
+
+
+def eq53_fits_figure(raw: Mapping[str, np.ndarray], fits: Mapping[tuple[str, str, str], object],
+                     normalisations: tuple[str, ...] = ("percent", "minmax"), methods: tuple[str, ...] = ("mle", "histogram")):
+    """The paper's Figure 5.1 on the data: one row per landscape, one column per normalisation, each
+    panel the histogram with every fit method's Eq. 5.3 density (legends give each fit's v and sigma).
+
+    Parameters
+    ----------
+    raw
+        Landscape name -> losses (``100 - accuracy``, %).
+    fits
+        ``(landscape, normalisation, method)`` -> fit (as :func:`nascompanion.theory.fitted_data.fit_grid`).
+    """
+    from nascompanion.theory.fitting import normalise
+
+    fig, axes = figure(ncols=len(normalisations), nrows=len(raw), width=4, height=2.7)
+    for row, (name, values) in enumerate(raw.items()):
+        for col, how in enumerate(normalisations):
+            chosen = {f"{m}: v={fits[(name, how, m)].v:.2f}, σ={fits[(name, how, m)].sigma:.2f}": fits[(name, how, m)]
+                      for m in methods}
+            histogram_fit(axes[len(normalisations) * row + col], normalise(values, how), chosen, title=f"{name} ({how})")
+    for ax in axes:
+        ax.set_ylim(top=1.6 * ax.get_ylim()[1])
+    for ax in axes[:-len(normalisations)]:
+        ax.set_xlabel("")
+    fig.tight_layout()
+    return fig
+
+
+def pair_density_figure(norm: Mapping[str, np.ndarray], neighbours: np.ndarray):
+    """The paper's Figure 5.2 on the data: the density of neighbouring pairs' losses, one panel per landscape."""
+    from nascompanion.theory.fitting import neighbour_pairs
+
+    fig, axes = figure(ncols=len(norm), width=2.7, height=2.9)
+    for ax, (name, values) in zip(axes, norm.items()):
+        pair_density(ax, *neighbour_pairs(values, neighbours), title=name)
+    for ax in axes[1:]:
+        ax.set_ylabel("")
+    fig.tight_layout()
+    return fig
+
+
+def data_within_figure(eps: np.ndarray, points: Mapping[str, float], measured: Mapping[str, tuple],
+                       curves: Mapping[tuple[str, str, str], object],
+                       kinds: tuple[str, ...] = ("RWA", "centred"), readings: tuple[str, ...] = ("b0=1", "tree")):
+    """Fraction of starts within eps (in accuracy points, log axis) per landscape: local search on the data
+    against Theorem 5.1 under each local density and reading, with the impossible region above 1 marked.
+
+    Parameters
+    ----------
+    eps
+        Thresholds as fractions of the loss range (the first, 0, is left out of the log axis).
+    points
+        Loss range of each landscape in accuracy points.
+    measured
+        Landscape -> ``(minima, within, preimage)`` of local search.
+    curves
+        ``(landscape, local density, reading)`` -> Theorem 5.1 curves.
+    """
+    fig, axes = figure(ncols=len(measured), width=2.7, height=3.0)
+    for ax, name in zip(axes, measured):
+        theory = {f"Thm 5.1, {k}, {r}": curves[(name, k, r)].within(eps[1:]) for k in kinds for r in readings}
+        within_eps(ax, eps[1:] * points[name], measured[name][1][1:], None, theory, title=name,
+                   measured="local search on the data", legend=False)
+        ax.axhline(1, color="0.5", lw=0.8)
+        ax.set(xscale="log", ylim=(0, 1.5), xlabel="ε (accuracy points)")
+    axes[0].set_ylabel("fraction of starts within ε")
+    for ax in axes[1:]:
+        ax.set_ylabel("")
+    legend_below(fig, axes[0], ncols=2)
+    return fig
+
+
+def data_preimage_figure(edges: np.ndarray, measured: Mapping[str, tuple], curves: Mapping[tuple[str, str, str], object],
+                         kinds: tuple[str, ...] = ("RWA", "centred"), readings: tuple[str, ...] = ("b0=1", "tree")):
+    """Mean full preimage per loss bin on the data (dots, log scale) against Lemma 5.2 with the fitted
+    densities (lines), one panel per landscape."""
+    fig, axes = figure(ncols=len(measured), width=2.7, height=3.0)
+    centres = 0.5 * (edges[1:] + edges[:-1])
+    for ax, name in zip(axes, measured):
+        theory = {f"Lemma 5.2, {k}, {r}": curves[(name, k, r)].full_preimage for k in kinds for r in readings}
+        preimage_vs_loss(ax, centres, measured[name][2][-1], None, theory, curves[(name, kinds[0], readings[-1])].grid,
+                         title=name, measured="local search on the data", legend=False)
+        ax.set_xlim(0, 0.6)
+    for ax in axes[1:]:
+        ax.set_ylabel("")
+    legend_below(fig, axes[0], ncols=2)
+    return fig
