@@ -241,7 +241,7 @@ def _consolidate(args: argparse.Namespace) -> int:
     if args.setting is not None:
         grid.check_settings(args.out, SETTINGS[args.setting])
     chunks = grid.plan(args.pipelines, args.seeds, args.chunk, args.start, args.stop)
-    manifest = grid.consolidate(args.out, dest, command=args.command or " ".join([PROG, *sys.argv[1:]]),
+    manifest = grid.consolidate(args.out, dest, command=args.command or " ".join([PROG, *args.argv]),
                                 chunks=chunks, overwrite=args.replace)
     print(json.dumps({k: manifest[k] for k in ("counts", "discriminativeness_iqr_over_median_seed_sd")}))
     return 0
@@ -283,6 +283,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = parser().parse_args(argv)
+        args.argv = argv  # recorded in the manifest as the command that consolidated it
     except UsageError as err:
         verb = next((word for word in argv if word in COMMANDS), None)
         print(f"{PROG}{' ' + verb if verb else ''}: error: {err}", file=sys.stderr)
