@@ -79,7 +79,7 @@ def test_a_file_with_one_differing_block_is_kept_whole_and_only_its_proven_block
     before = old_path.read_bytes()
     outcomes = rekey.rekey(folder, LOADERS)
     assert [(o.block.index, o.status) for o in outcomes] == [(0, "rekeyed"), (1, "differs")]
-    assert outcomes[1].proof == "query 1 of some trial differs"
+    assert outcomes[1].proof == "query 1 of trial 27 differs"
     assert old_path.read_bytes() == before
     payload = cmp.store_payload(SETTING, "bo", CHECKSUMS)
     assert set(store.read_blocks(store.path_for(folder, "bo", payload), payload, SETTING.budget)) == {0}

@@ -125,22 +125,21 @@ def _plan(block: replay.StoredBlock, stored: store.Block, prefixes: Mapping[str,
     return min(budget, prefixes.get(block.algorithm, budget)), False
 
 
-def common_prefix(a: store.Block, b: store.Block) -> int:
-    """The number of leading queries every trial of ``a`` and ``b`` shares (their width where all agree).
+def first_differences(a: store.Block, b: store.Block) -> np.ndarray:
+    """Per trial, the index of the first query in which ``a`` and ``b`` differ (their width where they agree).
 
     Examples
     --------
     >>> x = store.Block(np.array([[1, 2, 3], [4, 5, 6]], np.int16), np.array([3, 3], np.int16))
     >>> y = store.Block(np.array([[1, 2, 9], [4, 5, 6]], np.int16), np.array([3, 3], np.int16))
-    >>> common_prefix(x, y), common_prefix(x, x)
-    (2, 3)
+    >>> first_differences(x, y).tolist(), int(first_differences(x, x).min())
+    ([2, 3], 3)
     """
     width = a.archs.shape[1]
     made_a = np.arange(width) < a.counts[:, None]
     made_b = np.arange(width) < b.counts[:, None]
     differ = (a.archs != b.archs) | (made_a != made_b)
-    first = np.where(differ.any(axis=1), differ.argmax(axis=1), width)
-    return int(first.min()) if first.size else width
+    return np.where(differ.any(axis=1), differ.argmax(axis=1), width)
 
 
 def prove(block: replay.StoredBlock, benchmark, prefixes: Mapping[str, int] | None = None) -> tuple[str | None, str]:
@@ -158,13 +157,15 @@ def prove(block: replay.StoredBlock, benchmark, prefixes: Mapping[str, int] | No
     width, foreign = _plan(block, stored, prefixes or {})
     again = run_block(benchmark, replace(setting, budget=width), block.algorithm, block.index, block.size)
     want = store.Block(stored.archs[:, :width], np.minimum(stored.counts, width))
-    shared = common_prefix(again, want)
+    firsts = first_differences(again, want)
+    shared = int(firsts.min())
     if shared == setting.budget:
         return "full replay", ""
     if shared == width or (foreign and shared >= random_prefix(block.algorithm)):
         where = f", stored on {stored.platform or 'an unnamed platform'}" if foreign else ""
         return f"replay of the first {shared} queries of every trial{where}", ""
-    return None, f"query {shared + 1} of some trial differs"
+    trial = int(np.argmin(firsts))
+    return None, f"query {shared + 1} of trial {block.index * store.BLOCK + trial} differs"
 
 
 def _record(stored: store.Block, old_code: str, proof: str) -> str:
