@@ -24,18 +24,13 @@ from typing import Mapping
 
 import numpy as np
 
-from nascompanion.data import nats
+from importer_shared import SEEDS, draw_seeds, once_per_run
+from nascompanion.data import load_benchmark, nats
 from nascompanion.data.benchmark import Benchmark
 from nascompanion.spaces import nb201
 
 FOLDER_NAME = nats.FOLDER_NAMES[0]
 """Name the fixture folder is written under (the release's own)."""
-
-SEEDS: tuple[int, ...] = (777, 888, 999)
-"""Training seeds of the 200-epoch results (the release's own)."""
-
-SEED_COUNT_WEIGHTS = (2225, 5439, 7961)
-"""How many NB201 v1_1 cells have 1, 2 and 3 seeds; used as draw weights."""
 
 TWELVE_EPOCH_SEEDS: Mapping[str, tuple[int, ...]] = {
     "cifar10-valid": (111, 777),
@@ -105,14 +100,6 @@ def means_from_benchmark(benchmark: Benchmark) -> dict[tuple[str, str], np.ndarr
         table[(dataset, "x-test")] = test
         table[(dataset, "x-valid")] = np.clip(test + VALID_OFFSET, 0.5, 99.5)
     return {key: np.asarray(value, dtype=np.float64) for key, value in table.items()}
-
-
-def draw_seeds(rng: np.random.Generator, n_archs: int = nb201.N_ARCHS) -> list[tuple[int, ...]]:
-    """1 to 3 sorted seeds of :data:`SEEDS` per cell, in NB201 v1_1's proportions."""
-    weights = np.asarray(SEED_COUNT_WEIGHTS, dtype=float)
-    counts = rng.choice([1, 2, 3], size=n_archs, p=weights / weights.sum())
-    order = np.argsort(rng.random((n_archs, len(SEEDS))), axis=1).tolist()
-    return [tuple(sorted(SEEDS[j] for j in row[:k])) for row, k in zip(order, counts.tolist())]
 
 
 def gaussian_seeds_around(
@@ -233,6 +220,13 @@ def write_nats_fixture(folder: Path, mean_table: MeanTable, rng: np.random.Gener
             entry[str(epochs)] = results_dict(index, epochs, cell_seeds, accs)
         write_pbz2(folder / nats.arch_file_name(index), entry)
     return NatsFixture(folder, values, seeds, dict(mean_table), time.perf_counter() - start)
+
+
+def shared_fixture(factory) -> NatsFixture:
+    """The full-size folder whose 200-epoch seed means are the shipped tables', written once per test run."""
+    means = means_from_benchmark(load_benchmark("nb201"))
+    return once_per_run("nats", factory, lambda folder: write_nats_fixture(
+        folder / FOLDER_NAME, means, np.random.default_rng(2021)))
 
 
 def linked_copy(source: Path, dest: Path) -> Path:

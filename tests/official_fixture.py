@@ -23,17 +23,13 @@ import numpy as np
 import torch
 from nas_201_api.api_utils import ArchResults, ResultsCount
 
+from importer_shared import SEEDS, draw_seeds, once_per_run
+from nascompanion.data import load_benchmark
 from nascompanion.data.benchmark import PUBLISHED_OPTIMA, Benchmark
 from nascompanion.spaces import nb201
 
 FIXTURE_NAME = "NAS-Bench-201-v1_1-096897.pth"
 """File name the fixtures are written under (one the importer recognises)."""
-
-SEEDS: tuple[int, ...] = (777, 888, 999)
-"""Training seeds the fixture draws from (NB201's own)."""
-
-SEED_COUNT_WEIGHTS = (2225, 5439, 7961)
-"""How many NB201 v1_1 cells have 1, 2 and 3 seeds; used as draw weights."""
 
 FULL_EPOCHS = 200
 LESS_EPOCHS = 12
@@ -130,14 +126,6 @@ def _complete(table: dict[tuple[str, str], np.ndarray]) -> dict[tuple[str, str],
         if (dataset, "ori-test") not in table:
             table[(dataset, "ori-test")] = (table[(dataset, "x-valid")] + table[(dataset, "x-test")]) / 2
     return {key: np.asarray(value, dtype=np.float64) for key, value in table.items()}
-
-
-def draw_seeds(rng: np.random.Generator, n_archs: int) -> list[tuple[int, ...]]:
-    """1 to 3 sorted seeds per cell, in NB201 v1_1's proportions."""
-    weights = np.asarray(SEED_COUNT_WEIGHTS, dtype=float)
-    counts = rng.choice([1, 2, 3], size=n_archs, p=weights / weights.sum())
-    order = np.argsort(rng.random((n_archs, len(SEEDS))), axis=1).tolist()
-    return [tuple(sorted(SEEDS[j] for j in row[:k])) for row, k in zip(order, counts.tolist())]
 
 
 def per_seed_around(means: np.ndarray, counts: np.ndarray, rng: np.random.Generator, sigma: float = 0.4) -> np.ndarray:
@@ -249,6 +237,13 @@ def write_official_fixture(
         data, info = build_official_dict(mean_table, rng)
         save(data, path)
     return replace(info, path=Path(path))
+
+
+def shared_fixture(factory) -> OfficialFixture:
+    """The full-size file whose seed means are the shipped tables', written once per test run for every test file."""
+    means = means_from_benchmark(load_benchmark("nb201"))
+    return once_per_run("official", factory, lambda folder: write_official_fixture(
+        folder / FIXTURE_NAME, mean_table=means, rng=np.random.default_rng(2021)))
 
 
 def write_small_fixture(path: Path, n_archs: int = 10, rng: np.random.Generator | None = None) -> OfficialFixture:

@@ -12,20 +12,16 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
-import itertools
-import os
 import pickle
-import shlex
 import sys
-import types
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
+from analognas_fixture import ALL_TUPLES, synthetic_fields, write_anb
+from importer_shared import REFUSED, RunsShell
 from nascompanion.data import analognas, load_benchmark
 from nascompanion.data import restricted_pickle as rp
 from nascompanion.data.benchmark import BenchmarkDataError
@@ -43,11 +39,6 @@ needs_package = pytest.mark.skipif(
 
 MIN_RANK_CORRELATION = 0.98
 """Least Spearman correlation of the baseline with NB201's CIFAR-10 test means (measured: 0.991)."""
-
-REFUSED = f"{os.system.__module__}.system"
-"""How a pickle names ``os.system`` (``posix.system`` on Linux and macOS)."""
-
-ALL_TUPLES = list(itertools.product(range(5), repeat=6))
 
 
 @pytest.fixture(scope="module")
@@ -71,56 +62,6 @@ def real():
 # --- files in the upstream layout, written here ---------------------------------------------------
 
 
-@contextmanager
-def upstream_classes() -> Iterator[tuple[type, type]]:
-    """Plain classes named as upstream's ``analognasbench.data.Architecture`` and ``DriftMeasurement``,
-    importable (by pickle, to write them) only inside the block; the real package is never imported."""
-    package, module = types.ModuleType("analognasbench"), types.ModuleType("analognasbench.data")
-    package.data = module
-    classes = []
-    for name in ("Architecture", "DriftMeasurement"):
-        cls = type(name, (), {"__module__": module.__name__})
-        setattr(module, name, cls)
-        classes.append(cls)
-    saved = {name: sys.modules.get(name) for name in (package.__name__, module.__name__)}
-    sys.modules.update({package.__name__: package, module.__name__: module})
-    try:
-        yield classes[0], classes[1]
-    finally:
-        for name, previous in saved.items():
-            if previous is None:
-                sys.modules.pop(name, None)
-            else:
-                sys.modules[name] = previous
-
-
-def synthetic_fields(baseline: float) -> dict[str, object]:
-    """One cell's record attributes, around ``baseline``; drift values as ``(mean, sd)`` pairs."""
-    fields: dict[str, object] = {"architecture": None}
-    for offset, (field, _) in enumerate(analognas.SINGLE_FIELDS.values()):
-        fields[field] = max(baseline - offset, 0.0)
-    for offset, field in enumerate(analognas.DRIFT_FIELDS.values()):
-        fields[field] = (round(max(baseline - 2 * offset, 0.0), 2), 0.5)
-    return fields
-
-
-def write_anb(path: Path, cells: dict[tuple[int, ...], dict[str, object]]) -> Path:
-    """Pickle ``{op tuple: Architecture}`` as ``data.anb`` does (protocol 4, NEWOBJ + BUILD)."""
-    with upstream_classes() as (architecture, drift):
-        data = {}
-        for key, fields in cells.items():
-            record = architecture()
-            for name, value in fields.items():
-                if isinstance(value, tuple) and name != "architecture":
-                    measurement = drift()
-                    measurement.value, measurement.uncertainty = value
-                    value = measurement
-                setattr(record, name, key if name == "architecture" and value is None else value)
-            data[key] = record
-        path.write_bytes(pickle.dumps(data, protocol=4))
-    return path
-
-
 @pytest.fixture(scope="module")
 def synthetic_cells(nb201_cifar10) -> dict[tuple[int, ...], dict[str, object]]:
     return {ops: synthetic_fields(float(nb201_cifar10[analognas.nb201_index(ops)])) for ops in ALL_TUPLES}
@@ -131,14 +72,6 @@ def synthetic_file(synthetic_cells, tmp_path_factory) -> Path:
     return write_anb(tmp_path_factory.mktemp("anb") / "data.anb", synthetic_cells)
 
 
-class _RunsShell:
-    """Pickles as a call of ``os.system`` that would create ``marker``."""
-
-    def __init__(self, marker: Path) -> None:
-        self.marker = marker
-
-    def __reduce__(self):
-        return (os.system, (f"touch {shlex.quote(str(self.marker))}",))
 
 
 # --- the op-tuple convention ----------------------------------------------------------------------
@@ -207,7 +140,7 @@ def test_a_file_that_is_no_known_release_is_refused_unless_trusted(synthetic_fil
 def test_crafted_file_cannot_run_code(tmp_path):
     marker = tmp_path / "code-ran"
     path = tmp_path / "data.anb"
-    path.write_bytes(pickle.dumps({(0, 0, 0, 0, 0, 0): _RunsShell(marker)}, protocol=4))
+    path.write_bytes(pickle.dumps({(0, 0, 0, 0, 0, 0): RunsShell(marker)}, protocol=4))
     with pytest.raises(BenchmarkDataError) as caught:
         analognas.load_analognas(path)
     message = str(caught.value)

@@ -16,7 +16,6 @@ import hashlib
 import io
 import os
 import pickle
-import shlex
 import sys
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from nas_201_api.api_utils import ArchResults
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import nats_fixture as nf  # noqa: E402
+from importer_shared import REFUSED, RunsShell, imported_once  # noqa: E402
 
 from nascompanion.config import CACHE_ENV, REPO_ROOT  # noqa: E402
 from nascompanion.data import cache, find_source, load_benchmark, locate, nats, official  # noqa: E402
@@ -65,18 +65,8 @@ TABLE_COLUMNS = [
 """The five columns of the mean-of-seeds tables that ship with the package."""
 
 
-class _RunsShell:
-    """Pickles as a call of ``os.system`` that would create ``marker``."""
-
-    def __init__(self, marker: Path) -> None:
-        self.marker = marker
-
-    def __reduce__(self):
-        return (os.system, (f"touch {shlex.quote(str(self.marker))}",))
 
 
-REFUSED = f"{os.system.__module__}.system"
-"""How a pickle names ``os.system`` (``posix.system`` on Linux and macOS)."""
 
 
 @pytest.fixture(scope="session")
@@ -87,21 +77,19 @@ def shipped():
 @pytest.fixture(scope="session")
 def nats_folder(tmp_path_factory: pytest.TempPathFactory, shipped) -> nf.NatsFixture:
     """A full-size release folder whose 200-epoch seed means are the shipped tables'."""
-    folder = tmp_path_factory.mktemp("nats") / nf.FOLDER_NAME
-    return nf.write_nats_fixture(folder, nf.means_from_benchmark(shipped), np.random.default_rng(2021))
+    return nf.shared_fixture(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
-def nats_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("nats-cache")
+def nats_cache(nats_folder: nf.NatsFixture, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The cache folder the fixture was imported through (shared with the importer contract)."""
+    return imported_once("nats-cache", tmp_path_factory, nats_folder.folder)[1]
 
 
 @pytest.fixture(scope="session")
-def imported(nats_folder: nf.NatsFixture, nats_cache: Path):
+def imported(nats_folder: nf.NatsFixture, tmp_path_factory: pytest.TempPathFactory):
     """The fixture's 200-epoch results through the public ``load_benchmark`` (a cache miss)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(CACHE_ENV, str(nats_cache))
-        return load_benchmark(nats_folder.folder)
+    return imported_once("nats-cache", tmp_path_factory, nats_folder.folder)[0]
 
 
 @pytest.fixture(scope="session")
@@ -408,7 +396,7 @@ def test_damaged_last_file_is_named_after_reading_all_others(nats_folder, tmp_pa
 def test_crafted_nats_file_cannot_run_code(nats_folder, tmp_path, monkeypatch, name):
     folder = _copy(nats_folder, tmp_path / "data")
     marker = tmp_path / "code-ran"
-    nf.write_pbz2(folder / name, _RunsShell(marker))
+    nf.write_pbz2(folder / name, RunsShell(marker))
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
     with pytest.raises(BenchmarkDataError) as caught:
         load_benchmark(folder)  # what `nascompanion data check --source <folder>` does

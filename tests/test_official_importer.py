@@ -12,7 +12,6 @@ import gc
 import hashlib
 import os
 import pickle
-import shlex
 import sys
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from nas_201_api.api_utils import ArchResults, ResultsCount
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import official_fixture as fx  # noqa: E402
+from importer_shared import RunsShell, imported_once  # noqa: E402
 
 from nascompanion import objectives  # noqa: E402
 from conftest import needs_tables, table_folder  # noqa: E402
@@ -57,22 +57,19 @@ METRIC_SETS = [
 @pytest.fixture(scope="session")
 def official_file(tmp_path_factory: pytest.TempPathFactory) -> fx.OfficialFixture:
     """A full-size official-format file whose seed means are NB201's (the tables that ship with the package)."""
-    means = fx.means_from_benchmark(load_benchmark("nb201"))
-    path = tmp_path_factory.mktemp("official") / fx.FIXTURE_NAME
-    return fx.write_official_fixture(path, mean_table=means, rng=np.random.default_rng(2021))
+    return fx.shared_fixture(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
-def cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("cache")
+def cache_folder(official_file: fx.OfficialFixture, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The cache folder the fixture was imported through (shared with the importer contract)."""
+    return imported_once("official-cache", tmp_path_factory, official_file.path)[1]
 
 
 @pytest.fixture(scope="session")
-def imported(official_file: fx.OfficialFixture, cache_folder: Path):
+def imported(official_file: fx.OfficialFixture, tmp_path_factory: pytest.TempPathFactory):
     """The fixture imported once through the public ``load_benchmark`` (a cache miss)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(CACHE_ENV, str(cache_folder))
-        return load_benchmark(official_file.path)
+    return imported_once("official-cache", tmp_path_factory, official_file.path)[0]
 
 
 def _assert_raises_naming(path: Path, *phrases: str) -> BenchmarkDataError:
@@ -194,11 +191,11 @@ def test_reader_takes_the_last_of_200_epochs_when_every_epoch_is_stored():
         for seed in (999, 777):  # added out of order; columns follow sorted seeds
             run = ResultsCount(dataset, None, None, None, 0.5, 50.0, None, seed, 200, None)
             keys = [f"{name}@{epoch}" for name in sets for epoch in range(200)]
-            accs = {key: seed + 0.5 if key.endswith("@199") else 1.0 for key in keys}
+            accs = {key: seed / 20 if key.endswith("@199") else 1.0 for key in keys}  # an accuracy in [0, 100]
             run.update_eval(accs, dict.fromkeys(keys, 1.0), dict.fromkeys(keys, 0.5))
             results.update(dataset, seed, run)
     ours = read_full_entry(results.state_dict(), arch)
-    assert ours[("cifar100", "validation")] == [777.5, 999.5]
+    assert ours[("cifar100", "validation")] == [777 / 20, 999 / 20]
     assert ours[("cifar100", "validation")] == [
         results.get_metrics("cifar100", "x-valid", is_random=seed)["accuracy"] for seed in (777, 999)
     ]
@@ -390,21 +387,13 @@ def test_malformed_entry_rejected(tmp_path):
 # ---------------------------------------------------------------- allow-list unpickling
 
 
-class _RunsShell:
-    """Pickles as a call of ``os.system`` that would create ``marker``."""
-
-    def __init__(self, marker: Path) -> None:
-        self.marker = marker
-
-    def __reduce__(self):
-        return (os.system, (f"touch {shlex.quote(str(self.marker))}",))
 
 
 def _write_crafted(path: Path, marker: Path, layout: str) -> None:
     if layout == "raw-pickle":
-        path.write_bytes(pickle.dumps(_RunsShell(marker), protocol=4))
+        path.write_bytes(pickle.dumps(RunsShell(marker), protocol=4))
     else:
-        crafted = {"meta_archs": _RunsShell(marker), "arch2infos": {}, "evaluated_indexes": set()}
+        crafted = {"meta_archs": RunsShell(marker), "arch2infos": {}, "evaluated_indexes": set()}
         fx.save(crafted, path, zipfile=layout == "zip-format")
 
 

@@ -237,7 +237,7 @@ def table_files(folder: Path) -> list[Path]:
 def _check_arguments(source: object, **flags: object) -> None:
     if source is not None and not isinstance(source, (str, os.PathLike)):
         raise TypeError(
-            f"source={source!r} is a {type(source).__name__}; allowed: None, a named source "
+            f"source={source!r} ({type(source).__name__}): allowed: None, a named source "
             f"({', '.join(NAMED_SOURCES)}), or a file or folder path (str or pathlib.Path)"
         )
     for name, value in flags.items():

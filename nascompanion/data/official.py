@@ -295,7 +295,8 @@ def read_full_entry(
     Raises
     ------
     BenchmarkDataError
-        If the entry is for another cell, lacks a dataset, or is not ``epochs`` epochs.
+        If the entry is for another cell, lacks a dataset, is not ``epochs`` epochs, or
+        holds an accuracy that is NaN or outside [0, 100].
     """
     if full.get("arch_str") != arch:
         raise BenchmarkDataError(f"results are for {full.get('arch_str')!r}, but meta_archs says {arch!r}")
@@ -317,8 +318,21 @@ def read_full_entry(
         for metric, setname in zip(("validation", "test"), sets):
             if setname is not None:
                 key = f"{setname}@{epochs - 1}"
-                out[(dataset, metric)] = [float(run["eval_acc1es"].get(key, np.nan)) for run in runs]
+                out[(dataset, metric)] = [_accuracy(run, dataset, key) for run in runs]
     return out
+
+
+def _accuracy(run: dict, dataset: str, key: str) -> float:
+    """One seed's accuracy at eval key ``key``: NaN if the seed lacks it, else a finite number in [0, 100]."""
+    evals = run["eval_acc1es"]
+    if key not in evals:
+        return np.nan
+    value = float(evals[key])
+    if not 0.0 <= value <= 100.0:  # NaN fails this too
+        raise BenchmarkDataError(
+            f"{dataset} seed {run['seed']} {key} accuracy is {value!r}; allowed: a finite accuracy (%) in [0, 100]"
+        )
+    return value
 
 
 def _pack(rows: list[list[float]]) -> np.ndarray:
