@@ -1,3 +1,4 @@
-"""The book: running chapters (:mod:`~nascompanion.book.runner`), the command line
-(:mod:`~nascompanion.book.cli`), helpers chapters call (:mod:`~nascompanion.book.notebook`) and the
-pre-kernel parameter checks (:mod:`~nascompanion.book.parameters`)."""
+"""The book: each chapter and its parameters declared as data (:mod:`~nascompanion.book.chapters`), checked
+before a kernel starts (:mod:`~nascompanion.book.parameters`); running chapters (:mod:`~nascompanion.book.runner`);
+the command line (:mod:`~nascompanion.book.cli`, its arguments in :mod:`~nascompanion.book.arguments` and its
+one-line errors in :mod:`~nascompanion.book.errors`); helpers chapters call (:mod:`~nascompanion.book.notebook`)."""

@@ -157,11 +157,9 @@ def run_chapter(
     store_mode: str | None = None,
     store_log: Path | None = None,
 ) -> ChapterRun:
-    """Execute one chapter with papermill, replacing ``output`` only if execution succeeds.
-
-    The notebook runs into a working file under the cache folder (``runs/``); only a
-    finished run is moved into place, so a failed or killed run leaves the previous
-    chapter untouched and the working file shows how far it got.
+    """Execute one chapter with papermill, replacing ``output`` only if execution succeeds: the notebook runs
+    into a working file under the cache folder (``runs/``), moved into place only when finished, so a failed
+    or killed run leaves the previous chapter untouched and the working file shows how far it got.
 
     Parameters
     ----------
@@ -177,10 +175,9 @@ def run_chapter(
         Show papermill's cell progress bar.
     threads
         Threads of the kernel's numeric libraries (default :func:`nascompanion.config.threads`: 1).
-    store_mode
-        Where the kernel reads and writes stored histories (one of :data:`nascompanion.compare.store.MODES`;
-        default the mode this process has); a papermill parameter, like ``store_log``, a file to which the
-        kernel appends every stored file it reads or writes.
+    store_mode, store_log
+        Papermill parameters: where the kernel reads and writes stored histories (one of
+        :data:`nascompanion.compare.store.MODES`; default this process's mode) and a file listing each one used.
 
     Raises
     ------
