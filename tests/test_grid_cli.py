@@ -117,10 +117,11 @@ def test_consolidate_into_its_own_chunk_folder_says_so(tmp_path, capsys):
     assert not (tmp_path / RESULT_FILE).exists()
 
 
-def test_a_benchmark_left_in_the_chunk_folder_is_named_as_no_chunk(tmp_path):
+@pytest.mark.parametrize("name", [RESULT_FILE, "bogus_s0_00000_15625.npz"])
+def test_a_file_in_the_chunk_folder_that_is_no_chunk_is_named(tmp_path, name):
     write_chunks(tmp_path, whole_grid((0, 1)), SMALL)
-    (tmp_path / RESULT_FILE).write_bytes(b"whatever")
-    with pytest.raises(ValueError, match=f"{RESULT_FILE}: not a chunk file .*move it out of"):
+    shutil.copy(tmp_path / "noisy_s0_00000_15625.npz", tmp_path / name)
+    with pytest.raises(ValueError, match=f"{name}: not a chunk file .*move it out of"):
         grid.consolidate(tmp_path, tmp_path / "dest", chunks=whole_grid((0, 1)))
 
 

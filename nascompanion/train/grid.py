@@ -467,7 +467,8 @@ def setting_record(setting: Setting) -> dict:
 
 
 def _chunk_named(path: Path) -> bool:
-    return not path.name.startswith(".tmp-") and Chunk.from_name(path.name) is not None
+    named = None if path.name.startswith(".tmp-") else Chunk.from_name(path.name)
+    return named is not None and named.pipeline in PIPELINES
 
 
 def damaged_chunks(out: Path) -> list[Path]:
