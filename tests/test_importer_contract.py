@@ -488,3 +488,11 @@ def test_csv_cache_is_rebuilt_identically_and_an_edit_with_size_and_time_restore
     assert edited.provenance.checksums[CIFAR10_VALID_FILE] != first.provenance.checksums[CIFAR10_VALID_FILE]
     np.testing.assert_array_equal(edited.validation_accuracy("cifar10-valid")[[100, 6111], 0],
                                   first.validation_accuracy("cifar10-valid")[[6111, 100], 0])
+
+
+def test_a_damaged_csv_table_gets_its_own_error_before_the_digest_one(tmp_path, tmp_path_factory):
+    folder = _csv_folder(tmp_path, tmp_path_factory)
+    path = folder / "nb201_test_mean200.csv"
+    path.write_text("a,b\n1,2\n")
+    with pytest.raises(data.BenchmarkDataError, match=rf"{path}: not the expected table, missing column"):
+        data.load_benchmark(folder, use_cache=False)

@@ -221,7 +221,11 @@ def load_benchmark(source: str | Path | None = None, use_cache: bool = True, tru
         return nats.cached_nats_tss(path, use_cache=use_cache)
     files = table_files(path)
     digests = cache.source_digests(files)
-    modified = compare_all({f: digests[f.resolve()] for f in files}, published_md5s(), trust_modified)
+    try:
+        modified = compare_all({f: digests[f.resolve()] for f in files}, published_md5s(), trust_modified)
+    except ModifiedSourceError:
+        load_tables(path)  # raises: a damaged file's own error (file and line) first, else this digest's
+        raise
     return cache.cached(kind, files, lambda: load_tables(path, trust_modified), use_cache,
                         options={"modified": list(modified)}, digests=digests)
 
