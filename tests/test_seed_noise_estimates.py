@@ -92,3 +92,29 @@ def test_intervals_check_their_arguments():
         seed_noise.from_classes_interval(mean, labels, np.random.default_rng(0), seeds, level=1.0)
     with pytest.raises(ValueError, match="at least 1"):
         seed_noise.from_classes(mean, labels, 0)
+
+
+@pytest.mark.parametrize("bad", [250.0, -0.5, np.nan, np.inf])
+def test_every_estimator_refuses_an_accuracy_outside_0_to_100(bad):
+    mean = np.array([90.0, 91.0, 89.5, 90.5])
+    single = mean + np.array([0.2, -0.1, 0.3, -0.2])
+    single[2] = bad
+    message = rf"single holds {bad!r} at position 2; allowed: accuracies \(%\) in \[0, 100\]$"
+    with pytest.raises(ValueError, match=message):
+        seed_noise.from_single_and_mean(single, mean, 3)
+    with pytest.raises(ValueError, match=message):
+        seed_noise.from_single_and_mean_counts(single, mean, np.full(4, 3))
+    if not np.isnan(bad):   # NaN marks a missing seed or cell there
+        with pytest.raises(ValueError, match=r"values holds .* at position \(1, 0\)"):
+            seed_noise.from_seeds(np.array([[90.0, 91.0], [bad, 90.0]]))
+        with pytest.raises(ValueError, match="mean holds"):
+            seed_noise.from_classes(np.array([90.0, bad, 91.0]), np.array([0, 0, 1]), 1)
+
+
+def test_an_f_sng_of_250_no_longer_inflates_sigma():
+    mean = np.full(5, 90.0)
+    single = np.array([90.2, 89.8, 90.1, 89.9, 90.0])
+    assert seed_noise.from_single_and_mean(single, mean, 3).sigma == pytest.approx(0.1936, abs=1e-4)
+    single[0] = 250.0
+    with pytest.raises(ValueError, match="single holds 250.0 at position 0"):
+        seed_noise.from_single_and_mean(single, mean, 3)
