@@ -141,3 +141,17 @@ def test_a_kernel_starts_with_the_threads_it_was_given_and_this_process_keeps_it
                               kernel_manager_class=book.threaded_kernel_manager(1)).execute()
     assert executed.cells[0].outputs[0]["text"].split() == ["1", "1", "1", "1"]
     assert dict(os.environ) == before
+
+
+def test_a_store_chapters_kernel_reports_the_stored_files_it_used_to_the_log_it_was_handed(tmp_path, monkeypatch):
+    from nascompanion.compare import store
+
+    monkeypatch.delenv(store.TOUCHED_ENV, raising=False)
+    log = tmp_path / "used.txt"
+    log.touch()
+    book.run_chapter("real_noise", {"scale": "smoke"}, output=tmp_path / "real_noise.ipynb", progress=False,
+                     store_mode="use", store_log=log)
+    used = log.read_text().split()
+    assert all(name.endswith(".npz") for name in used)
+    assert any((store.shipped_dir() / name).is_file() for name in used)
+    assert store.TOUCHED_ENV not in os.environ   # handed to the kernel, not set here
