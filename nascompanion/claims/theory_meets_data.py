@@ -47,7 +47,8 @@ FITS = Rule("eq53_fits", f"Eq. 5.3 fits the three histograms with sigma = {QUOTE
             f"some normalisation and fit tried gives every sigma and v within {FIT_TOLERANCE} of the paper's",
             after("the fitted values of the chapter's first version"))
 
-DIAGONAL = Rule("pair_diagonal", "Most of the density of neighbouring pairs lies on the diagonal", "paper, Sec. 5 (Figure 5.2)",
+DIAGONAL = Rule("pair_diagonal", "Most of the density of neighbouring pairs lies on the diagonal",
+                "paper, Sec. 5 (Figure 5.2)",
                 f"on every dataset more than half of the neighbouring pairs lie within {BAND} of each other, "
                 "and more than of independent pairs",
                 after("the pair densities of the chapter's first version"))
@@ -69,10 +70,11 @@ FAIR = Rule("fairly_accurate",
                   "predicted fractions above 1"))
 
 RECONSTRUCTION = Rule("reconstruction",
-                      "The book's reconstruction of pdf_e (RWA or centred Eq. 5.3) describes the landscape it is fitted to",
+                      "The book's reconstruction of pdf_e (RWA or centred Eq. 5.3) describes the landscape "
+                      "it is fitted to",
                       THIS_BOOK,
-                      "on every dataset some local density and reading predicts fractions of starts that never exceed 1 "
-                      "and a number of local minima within a factor 2 of local search's",
+                      "on every dataset some local density and reading predicts fractions of starts that "
+                      "never exceed 1 and a number of local minima within a factor 2 of local search's",
                       after("predicted fractions up to 22.9 and 162 to 1,033 predicted local minima against 13 to 36 "
                             "measured"))
 
@@ -82,14 +84,15 @@ MARKOV = Rule("markov_neighbours",
               "paper, Sec. 5 (footnote 2)",
               "on every dataset the correlation between one neighbour's loss and the mean loss of the cell's other "
               "neighbours, both centred "
-              f"within 100 quantile bins of the cell's loss, is below {MARKOV_TOLERANCE} in size, its interval included",
+              f"within 100 quantile bins of the cell's loss, is below {MARKOV_TOLERANCE} in size, "
+              "its interval included",
               BEFORE)
 
 POWER = Rule("markov_test_power",
              "The footnote-2 statistic detects a neighbourhood dependence that the current loss does not explain",
              THIS_BOOK,
-             "on additive landscapes on the same graph (one uniform random weight per edge and operation) the statistic "
-             f"is above {MARKOV_TOLERANCE} in size, its interval included",
+             "on additive landscapes on the same graph (one uniform random weight per edge and operation) "
+             f"the statistic is above {MARKOV_TOLERANCE} in size, its interval included",
              after(f"the statistic on the three datasets and on {CONTROLS} additive control landscapes"))
 
 BOUND = Rule("noise_minima_bound",
@@ -101,7 +104,8 @@ BOUND = Rule("noise_minima_bound",
              "below 1)",
              BEFORE)
 
-APPENDIX = Rule("appendix_b_bound", "Appendix B states a bound on the expected number of local minima under Gaussian noise",
+APPENDIX = Rule("appendix_b_bound",
+                "Appendix B states a bound on the expected number of local minima under Gaussian noise",
                 "paper, Appendix B (cited in Sec. 5)",
                 "the appendix's bound, compared with a simulation of the noise it assumes", BEFORE)
 
@@ -124,7 +128,8 @@ def fit_distances(fits: Mapping[tuple[str, str, str], Eq53Fit]) -> dict[tuple[st
 def fit_gaps(fits: Mapping[tuple[str, str, str], Eq53Fit]) -> dict[tuple[str, str], float]:
     """Per normalisation and method, the largest gap of any sigma or v to the paper's."""
     names = list(dict.fromkeys(k[0] for k in fits))
-    return {(h, m): max(max(abs(fits[(n, h, m)].sigma - PAPER_SIGMA[n]), abs(fits[(n, h, m)].v - PAPER_V)) for n in names)
+    return {(h, m): max(max(abs(fits[(n, h, m)].sigma - PAPER_SIGMA[n]), abs(fits[(n, h, m)].v - PAPER_V))
+                        for n in names)
             for h, m in _combinations()}
 
 
@@ -161,8 +166,8 @@ def fit_comparison(fits: Mapping[tuple[str, str, str], Eq53Fit]) -> pd.DataFrame
     """The paper's sigma and v beside those of the closest combination, with their differences, per landscape."""
     best = closest_fit(fits)
     names = list(dict.fromkeys(k[0] for k in fits))
-    comparison = pd.DataFrame({n: {"paper sigma": PAPER_SIGMA[n], "ours sigma": fits[(n, *best)].sigma, "paper v": PAPER_V,
-                                   "ours v": fits[(n, *best)].v} for n in names}).T
+    comparison = pd.DataFrame({n: {"paper sigma": PAPER_SIGMA[n], "ours sigma": fits[(n, *best)].sigma,
+                                   "paper v": PAPER_V, "ours v": fits[(n, *best)].v} for n in names}).T
     comparison["difference sigma"] = comparison["ours sigma"] - comparison["paper sigma"]
     comparison["difference v"] = comparison["ours v"] - comparison["paper v"]
     return comparison
@@ -264,7 +269,8 @@ def judge_bound(noisy: Sequence[Interval], bound: np.ndarray, draws: int) -> Fin
 def bound_table(sigmas: np.ndarray, noisy: Sequence[Interval], bound: np.ndarray) -> dict:
     """The bound's table: per sigma the simulated mean with its interval (as text), the bound and their ratio."""
     return {"noise σ (accuracy points)": sigmas,
-            "simulated mean number of local minima [90 % interval]": [interval(i.estimate, i.low, i.high, 1) for i in noisy],
+            "simulated mean number of local minima [90 % interval]":
+                [interval(i.estimate, i.low, i.high, 1) for i in noisy],
             "bound": bound, "ratio of the mean to the bound": [i.estimate / b for i, b in zip(noisy, bound)]}
 
 
@@ -281,7 +287,8 @@ def judge_appendix() -> Finding:
 
 def passing(errs: pd.DataFrame) -> pd.Series:
     """Which combinations predict no fraction above 1 and a number of minima within a factor 2 of the measured."""
-    return (errs["largest predicted"] <= 1 + 1e-9) & (errs["minima predicted"] / errs["minima measured"]).between(0.5, 2)
+    ratio = errs["minima predicted"] / errs["minima measured"]
+    return (errs["largest predicted"] <= 1 + 1e-9) & ratio.between(0.5, 2)
 
 
 def judge_reconstruction(errs: pd.DataFrame) -> Finding:
@@ -326,8 +333,10 @@ def judge_fair(errs: pd.DataFrame) -> Finding:
     """
     usable = passing(errs).groupby(level=0).any()
     if not usable.all():
-        reason = (f"with this reconstruction of pdf_e no combination passes the check on {', '.join(usable.index[~usable])}: "
-                  f"predicted fractions reach {format_value(errs['largest predicted'].max())} and predicted local minima "
+        failing = ", ".join(usable.index[~usable])
+        reason = (f"with this reconstruction of pdf_e no combination passes the check on {failing}: "
+                  f"predicted fractions reach {format_value(errs['largest predicted'].max())} "
+                  "and predicted local minima "
                   f"{format_value(errs['minima predicted'].min())} to {format_value(errs['minima predicted'].max())} "
                   f"where local search finds {format_value(errs['minima measured'].min())} to "
                   f"{format_value(errs['minima measured'].max())}; deciding it needs the paper's recipe for pdf_e "
