@@ -65,6 +65,8 @@ def test_a_bad_thread_count_in_the_environment_is_named(places, monkeypatch, cap
     [
         (["store", "check", "--folder", "{tmp}/nowhere"], "{tmp}/nowhere", "not a folder"),
         (["store", "check", "--folder", "{tmp}/a-file"], "{tmp}/a-file", "not a folder"),
+        (["store", "check", "--folder", "{tmp}/loop"], "{tmp}/loop", "not a folder"),
+        (["data", "check", "--source", "a" * 5000], "a" * 100, "File name too long"),
         (["data", "embed", "--from", "{tmp}/nowhere"], "{tmp}/nowhere", "missing nb201_cifar10-valid_mean200.csv"),
         (["run", "theory", "-o", "{tmp}/a-folder"], "{tmp}/a-folder is a folder", "-o"),
         (["run", "theory", "-o", "{tmp}/a-file/x.ipynb"], "{tmp}/a-file", "choose another output path (-o)"),
