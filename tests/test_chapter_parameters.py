@@ -154,3 +154,50 @@ def test_a_store_chapters_kernel_reports_the_stored_files_it_used_to_the_log_it_
     used = log.read_text().split()
     assert used and all(any((folder / name).is_file() for folder in store.read_folders()) for name in used)
     assert store.TOUCHED_ENV not in os.environ   # handed to the kernel, not set here
+
+
+def _notebook_checks(name: str) -> list[str]:
+    """The ``check_choice``/``check_range`` statements of the chapter's notebook, as written there."""
+    cells = jupytext.read(book.NOTEBOOK_DIR / f"{name}.md").cells
+    return [statement.strip() for cell in cells if cell.cell_type == "code"
+            for line in cell.source.splitlines() for statement in line.split(";")
+            if statement.strip().startswith(("check_choice(", "check_range("))]
+
+
+def _probes(parameter: chapters.Parameter) -> list:
+    """Values on both sides of what the declaration allows, and far beyond it both ways."""
+    if parameter.choices:
+        return [*parameter.choices, "not-a-choice"]
+    if parameter.kind in ("int", "float"):
+        edges = [v for v in (parameter.low, parameter.high) if v is not None]
+        step = 1 if parameter.kind == "int" else 0.01
+        far = [2**40, -(2**40)] if parameter.kind == "int" else [1e12, -1e12]   # beyond an edge either side lacks
+        return [parameter.default, *edges, *(e - step for e in edges), *(e + step for e in edges), *far]
+    return []
+
+
+@pytest.mark.parametrize("name", book.CHAPTERS)
+def test_the_declared_choices_and_ranges_are_those_the_chapter_itself_checks(name):
+    from nascompanion.book.notebook import SCALES, check_choice, check_range
+    from nascompanion.data import DATASETS
+
+    checks = _notebook_checks(name)
+    checked = {p.name for p in chapters.CHAPTERS[name].parameters if p.choices or p.kind in ("int", "float")}
+    assert {s.split('"')[1] for s in checks} == checked
+    for parameter in chapters.CHAPTERS[name].parameters:
+        for probe in _probes(parameter):
+            namespace = {"check_choice": check_choice, "check_range": check_range, "SCALES": SCALES,
+                         "DATASETS": DATASETS, parameter.name: probe}
+            mine = [s for s in checks if s.split('"')[1] == parameter.name]
+            try:
+                for statement in mine:
+                    exec(statement, namespace)   # the chapter's own check, as its kernel runs it
+                chapter_allows = True
+            except ValueError:
+                chapter_allows = False
+            try:
+                parameters.check_parameters(name, {parameter.name: probe})
+                declaration_allows = True
+            except ValueError:
+                declaration_allows = False
+            assert chapter_allows == declaration_allows, (parameter.name, probe)
