@@ -149,3 +149,17 @@ def test_output_closed_early_is_one_line_not_a_broken_pipe_stack(places):
     assert process.wait(timeout=300) == 141
     assert stderr.strip().splitlines() == [
         "nascompanion data check --source nb201: output closed before the end (broken pipe)"]
+
+
+def test_an_interrupted_chapter_is_one_line_saying_what_was_kept(places, monkeypatch, capsys):
+    import papermill
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(papermill, "execute_notebook", interrupted)
+    output = places / "theory.ipynb"
+    assert cli.main(["run", "theory", "-p", "scale", "smoke", "-o", str(output)]) == 130
+    line = _one_line(capsys)
+    assert line.startswith(f"nascompanion run theory -p scale smoke -o {output}: stopped by an interrupt: ")
+    assert f"chapter 'theory' stopped; {output} was left as it was" in line and not output.exists()

@@ -185,10 +185,10 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as err:
         print(err, file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as err:
         if debug:
             raise
-        print(f"{command_line(argv)}: stopped by an interrupt", file=sys.stderr)
+        print(f"{command_line(argv)}: stopped by an interrupt" + (f": {err}" if str(err) else ""), file=sys.stderr)
         return 130
     except BrokenPipeError:
         silence_stdout()

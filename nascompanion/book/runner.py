@@ -140,6 +140,9 @@ def _execute(name: str, staged: Path, working: Path, output: Path, parameters: d
     except papermill.PapermillExecutionError as err:
         raise ChapterFailed(f"chapter {name!r} failed in cell {err.exec_count}: {err.ename}: {err.evalue}; "
                             f"{output} was left as it was; the notebook as far as it ran is {working}") from None
+    except KeyboardInterrupt:   # the command tells it in one line
+        raise KeyboardInterrupt(f"chapter {name!r} stopped; {output} was left as it was; "
+                                f"the notebook as far as it ran is {working}") from None
     except BaseException:
         print(f"[book] {name} stopped; {output} was left as it was; the notebook as far as it ran is {working}",
               file=sys.stderr, flush=True)
