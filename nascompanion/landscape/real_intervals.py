@@ -162,3 +162,35 @@ def race_bootstrap(noise: np.ndarray, finals: np.ndarray, rng: np.random.Generat
     gaps = means[..., 0] - means[..., 1:].min(axis=-1)
     low, high = _percentiles(spearman_rows(noise[rows], gaps), level)
     return Interval(float(spearman_rows(noise, race_gap(finals))), low, high)
+
+
+MEASURES = ("rank_disagreement", "rms_deviation")
+"""The two noise measures of a measured landscape (see :func:`~nascompanion.landscape.noise.measured_landscapes`)."""
+
+HARDNESS = ("local_minima", "reached_global_pct")
+"""The two statistics that say how hard a landscape is."""
+
+
+def noise_correlations(landscapes: "pd.DataFrame", rng: np.random.Generator, level: float = 0.9,
+                       draws: int = 2000) -> dict[tuple[str, str], Interval]:
+    """:func:`landscape_bootstrap` of every noise measure against every hardness statistic.
+
+    The pairs are drawn in turn from ``rng`` (measure by measure, statistic by statistic).
+
+    Parameters
+    ----------
+    landscapes
+        One row per landscape with the columns of :data:`MEASURES` and :data:`HARDNESS`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> x = np.arange(6.0)
+    >>> frame = pd.DataFrame({"rank_disagreement": x, "rms_deviation": x ** 2, "local_minima": x,
+    ...                       "reached_global_pct": -x})
+    >>> rho = noise_correlations(frame, np.random.default_rng(0), draws=100)
+    >>> rho[("rms_deviation", "reached_global_pct")].estimate
+    -1.0
+    """
+    return {(m, c): landscape_bootstrap(landscapes[m], landscapes[c], rng, level, draws)
+            for m in MEASURES for c in HARDNESS}
