@@ -66,8 +66,9 @@ def test_a_search_rule_refuses_an_unknown_pipeline():
 
 def test_spread_values_give_both_differences_with_their_intervals():
     boot = _boot(np.linspace(4.0, 4.2, 11), np.full(11, 3.0), np.full(11, 2.0), np.linspace(2.1, 2.5, 11))
+    accuracy = {"noisy": np.array([[50.0, 54.0], [60.0, 64.0]]), "denoised": np.array([[50.0, 52.0], [60.0, 62.0]])}
     values = claims.spread_values({"noisy": (8.0, 4.1), "denoised": (7.0, 3.0)}, {"noisy": 1.95, "denoised": 2.33},
-                                  {"noisy": 4.5, "denoised": 3.3}, boot)
+                                  accuracy, np.ones(2, dtype=bool), boot)
     assert values["sd_drop"] == pytest.approx(1.1)
     assert values["ratio_gain_low"] == pytest.approx(0.12) and values["ratio_gain_high"] == pytest.approx(0.48)
-    assert values["pooled_denoised"] == 3.3
+    assert values["pooled_denoised"] == pytest.approx(np.sqrt(2.0))

@@ -14,6 +14,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from nascompanion.data import seed_noise
 from nascompanion.report import paper
 from nascompanion.report.findings import BEFORE, HOLDS, THIS_BOOK, Finding, Rule, Span, after
 from nascompanion.report.stats import Interval
@@ -133,7 +134,7 @@ def parameter_values(scale: str, seed: int, runs: int, seed_draws: int, boot_dra
 
 
 def spread_values(spread: Mapping[str, tuple[float, float]], ratio: Mapping[str, float],
-                  pooled: Mapping[str, float], boot: pd.DataFrame) -> dict[str, float]:
+                  accuracy: Mapping[str, np.ndarray], keep: np.ndarray, boot: pd.DataFrame) -> dict[str, float]:
     """Each pipeline's spread (IQR, median seed SD, ratio with its interval, pooled sigma) and the paired
     differences (``sd_drop``, ``ratio_gain``) with their intervals.
 
@@ -143,8 +144,8 @@ def spread_values(spread: Mapping[str, tuple[float, float]], ratio: Mapping[str,
         ``{pipeline: (IQR, median seed SD)}``.
     ratio
         ``{pipeline: IQR / median seed SD}``.
-    pooled
-        ``{pipeline: sigma pooled over seeds}``.
+    accuracy, keep
+        ``{pipeline: per-seed accuracy}`` and the cells with a path, for the sigma pooled over seeds.
     boot
         :func:`nascompanion.data.digits.spread_draws`' resamples, columns ``(pipeline, statistic)``.
     """
@@ -152,7 +153,8 @@ def spread_values(spread: Mapping[str, tuple[float, float]], ratio: Mapping[str,
     for p in PIPELINES:
         low, high = np.quantile(boot[p, "ratio"], QUANTILES)
         values |= {f"sd_{p}": spread[p][1], f"iqr_{p}": spread[p][0], f"ratio_{p}": ratio[p],
-                   f"ratio_low_{p}": low, f"ratio_high_{p}": high, f"pooled_{p}": pooled[p]}
+                   f"ratio_low_{p}": low, f"ratio_high_{p}": high,
+                   f"pooled_{p}": seed_noise.from_seeds(accuracy[p][keep]).sigma}
     for name, draws, point in (("sd_drop", _sd_drop(boot), spread["noisy"][1] - spread["denoised"][1]),
                                ("ratio_gain", _ratio_gain(boot), ratio["denoised"] - ratio["noisy"])):
         for part, value in zip(("", "_low", "_high"), (point, *np.quantile(draws, QUANTILES))):

@@ -164,6 +164,18 @@ def table1_values(table1: pd.DataFrame) -> dict[str, float]:
     return values
 
 
+def denoised_row(table1: pd.DataFrame) -> dict[str, float]:
+    """Table 1's denoised row, in the order of the paper's.
+
+    Examples
+    --------
+    >>> index = pd.MultiIndex.from_tuples([("denoised", s) for s in P["denoised"]])
+    >>> denoised_row(pd.DataFrame({"ours": [5.9, 13, 70.1]}, index=index))
+    {'iterations': 5.9, 'local_minima': 13.0, 'reached_global_pct': 70.1}
+    """
+    return {stat: float(table1.loc[("denoised", stat), "ours"]) for stat in P["denoised"]}
+
+
 def simulated_standard(draws: Mapping[str, Mapping[str, np.ndarray]]) -> tuple[list[Finding], dict[str, float]]:
     """The paper's standard numbers against the simulated standard row at both estimates of sigma.
 
