@@ -1,6 +1,7 @@
 """Each chapter as a plain Jupyter or Colab reader runs it: at smoke scale, in a kernel where
-``import myst_nb`` fails (so nothing is glued), every captioned figure is its own cell's output and
-the findings table and result box still show."""
+``import myst_nb`` fails (so nothing is glued), every captioned figure is its own cell's output, sharp
+(two picture pixels to a CSS pixel) with text of 9 pt or more at the book's column, and the findings
+table and result box still show."""
 
 from __future__ import annotations
 
@@ -46,6 +47,10 @@ def test_chapter_shows_its_figures_without_the_book_extras(chapter, book_cache, 
     assert not blocked, f"{chapter}: values were glued, so the kernel had the book extras"
     assert jupyter_check.figure_counts(notebook), f"{chapter}: no cell is captioned as a figure"
     assert jupyter_check.figure_problems(notebook) == []
+    for cell, sizes in jupyter_check.figure_sizes(notebook).items():
+        for size in sizes:
+            assert not size.blurred, f"{chapter} cell {cell}: {size.density:.2f} picture pixels per CSS pixel, not 2"
+            assert not size.small_text, f"{chapter} cell {cell}: text of {size.smallest_pt:.1f} pt at the column"
     assert jupyter_check.shows_findings(notebook), f"{chapter}: the findings table is not shown"
     assert jupyter_check.shows_result_box(notebook), f"{chapter}: the result box is not shown"
 
