@@ -128,19 +128,30 @@ def test_the_run_settings_set_the_kernels_store_mode(monkeypatch, tmp_path):
 
 
 def test_a_kernel_starts_with_the_threads_it_was_given_and_this_process_keeps_its_own(monkeypatch):
+    import shutil
+    import tempfile
+
     import nbformat
     from nbclient import NotebookClient
 
     for variable in book.THREAD_VARIABLES:
         monkeypatch.setenv(variable, "2")   # what the kernel would inherit
     before = dict(os.environ)
+    sockets = tempfile.mkdtemp()
     cell = nbformat.v4.new_code_cell(
         "import os, torch\nprint(os.environ['OMP_NUM_THREADS'], os.environ['OPENBLAS_NUM_THREADS'], "
-        "os.environ['NASCOMPANION_THREADS'], torch.get_num_threads())")
-    executed = NotebookClient(nbformat.v4.new_notebook(cells=[cell]), kernel_name="python3",
-                              kernel_manager_class=book.threaded_kernel_manager(1)).execute()
-    assert executed.cells[0].outputs[0]["text"].split() == ["1", "1", "1", "1"]
+        "os.environ['NASCOMPANION_THREADS'], torch.get_num_threads())\n"
+        f"print(sorted(os.listdir({sockets!r})))")
+    try:
+        executed = NotebookClient(nbformat.v4.new_notebook(cells=[cell]), kernel_name="python3",
+                                  kernel_manager_class=book.threaded_kernel_manager(1, sockets)).execute()
+    finally:
+        shutil.rmtree(sockets)
+    threads, files = executed.cells[0].outputs[0]["text"].splitlines()
+    assert threads.split() == ["1", "1", "1", "1"]
     assert dict(os.environ) == before
+    # it talks over socket files of its own, so runs side by side never race for a TCP port
+    assert files == str([f"kernel-{i}" for i in range(1, 6)])
 
 
 def test_a_store_chapters_kernel_reports_the_stored_files_it_used_to_the_log_it_was_handed(tmp_path, monkeypatch):

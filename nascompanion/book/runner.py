@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,13 +106,19 @@ def kernel_environment(threads: int) -> dict[str, str]:
     return {variable: str(threads) for variable in THREAD_VARIABLES}
 
 
-def threaded_kernel_manager(threads: int) -> type:
+def threaded_kernel_manager(threads: int, sockets: Path | None = None) -> type:
     """A kernel manager class whose kernel starts with :func:`kernel_environment` (this process's environment
-    stays as it is); papermill's client makes the manager, so it also shuts the kernel down."""
+    stays as it is); papermill's client makes the manager, so it also shuts the kernel down.
+
+    With ``sockets`` (a folder of this run's own), the kernel talks over socket files there instead of TCP
+    ports: runs started side by side then never race for the same port, which kills a kernel at start.
+    """
     from jupyter_client.manager import AsyncKernelManager
 
     class _Kernel(AsyncKernelManager):
         async def start_kernel(self, **kw: Any) -> None:
+            if sockets is not None:
+                self.transport, self.ip = "ipc", str(Path(sockets) / "kernel")
             kw["env"] = {**kw.get("env", os.environ), **kernel_environment(threads)}
             await super().start_kernel(**kw)
 
@@ -133,10 +140,11 @@ def _execute(name: str, staged: Path, working: Path, output: Path, parameters: d
 
     quiet = _KnownRunSettings()
     logging.getLogger("papermill").addFilter(quiet)
+    sockets = Path(tempfile.mkdtemp(prefix="nascompanion-kernel-"))   # short: a socket path has ~100 characters
     try:
         papermill.execute_notebook(str(staged), str(working), parameters=parameters, cwd=str(REPO_ROOT),
                                    kernel_name="python3", progress_bar=progress, log_output=False,
-                                   kernel_manager_class=threaded_kernel_manager(threads))
+                                   kernel_manager_class=threaded_kernel_manager(threads, sockets))
     except papermill.PapermillExecutionError as err:
         raise ChapterFailed(f"chapter {name!r} failed in cell {err.exec_count}: {err.ename}: {err.evalue}; "
                             f"{output} was left as it was; the notebook as far as it ran is {working}") from None
@@ -149,6 +157,7 @@ def _execute(name: str, staged: Path, working: Path, output: Path, parameters: d
         raise
     finally:
         logging.getLogger("papermill").removeFilter(quiet)
+        shutil.rmtree(sockets, ignore_errors=True)
 
 
 def run_chapter(
