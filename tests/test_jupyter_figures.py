@@ -88,3 +88,35 @@ def test_a_figure_wider_than_the_column_is_shrunk_and_its_small_text_found(monke
     assert not size.blurred and size.small_text
     assert size.natural_px / 2 > 780  # still wider than the column after the tight crop
     assert size.smallest_pt == pytest.approx(9.0 * 780 / (size.natural_px / 2), rel=1e-3)
+
+
+def _code(source: str, **metadata):
+    return nbformat.v4.new_code_cell(source, metadata=metadata)
+
+
+def test_a_reader_run_sets_the_scale_past_papermills_cell_and_counts_what_shows(tmp_path):
+    notebook = nbformat.v4.new_notebook(cells=[
+        _code('scale = "paper"   # "smoke" or "paper"', tags=["parameters"]),
+        _code('# Parameters\nscale = "paper"\n', tags=["injected-parameters"]),
+        _code('assert scale == "smoke", scale'),
+        _code("import matplotlib.pyplot as plt\nfrom nascompanion.report import figures\nfigures.use_book_style()\n"
+              "fig, ax = plt.subplots(figsize=(5, 3))\nax.plot([0, 1], label='local search')\nax.legend()\n"
+              "figures.show(fig)", mystnb={"figure": {"name": "fig-a"}})])
+    path = tmp_path / "chapter.ipynb"
+    nbformat.write(notebook, path)
+
+    row = jupyter_check.run_as_reader(path, "smoke", timeout=120)
+
+    assert row["runs"] and row["error"] == ""
+    assert (row["figures"], row["under 2x"], row["figure problems"]) == (1, 0, 0)
+    assert row["min fig pt"] == 9.0
+    assert not row["findings table"] and not row["result box"]
+
+
+def test_a_reader_run_reports_the_error_that_stops_a_chapter(tmp_path):
+    path = tmp_path / "broken.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[_code("raise ValueError('no data folder')")]), path)
+
+    row = jupyter_check.run_as_reader(path, "smoke", timeout=120)
+
+    assert not row["runs"] and row["error"] == "cell 0: ValueError: no data folder"

@@ -4,10 +4,23 @@ A chapter read in plain Jupyter or Colab has none of the book's extras (no ``mys
 nothing glued shows there; every figure must be its own cell's output, captioned through the
 cell's ``mystnb.figure`` metadata, and the findings must be outputs too. These helpers count
 what an executed notebook (an ``nbformat`` node or plain dicts) shows.
+
+Run as a script, it executes committed chapters top to bottom as such a reader would (outputs
+cleared, the scale set in the parameters cell, in a kernel of the running Python) and prints what
+each shows::
+
+    python -m nascompanion.book.jupyter_check book/chapters/*.ipynb --scale smoke
 """
 
 from __future__ import annotations
 
+import argparse
+import copy
+import json
+import re
+import sys
+import time
+from pathlib import Path
 from typing import Any, Mapping
 
 FIGURE_MIME = "image/png"
@@ -192,3 +205,97 @@ def figure_sizes(notebook: Mapping[str, Any], column_px: float | None = None) ->
                                                       rendered_px=min(shown, column_px),
                                                       drawn_pt=png_smallest_pt(png)))
     return sizes
+
+
+PARAMETER_TAGS = ("parameters", "injected-parameters")
+"""Tags of the cells that set a chapter's parameters: the chapter's own, and the one papermill adds
+after it when the book is executed with parameters (which a reader's edit must also reach)."""
+
+_SCALE = re.compile(r'(?m)^(scale\s*=\s*)(["\'])[^"\']*\2')
+
+
+def as_reader(notebook: Mapping[str, Any], scale: str) -> dict:
+    """A copy of ``notebook`` as a reader starts it: no outputs, ``scale`` set in every parameters cell.
+
+    Examples
+    --------
+    >>> nb = {"cells": [
+    ...     {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": 'scale = "paper"  # or smoke',
+    ...      "outputs": [], "execution_count": 1},
+    ...     {"cell_type": "code", "metadata": {"tags": ["injected-parameters"]}, "source": 'scale = "paper"\\n',
+    ...      "outputs": [], "execution_count": 2},
+    ...     {"cell_type": "code", "metadata": {}, "source": "x = 1", "outputs": [{"output_type": "stream"}],
+    ...      "execution_count": 3}]}
+    >>> [(c["source"], c["outputs"], c["execution_count"]) for c in as_reader(nb, "smoke")["cells"]]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('scale = "smoke"  # or smoke', [], None), ('scale = "smoke"\\n', [], None), ('x = 1', [], None)]
+    """
+    started = copy.deepcopy(dict(notebook))
+    for cell in started["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        cell["outputs"], cell["execution_count"] = [], None
+        if set(cell.get("metadata", {}).get("tags", [])) & set(PARAMETER_TAGS):
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            cell["source"] = _SCALE.sub(lambda m: f"{m.group(1)}{json.dumps(scale)}", source)
+    return started
+
+
+def shows(notebook: Mapping[str, Any]) -> dict[str, Any]:
+    """What an executed notebook shows a plain Jupyter reader: figures (any image output), their
+    sharpness and smallest text at the book's column, the findings table and the result box.
+
+    Examples
+    --------
+    >>> shows({"cells": []})  # doctest: +NORMALIZE_WHITESPACE
+    {'figures': 0, 'under 2x': 0, 'min fig pt': None, 'findings table': False, 'result box': False,
+     'figure problems': 0}
+    """
+    sizes = [size for found in figure_sizes(notebook).values() for size in found]
+    images = sum(1 for _, cell in _code_cells(notebook) for out in cell.get("outputs", [])
+                 if any(key.startswith("image/") for key in out.get("data", {})))
+    smallest = [size.smallest_pt for size in sizes if size.smallest_pt == size.smallest_pt]
+    return {"figures": images, "under 2x": sum(size.blurred for size in sizes),
+            "min fig pt": round(min(smallest), 1) if smallest else None,
+            "findings table": shows_findings(notebook), "result box": shows_result_box(notebook),
+            "figure problems": len(figure_problems(notebook))}
+
+
+def run_as_reader(path: Path, scale: str = "smoke", timeout: int = 1800) -> dict[str, Any]:
+    """Execute the chapter at ``path`` as :func:`as_reader` starts it, in its own folder, with
+    ``nbclient`` and the ``python3`` kernel; return whether it ran (if not, the failing cell's index and
+    error), its seconds and what it :func:`shows`."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    notebook = nbformat.from_dict(as_reader(nbformat.read(path, as_version=4), scale))
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(Path(path).resolve().parent)}})
+    start, error = time.perf_counter(), ""
+    try:
+        client.execute()
+    except CellExecutionError as err:
+        failing = next((i for i, cell in _code_cells(notebook)
+                        if any(out.get("output_type") == "error" for out in cell.get("outputs", []))), None)
+        error = f"cell {failing}: {err.ename}: {err.evalue}"
+    return {"chapter": Path(path).stem, "runs": not error, "seconds": round(time.perf_counter() - start, 1),
+            **shows(notebook), "error": error}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run each chapter named as a reader would and print one JSON line per chapter; exit 1 if one fails."""
+    parser = argparse.ArgumentParser(description="Run executed chapters top to bottom as a plain Jupyter reader.")
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--scale", default="smoke", choices=("smoke", "paper"))
+    args = parser.parse_args(argv)
+    failed = False
+    for path in args.notebooks:
+        row = run_as_reader(path, args.scale)
+        failed |= not row["runs"]
+        print(json.dumps(row), flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
