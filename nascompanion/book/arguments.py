@@ -62,10 +62,14 @@ def _data_commands(sub: argparse._SubParsersAction, common: list) -> None:
     check = data_sub.add_parser("check", help="print what data is available and what it supports", parents=common)
     check.add_argument("--source", help="file, folder (CSV tables, an official .pth, a NATS-Bench tss folder) "
                        "or named source (nb201, digits201); default: the configured one")
+    check.add_argument("--trust-modified", action="store_true",
+                       help="read source files whose md5 differs from the published one (recorded in the provenance)")
     embed = data_sub.add_parser("embed", help="rebuild the NAS-Bench-201 tables that ship with the package",
                                 parents=common)
     embed.add_argument("--from", dest="folder", type=Path, required=True, help="folder with the NB201 CSV tables")
     embed.add_argument("--dest", type=Path, help="output folder (default: the package's nascompanion/data/nb201)")
+    embed.add_argument("--trust-modified", action="store_true",
+                       help="embed tables whose md5 differs from the published one (recorded in the manifest)")
 
 
 def _book_commands(sub: argparse._SubParsersAction, common: list) -> None:

@@ -15,14 +15,14 @@ from nascompanion.book.parameters import check_parameters, parse
 from nascompanion.config import writable_folder
 
 
-def data_check(source: str | None) -> int:
+def data_check(source: str | None, trust_modified: bool = False) -> int:
     """Print which data the package reads, why, what each dataset supports, and where to get more."""
     from nascompanion.data import WHERE_TO_GET_PER_SEED_DATA, BenchmarkDataError, DataNotFoundError, load_benchmark, locate
     from nascompanion.objectives import ObjectiveUnavailableError, VERSIONS, seed_noise
 
     try:
         located = locate(source)
-        bench = load_benchmark(source)
+        bench = load_benchmark(source, trust_modified=trust_modified)
     except (DataNotFoundError, BenchmarkDataError) as err:
         print(f"no data: {err}")
         return 1
@@ -72,11 +72,11 @@ def data_check(source: str | None) -> int:
     return 0
 
 
-def data_embed(folder: Path, dest: Path | None) -> int:
+def data_embed(folder: Path, dest: Path | None, trust_modified: bool = False) -> int:
     """Rebuild the tables that ship with the package from the CSV tables in ``folder``."""
     from nascompanion.data import embedded
 
-    written = embedded.embed(folder, dest or embedded.shipped_folder())   # a refusal is the command's one-line error
+    written = embedded.embed(folder, dest or embedded.shipped_folder(), trust_modified=trust_modified)   # a refusal is the command's one-line error
     print(f"wrote {written} ({written.stat().st_size / 1e3:.0f} kB) and {written.with_name(embedded.MANIFEST_FILE).name}")
     return 0
 
@@ -160,7 +160,9 @@ def store_update(chapters: list[str], recompute: bool, workers: int | None, thre
 def _dispatch(args: argparse.Namespace) -> int:
     """Run the command ``args`` names."""
     if args.command == "data":
-        return data_embed(args.folder, args.dest) if args.data_command == "embed" else data_check(args.source)
+        if args.data_command == "embed":
+            return data_embed(args.folder, args.dest, args.trust_modified)
+        return data_check(args.source, args.trust_modified)
     if args.command == "store":
         if args.store_command == "check":
             return store_check(args.per_algorithm, args.seed, args.folder)
