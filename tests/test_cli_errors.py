@@ -133,7 +133,7 @@ def test_debug_shows_the_stack_instead(places):
 
 
 def test_an_interrupt_is_one_line_naming_the_command(places, monkeypatch, capsys):
-    def interrupted(source):
+    def interrupted(source, trust_modified=False):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(cli, "data_check", interrupted)
