@@ -203,7 +203,7 @@ def run_chapter(
     from nascompanion.compare import store
     from nascompanion.data.cache import write_atomically
 
-    checked = check_parameters(name, parameters or {})
+    checked = _differing(name, check_parameters(name, parameters or {}))
     settings = {"store_mode": _store_mode(store_mode or store.mode()), "store_log": str(store_log) if store_log else None}
     output = _check_output(Path(output) if output else BOOK_CHAPTER_DIR / f"{name}.ipynb")
     count = config_threads(threads)
@@ -220,6 +220,21 @@ def run_chapter(
     write_atomically(output, working.read_bytes())
     working.unlink()
     return ChapterRun(name, output, seconds)
+
+
+def _differing(name: str, checked: dict[str, Any]) -> dict[str, Any]:
+    """The checked values that differ from the chapter's declared defaults: only those are injected, so a
+    notebook run at its defaults keeps its own ``parameters`` cell in charge when a reader opens it and edits it.
+
+    Examples
+    --------
+    >>> _differing("theory", {"scale": "paper", "seed": 3})
+    {'seed': 3}
+    """
+    from nascompanion.book.chapters import chapter
+
+    defaults = {p.name: p.default for p in chapter(name).parameters}
+    return {key: value for key, value in checked.items() if key not in defaults or value != defaults[key]}
 
 
 def _store_mode(mode: str) -> str:
