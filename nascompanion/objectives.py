@@ -28,6 +28,9 @@ from nascompanion.data.benchmark import Benchmark, SeedNoise
 
 VERSIONS: tuple[str, ...] = ("denoised", "standard", "random", "noise")
 
+MAX_TRIAL_BYTES = 4 * 2**30
+"""The most memory :func:`trial_losses` may take for its loss arrays (4 GiB); more trials are refused."""
+
 
 class ObjectiveUnavailableError(ValueError):
     """The requested objective version cannot be computed from this benchmark."""
@@ -303,6 +306,9 @@ class FunctionObjective:
     def query(self, archs: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         answers = [self.function(int(a), rng) if self.takes_rng else self.function(int(a)) for a in archs]
         values = np.array(answers, dtype=float).reshape(len(answers), 2)
+        if np.isnan(values[:, 0]).any():
+            raise ValueError(f"the objective returned a NaN validation loss for architecture "
+                             f"{int(np.asarray(archs)[np.isnan(values[:, 0])][0])}")
         return values[:, 0], values[:, 1]
 
 
@@ -416,8 +422,12 @@ def trial_losses(
     (trained on train + valid). Its test loss is the mean over seeds (the two
     trainings share no seed), also for ``standard``.
     """
-    if trials < 1:
-        raise ValueError(f"trials must be at least 1, got {trials}")
+    if isinstance(trials, bool) or not isinstance(trials, (int, np.integer)) or trials < 1:
+        raise ValueError(f"trials must be an integer of at least 1, got {trials!r}")
+    need = 2 * 8 * int(trials) * benchmark.accuracy(dataset, metric).shape[0]   # validation and test, float64
+    if need > MAX_TRIAL_BYTES:
+        raise ValueError(f"trials={trials} would need about {need / 1e9:.3g} GB for the trials' losses; the limit "
+                         f"is {MAX_TRIAL_BYTES / 1e9:.3g} GB (objectives.MAX_TRIAL_BYTES): use fewer trials")
     reported = dataset if test_dataset is None else test_dataset
     if version == "standard":
         require_seeds(benchmark, dataset)

@@ -2,15 +2,19 @@
 
 import inspect
 import math
+import re
 from dataclasses import is_dataclass, replace
 
 import numpy as np
 import pytest
 
-from nascompanion.objectives import TrialLosses
+from nascompanion.objectives import MAX_TRIAL_BYTES, TrialLosses, trial_losses
 from nascompanion.search import registry, settings_spec
+from nascompanion.search.bananas import bananas
+from nascompanion.search.bayesopt import bayesian_optimization
 from nascompanion.search.local_search import local_search
 from nascompanion.spaces import hamming_space, nb201_space
+from toy_benchmark import toy_benchmark
 
 ALL = list(registry.ALGORITHMS)
 
@@ -111,3 +115,44 @@ def test_local_search_refuses_more_starting_draws_than_the_space_holds():
     space = hamming_space(4, 3)
     with pytest.raises(ValueError, match=r"^k_init must be an integer in 1\.\.81, got 100000000$"):
         local_search(space, np.arange(81.0), 5, np.random.default_rng(0), k_init=10**8)
+@pytest.mark.parametrize("function, name", [(bayesian_optimization, "bo"), (bananas, "bananas")])
+@pytest.mark.parametrize("setting", ["batch", "n_init", "parents", "per_parent"])
+def test_the_model_based_searches_refuse_a_zero_count_when_called_directly(function, name, setting):
+    space = hamming_space(4, 3)
+    with pytest.raises(ValueError, match=rf"^{name}'s {setting} must be an integer of at least 1, got 0$"):
+        function(space, _losses(space.size), 20, np.random.default_rng(0), **{setting: 0})
+
+
+def test_bo_refuses_a_zero_refit_interval_when_called_directly():
+    space = hamming_space(4, 3)
+    with pytest.raises(ValueError, match="^bo's refit_every must be an integer of at least 1, got 0$"):
+        bayesian_optimization(space, _losses(space.size), 20, np.random.default_rng(0), refit_every=0)
+
+
+def test_a_trial_count_beyond_the_memory_limit_is_refused_with_its_estimate():
+    bench = toy_benchmark()
+    need = 2 * 8 * 10**7 * 15625
+    estimate = re.escape(f"would need about {need / 1e9:.3g} GB")
+    with pytest.raises(ValueError, match=rf"^trials=10000000 {estimate} .* the limit is {MAX_TRIAL_BYTES / 1e9:.3g} GB"):
+        trial_losses(bench, "toy", "noise", 10**7, np.random.default_rng(0), x=1.0)
+    largest = MAX_TRIAL_BYTES // (2 * 8 * 15625)
+    with pytest.raises(ValueError, match=f"trials={largest + 1} would need"):
+        trial_losses(bench, "toy", "denoised", largest + 1, np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("trials", [0, -3, 2.0, True, None])
+def test_a_trial_count_that_is_not_a_positive_integer_is_refused(trials):
+    with pytest.raises(ValueError, match="^trials must be an integer of at least 1, got "):
+        trial_losses(toy_benchmark(), "toy", "denoised", trials, np.random.default_rng(0))
+
+
+def test_a_callable_objective_returning_nan_is_refused_like_an_array_holding_nan():
+    space = hamming_space(4, 3)
+
+    def objective(arch):
+        return (math.nan if arch % 2 else float(arch)), 0.0
+
+    with pytest.raises(ValueError, match=r"^the objective returned a NaN validation loss for architecture \d+$"):
+        local_search(space, objective, 30, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="NaN"):
+        local_search(space, np.where(np.arange(81) % 2, np.nan, np.arange(81.0)), 30, np.random.default_rng(0))

@@ -23,6 +23,7 @@ from nascompanion.objectives import TrialLosses
 from nascompanion.search.candidates import check_budget, distinct_random, neighbours_of_best, record_best_candidates
 from nascompanion.search.history import SearchResult
 from nascompanion.search.query_log import QueryLog
+from nascompanion.search.settings_spec import check_call
 from nascompanion.spaces import nb201
 from nascompanion.spaces.table import TableSpace, one_hot, space_features
 
@@ -173,6 +174,8 @@ def bananas(
     settings
         The predictor ensemble.
     """
+    check_call("bananas", space.size, budget, rng, dict(n_init=n_init, batch=batch, parents=parents,
+                                                        per_parent=per_parent, settings=settings))
     losses = check_budget(space, losses, budget)
     recorder = QueryLog(losses, budget)
     if encoding is None:

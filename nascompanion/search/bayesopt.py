@@ -19,6 +19,7 @@ from nascompanion.objectives import TrialLosses
 from nascompanion.search.candidates import check_budget, distinct_random, neighbours_of_best, record_best_candidates
 from nascompanion.search.history import SearchResult
 from nascompanion.search.query_log import QueryLog
+from nascompanion.search.settings_spec import check_call
 from nascompanion.spaces.table import TableSpace, one_hot, space_features
 
 LENGTH_SCALES = (0.5, 1.0, 2.0, 4.0, 8.0)
@@ -81,6 +82,8 @@ def bayesian_optimization(
         Queries per model fit: the ``batch`` candidates of highest expected
         improvement (1 = fully sequential BO).
     """
+    check_call("bo", space.size, budget, rng, dict(n_init=n_init, refit_every=refit_every, parents=parents,
+                                                   per_parent=per_parent, batch=batch))
     losses = check_budget(space, losses, budget)
     recorder = QueryLog(losses, budget)
     features = space_features(space, features)
