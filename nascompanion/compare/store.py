@@ -17,7 +17,10 @@ except the trial count, the algorithm, the digest of the code the result depends
 on, the data's checksums, the block's index and size. A file that cannot be read,
 is truncated, has the wrong shape, out-of-range or repeated indices, or values
 that do not match its digest is reported (a warning naming the file and the
-problem) and recomputed, never used.
+problem) and recomputed, never used. After a code change that cannot alter a history
+(a new check of arguments, a comment), ``python -m nascompanion.compare.rekey`` moves
+each stale block to the current key once the current code has reproduced it, and
+records the old digest and what was replayed (:mod:`nascompanion.compare.rekey`).
 
 Where entries are read and written is set by ``$NASCOMPANION_STORE``:
 
