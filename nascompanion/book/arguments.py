@@ -111,6 +111,13 @@ def _store_commands(sub: argparse._SubParsersAction, common: list) -> None:
                         help="blocks of each algorithm: a positive count, or all (default 1)")
     replay.add_argument("--seed", type=int, default=0)
     replay.add_argument("--folder", type=Path, help="the store to check (default: the one shipped in the package)")
+    rekey = store_sub.add_parser("rekey", help="move stale blocks to the current code's key where the code installed "
+                                 "now recomputes them identically (python -m nascompanion.compare.rekey)", parents=common)
+    rekey.add_argument("--folder", type=Path, help="the store (default: the one shipped in the package)")
+    rekey.add_argument("--dry-run", action="store_true", help="replay and report, write nothing")
+    rekey.add_argument("--prefix", action="append", default=[], metavar="ALGORITHM=N",
+                       help="prove ALGORITHM's blocks on the first N queries of every trial")
+    rekey.add_argument("--algorithm", action="append", help="only this stored algorithm's blocks (repeatable)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -112,6 +112,17 @@ def store_check(per_algorithm: int | None, seed: int, folder: Path | None = None
     return 1 if failed else 0
 
 
+def store_rekey(folder: Path | None, dry_run: bool, prefixes: list[str], algorithms: list[str] | None) -> int:
+    """Move stale stored blocks to the current code's key where a replay proves them unchanged
+    (:mod:`nascompanion.compare.rekey`); exit 1 if any block differs or was skipped."""
+    from nascompanion.compare import rekey
+
+    argv = [*(["--folder", str(folder)] if folder else []), *(["--dry-run"] if dry_run else []),
+            *[part for text in prefixes for part in ("--prefix", text)],
+            *[part for name in algorithms or [] for part in ("--algorithm", name)]]
+    return rekey.main(argv)
+
+
 def run_one(chapter: str, parameters: list[tuple[str, str]], output: Path | None, threads: int | None) -> int:
     """Execute one chapter with ``-p NAME VALUE`` parameters, each read by the type the chapter declares."""
     try:
@@ -166,6 +177,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "store":
         if args.store_command == "check":
             return store_check(args.per_algorithm, args.seed, args.folder)
+        if args.store_command == "rekey":
+            return store_rekey(args.folder, args.dry_run, args.prefix, args.algorithm)
         return store_update(args.chapters, args.recompute, args.workers, args.threads)
     signal.signal(signal.SIGTERM, _stop)
     if args.command == "run":

@@ -100,7 +100,7 @@ def replay(block: StoredBlock, benchmark) -> str:
     setting = Setting(trials=block.index * store.BLOCK + block.size, **fields)
     payload = store_payload(setting, block.algorithm, dict(benchmark.provenance.checksums))
     if json.loads(json.dumps(payload, sort_keys=True)) != block.payload:
-        raise ValueError(f"{block.path.name}: stored for other data or code than {benchmark.provenance.source}")
+        raise ValueError(f"{block.path.name}: stored for other data or code than {', '.join(map(str, benchmark.provenance.sources))}")
     stored = store.read_blocks(block.path, block.payload, setting.budget)
     if block.index not in stored:
         raise AssertionError(f"{block.path.name}: block {block.index} of {setting.label()} is damaged")
