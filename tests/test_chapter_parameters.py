@@ -121,10 +121,16 @@ def test_the_run_settings_set_the_kernels_store_mode(monkeypatch, tmp_path):
 
     monkeypatch.delenv(store.STORE_ENV, raising=False)
     monkeypatch.delenv(store.TOUCHED_ENV, raising=False)
-    notebook.apply_run_settings(store_mode="recompute", store_log=str(tmp_path / "log"))
-    assert store.mode() == "recompute" and os.environ[store.TOUCHED_ENV] == str(tmp_path / "log")
-    notebook.apply_run_settings(store_mode="use", store_log=None)
-    assert store.mode() == "use" and store.TOUCHED_ENV not in os.environ
+    try:
+        notebook.apply_run_settings(store_mode="recompute", store_log=str(tmp_path / "log"))
+        store.touch(tmp_path / "a.npz")
+        assert store.mode() == "recompute" and (tmp_path / "log").read_text() == "a.npz\n"
+        notebook.apply_run_settings(store_mode="use", store_log=None)
+        store.touch(tmp_path / "b.npz")
+        assert store.mode() == "use" and (tmp_path / "log").read_text() == "a.npz\n"
+        assert store.STORE_ENV not in os.environ and store.TOUCHED_ENV not in os.environ   # never through the environment
+    finally:
+        store.use(None)
 
 
 def test_a_kernel_starts_with_the_threads_it_was_given_and_this_process_keeps_its_own(monkeypatch):

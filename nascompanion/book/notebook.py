@@ -61,7 +61,7 @@ def apply_run_settings(store_mode: str = "use", store_log: str | None = None) ->
 
     ``store_mode`` and ``store_log`` arrive as papermill parameters: where the stored histories are read
     and written (:data:`nascompanion.compare.store.MODES`) and the file that lists each stored file used.
-    The store reads both from its environment variables, which this sets in the kernel's own process.
+    They are handed to :func:`nascompanion.compare.store.use` in the kernel's own process.
 
     Raises
     ------
@@ -75,14 +75,8 @@ def apply_run_settings(store_mode: str = "use", store_log: str | None = None) ->
     ...
     ValueError: store_mode='sometimes'; allowed: use, recompute, update, rewrite
     """
-    import os
-
     from nascompanion.compare import store
 
     if store_mode not in store.MODES:
         raise ValueError(f"store_mode={store_mode!r}; allowed: {', '.join(store.MODES)}")
-    os.environ[store.STORE_ENV] = store_mode
-    if store_log:
-        os.environ[store.TOUCHED_ENV] = str(store_log)
-    else:
-        os.environ.pop(store.TOUCHED_ENV, None)
+    store.use(store_mode, store_log)

@@ -69,8 +69,32 @@ MODES: tuple[str, ...] = ("use", "recompute", "update", "rewrite")
 FORMAT = 1
 
 
+_chosen: dict[str, str | None] = {"mode": None, "touched": None}
+
+
+def use(mode: str | None, touched: str | Path | None = None) -> None:
+    """Choose this process's store mode and the file that lists every stored file read or written
+    (``None``: no list); they take precedence over ``$NASCOMPANION_STORE`` and ``$NASCOMPANION_STORE_TOUCHED``.
+    A chapter's kernel gets both as papermill parameters and calls this; ``use(None)`` returns to the
+    environment variables.
+
+    Examples
+    --------
+    >>> use("recompute"); mode()
+    'recompute'
+    >>> use(None)
+    >>> use("sometimes")
+    Traceback (most recent call last):
+    ...
+    ValueError: store mode 'sometimes'; allowed: use, recompute, update, rewrite
+    """
+    if mode is not None and mode not in MODES:
+        raise ValueError(f"store mode {mode!r}; allowed: {', '.join(MODES)}")
+    _chosen.update(mode=mode, touched=str(touched) if mode is not None and touched else None)
+
+
 def mode() -> str:
-    """The store mode from ``$NASCOMPANION_STORE`` (default ``"use"``).
+    """The store mode chosen with :func:`use`, else ``$NASCOMPANION_STORE`` (default ``"use"``).
 
     Raises
     ------
@@ -83,6 +107,8 @@ def mode() -> str:
     >>> mode()
     'use'
     """
+    if _chosen["mode"] is not None:
+        return _chosen["mode"]
     value = os.environ.get(STORE_ENV, "use") or "use"
     if value not in MODES:
         raise ValueError(f"${STORE_ENV}={value!r}; allowed: {', '.join(MODES)}")
@@ -172,8 +198,10 @@ def path_for(folder: Path, algorithm: str, payload: dict) -> Path:
     return Path(folder) / f"{algorithm}-{key(payload)}.npz"
 
 
-def _touch(path: Path) -> None:
-    log = os.environ.get(TOUCHED_ENV)
+def touch(path: Path) -> None:
+    """Append ``path``'s name to the list of stored files used (chosen with :func:`use`, else
+    ``$NASCOMPANION_STORE_TOUCHED``), if there is one."""
+    log = _chosen["touched"] if _chosen["mode"] is not None else os.environ.get(TOUCHED_ENV)
     if log:
         with open(log, "a") as handle:
             handle.write(f"{Path(path).name}\n")
@@ -216,7 +244,7 @@ def read_blocks(path: Path, payload: dict, budget: int, distinct: bool = True) -
             continue
         blocks[index] = block
     if blocks:
-        _touch(path)
+        touch(path)
     return blocks
 
 
@@ -238,7 +266,7 @@ def write_blocks(path: Path, payload: dict, blocks: dict[int, Block]) -> None:
     np.savez_compressed(buffer, **arrays)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     write_atomically(Path(path), buffer.getvalue())
-    _touch(path)
+    touch(path)
 
 
 def block_sizes(trials: int, block: int = BLOCK) -> list[int]:

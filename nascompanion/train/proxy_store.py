@@ -92,20 +92,20 @@ def proxy_table(settings: supernet.SupernetSettings, cells: np.ndarray | None = 
         table = supernet.proxy_table(settings, cells, use_cache=False, chunk=chunk)
         if mode == "rewrite":
             key = _key(settings, table.cells)
-            store._touch(write_shipped(table, key))
+            store.touch(write_shipped(table, key))
         return table
     checked = np.arange(supernet.nb201.N_ARCHS) if cells is None else supernet._check_cells(cells)
     key = _key(settings, checked)
     path = shipped_path(key)
     found = supernet.read_table(path, key, checked.size)
     if found is not None:
-        store._touch(path)
+        store.touch(path)
         loss, accuracy, seconds = found
         return supernet.ProxyTable(checked, loss, accuracy, settings, float(seconds[0]), float(seconds[1]),
                                    from_cache=True)
     table = supernet.proxy_table(settings, checked, use_cache=True, chunk=chunk)
     if mode == "update":
-        store._touch(write_shipped(table, key))
+        store.touch(write_shipped(table, key))
     return table
 
 
