@@ -201,18 +201,6 @@ def show(fig: plt.Figure, path: str | Path | None = None) -> None:
     plt.close(fig)
 
 
-def glue_figure(name: str, fig: plt.Figure) -> None:
-    """Record ``fig`` under ``name`` for a captioned ``{glue:figure}`` directive, and close it.
-
-    The figure is stored, not shown where the cell runs: the chapter places it, with its caption,
-    where the directive stands.
-    """
-    from nascompanion.book.notebook import glue
-
-    glue(name, fig, display=False)
-    plt.close(fig)
-
-
 def curve_panels(panels: Mapping[str, Mapping[str, np.ndarray]], labels: Mapping[str, str] | None = None,
                  ncols: int | None = None, start: int = 10, span: int = 40, panel_width: float = 5.2,
                  ylabel: str = "test error of best-by-validation (%)", legend_title: str = "algorithm (trials)",
