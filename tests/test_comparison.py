@@ -73,12 +73,12 @@ def test_a_damaged_cached_result_is_recomputed_not_used(tmp_path, monkeypatch, d
         path.write_bytes(b"not a numpy file")
     else:
         with np.load(path) as stored:
-            curves, digest = stored["curves"].copy(), stored["digest"]
+            curves, digest, key = stored["curves"].copy(), stored["digest"], stored["key"]
         if damage == "overwrite_a_number":
             curves[0, -1] = -5.403
         else:
             curves = curves[:2]
-        np.savez(path.with_suffix(""), curves=curves, digest=digest)
+        np.savez(path.with_suffix(""), curves=curves, digest=digest, key=key)
     with pytest.warns(UserWarning, match="recomputing"):
         again = compare(bench, setting, algorithms=("random_search",), progress=False)["random_search"]
     np.testing.assert_array_equal(again, first)
@@ -158,3 +158,23 @@ def test_protocol_variants_pair_the_restarting_local_search_and_the_other_evolut
     assert evolution["algorithm"].tolist() == ["regularized evolution, the authors' rule"]
     with pytest.raises(ValueError, match="evolution='evo'"):
         protocol_variants(bench, base, main, 3, 3, evolution="evo")
+
+
+def test_two_cached_results_swapped_are_each_recomputed_not_used(tmp_path, monkeypatch):
+    """Two entries of the same shape swapped (one algorithm's result under the other's name) pass every
+    shape and value check; the key each carries inside tells them apart."""
+    monkeypatch.setenv("NASCOMPANION_CACHE", str(tmp_path))
+    bench = toy_benchmark(per_seed=False)
+    setting = Setting("toy", "noise", x=1.0, trials=3, budget=20)
+    algorithms = ("random_search", "evolution")
+    first = compare(bench, setting, algorithms=algorithms, progress=False)
+    assert not np.array_equal(first["random_search"], first["evolution"])
+    a, b = sorted((tmp_path / "comparison").iterdir())
+    content_a, content_b = a.read_bytes(), b.read_bytes()
+    a.write_bytes(content_b)
+    b.write_bytes(content_a)
+    with pytest.warns(UserWarning, match="the key") as caught:
+        again = compare(bench, setting, algorithms=algorithms, progress=False)
+    assert len([w for w in caught if "the key" in str(w.message)]) == 2
+    for name in algorithms:
+        np.testing.assert_array_equal(again[name], first[name])

@@ -279,8 +279,9 @@ def compare(benchmark, setting: Setting, algorithms: tuple[str, ...] = MAIN, use
             results[algorithm] = _stored_curves(benchmark, setting, algorithm, losses, progress, use_store, which)
             continue
         suffix = "" if which == "test" else f"-{which}"
-        path = cache_dir() / "comparison" / f"{algorithm}-{_key(setting, algorithm, dict(benchmark.provenance.checksums))}{suffix}.npz"
-        cached = _read_cached(path, setting) if use_cache else None
+        key = f"{_key(setting, algorithm, dict(benchmark.provenance.checksums))}{suffix}"
+        path = cache_dir() / "comparison" / f"{algorithm}-{key}.npz"
+        cached = _read_cached(path, setting, key) if use_cache else None
         if cached is not None:
             results[algorithm] = cached
             continue
@@ -288,7 +289,7 @@ def compare(benchmark, setting: Setting, algorithms: tuple[str, ...] = MAIN, use
         rng = np.random.default_rng(algorithm_seeds[algorithm])
         curves = run_algorithm(algorithm, losses, setting, rng, which=which)
         if use_cache:
-            _write_cached(path, curves)
+            _write_cached(path, curves, key)
         results[algorithm] = curves
     return results
 
@@ -297,20 +298,22 @@ def _digest(curves: np.ndarray) -> str:
     return hashlib.sha256(np.ascontiguousarray(curves, dtype=np.float64).tobytes()).hexdigest()
 
 
-def _write_cached(path, curves: np.ndarray) -> None:
-    """Store curves with the digest of their values (written atomically)."""
+def _write_cached(path, curves: np.ndarray, key: str) -> None:
+    """Store curves with their full key (algorithm, setting, code and data digests) and the digest of their
+    values (written atomically)."""
     import io
 
     from nascompanion.data.cache import write_atomically
 
     buffer = io.BytesIO()
-    np.savez(buffer, curves=curves, digest=np.array(_digest(curves)))
+    np.savez(buffer, curves=curves, digest=np.array(_digest(curves)), key=np.array(key))
     write_atomically(path, buffer.getvalue())
 
 
-def _read_cached(path, setting: Setting) -> np.ndarray | None:
-    """Cached curves, or None when there are none; a file that is unreadable, of the wrong shape, not finite,
-    or whose values no longer match their digest is reported and recomputed, never used."""
+def _read_cached(path, setting: Setting, key: str) -> np.ndarray | None:
+    """Cached curves, or None when there are none; a file that is unreadable, holds another key than ``key``
+    (e.g. another algorithm's or setting's result under this name), of the wrong shape, not finite, or whose
+    values no longer match their digest is reported and recomputed, never used."""
     import warnings
     import zipfile
 
@@ -318,12 +321,14 @@ def _read_cached(path, setting: Setting) -> np.ndarray | None:
         return None
     try:
         with np.load(path, allow_pickle=False) as stored:
-            curves, digest = stored["curves"], str(stored["digest"])
+            curves, digest, stored_key = stored["curves"], str(stored["digest"]), str(stored["key"])
     except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile) as err:
         warnings.warn(f"{path}: unreadable cached result ({type(err).__name__}: {err}); recomputing it", stacklevel=3)
         return None
     problem = None
-    if curves.shape != (setting.trials, setting.budget):
+    if stored_key != key:
+        problem = f"the key {stored_key!r}, not this result's {key!r}"
+    elif curves.shape != (setting.trials, setting.budget):
         problem = f"shape {curves.shape}, expected {(setting.trials, setting.budget)}"
     elif not np.isfinite(curves).all():
         problem = "non-finite values"
