@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from nascompanion.related import pvll, pvll_fig3a, supernet_agreement
+from nascompanion.related import pvll, pvll_fig3a
+from nascompanion.train import supernet_agreement
 from nascompanion.spaces import nb201
 
 TINY = pvll.PVLLSettings(hidden=4, fit_steps=5, refit_steps=1)

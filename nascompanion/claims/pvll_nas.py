@@ -155,6 +155,6 @@ def tau_values(taus: Mapping, seed_taus: Mapping) -> dict:
 
 def supernet_cells_finding(cell_gaps: Mapping, cover: str, degenerate: float) -> Finding:
     """:data:`SN_CELLS` on the larger pipeline gap of
-    :func:`~nascompanion.related.supernet_agreement.sampled_cell_gaps`."""
+    :func:`~nascompanion.train.supernet_agreement.sampled_cell_gaps`."""
     return SN_CELLS.below(0, cell_gaps["gap"], Span(cell_gaps["low"], cell_gaps["high"], cover),
                           detail=DEGENERATE_NOTE.format(100 * degenerate))

@@ -17,6 +17,7 @@ import pandas as pd
 
 from nascompanion.related import supernet_rank
 from nascompanion.report.tables import interval
+from nascompanion.train import proxy_store
 
 PIPELINES: tuple[str, ...] = ("denoised", "noisy")
 """The two pipelines of the digits benchmark (datasets ``digits-<pipeline>``)."""
@@ -55,7 +56,6 @@ def taus_by_training(table, settings, cells: np.ndarray, alone: Mapping[str, np.
     that seed, evaluated on ``cells`` only) against stand-alone training, per pipeline."""
     from scipy.stats import kendalltau
 
-    from nascompanion.train import proxy_store
 
     accuracies = [table.accuracy[cells]] + [proxy_store.proxy_table(replace(settings, seed=k), cells=cells).accuracy
                                             for k in range(1, trainings)]
