@@ -72,12 +72,19 @@ COUNT = Spec("int", 1, "space")
 POSITIVE_INT = Spec("int", 1)
 """A count that a small space may exceed (the search then takes what there is): at least one."""
 
+CANDIDATES = Spec("int", 1, 1000)
+"""A count of parents or of mutations per parent: the model-based searches hold their product of candidates
+in memory at once, so each is at most 1,000 (a million candidates; the book uses 10 and 10)."""
+
+MEMBERS = Spec("int", 1, 100_000)
+"""A population, tournament, candidate pool or network size held in memory: at most 100,000."""
+
 POSITIVE = Spec("float", 0, low_open=True)
 NON_NEGATIVE = Spec("float", 0)
 
-_EVOLUTION = {"population": POSITIVE_INT, "tournament": POSITIVE_INT, "n_init": POSITIVE_INT}
+_EVOLUTION = {"population": MEMBERS, "tournament": MEMBERS, "n_init": POSITIVE_INT}
 _ANASOD_RS = {"beta_max": NON_NEGATIVE}
-_MODEL = {"n_init": POSITIVE_INT, "parents": POSITIVE_INT, "per_parent": POSITIVE_INT, "batch": POSITIVE_INT}
+_MODEL = {"n_init": POSITIVE_INT, "parents": CANDIDATES, "per_parent": CANDIDATES, "batch": POSITIVE_INT}
 
 SPECS: Mapping[str, Mapping[str, Spec]] = MappingProxyType({
     "local_search": {"k_init": COUNT},
@@ -89,17 +96,17 @@ SPECS: Mapping[str, Mapping[str, Spec]] = MappingProxyType({
     "anasod_rs": _ANASOD_RS,
     "anasod_biased_rs": _ANASOD_RS,
     "anasod_ls": {"n_init": POSITIVE_INT},
-    "anasod_bo": {"n_init": POSITIVE_INT, "pool": POSITIVE_INT, "beta_max": NON_NEGATIVE},
+    "anasod_bo": {"n_init": POSITIVE_INT, "pool": MEMBERS, "beta_max": NON_NEGATIVE},
     "pvll": {"warmup": POSITIVE_INT, "scale": POSITIVE, "max_samples": Spec("int", 1, optional=True)},
     "local_search_restart": {"k_init": COUNT},
 })
 """Registry name -> setting -> :class:`Spec`, for every numeric setting a search takes directly."""
 
 NESTED: Mapping[str, Mapping[str, Mapping[str, Spec]]] = MappingProxyType({
-    "bananas": {"settings": {"members": POSITIVE_INT, "hidden": POSITIVE_INT, "layers": POSITIVE_INT,
+    "bananas": {"settings": {"members": CANDIDATES, "hidden": MEMBERS, "layers": CANDIDATES,
                              "epochs": POSITIVE_INT, "learning_rate": POSITIVE,
                              "batch_size": Spec("int", 1, optional=True)}},
-    "pvll": {"settings": {"tau": POSITIVE, "lr": POSITIVE, "estimator_lr": POSITIVE, "hidden": POSITIVE_INT,
+    "pvll": {"settings": {"tau": POSITIVE, "lr": POSITIVE, "estimator_lr": POSITIVE, "hidden": MEMBERS,
                           "fit_steps": POSITIVE_INT, "refit_steps": Spec("int", 0), "memory": POSITIVE_INT,
                           "eps": NON_NEGATIVE}},
 })
