@@ -188,3 +188,14 @@ def test_a_recomputing_build_hands_each_kernel_the_store_mode_and_leaves_its_own
     monkeypatch.setattr(book, "record_times", lambda runs, scale: seen.append(scale))
     book.run_all("smoke", chapters=("theory",), recompute=True)
     assert seen == [("recompute", "use"), "smoke-recompute"] and store.mode() == "use"
+
+
+def test_nbval_runs_its_kernel_with_the_thread_variables_a_chapter_kernel_gets():
+    import importlib.util
+
+    from nascompanion.book.runner import THREAD_VARIABLES
+
+    spec = importlib.util.spec_from_file_location("tasks", Path(__file__).resolve().parents[1] / "tasks.py")
+    tasks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tasks)
+    assert tasks.KERNEL_THREAD_VARIABLES == THREAD_VARIABLES
