@@ -1,0 +1,212 @@
+"""Importer for NAS-Bench-Graph's light benchmark files, read without the package's own reader.
+
+The ``nas-bench-graph`` wheel (Apache-2.0) ships ``nas_bench_graph/light/<dataset>.bench``
+for nine node-classification datasets: a pickled ``dict`` from the package's key of
+an architecture (``Arch.valid_hash``; see :mod:`nascompanion.spaces.graph_nas`) to
+``{"valid_perf", "perf", "latency", "para"}``, seed means of validation and test
+accuracy (fractions), latency and parameter count. The package reads them with
+``pickle.load``; here they go through the allow-list unpickler
+(:data:`NAS_BENCH_GRAPH`: numpy scalars only), and every file is checked before it is
+used: one entry per distinct architecture of its space (``"proteins"`` for proteins,
+``"full"`` for the others), nothing else, accuracies in ``[0, 1]``, latency and
+parameters positive, no NaN. What does not fit is a one-line
+:class:`~nascompanion.data.benchmark.BenchmarkDataError` naming the file.
+
+Not cached: a file unpickles and checks in well under a second (the whole of a
+dataset is four arrays of 26,206 numbers), so a compact copy would save little.
+
+>>> data = load_graph_dataset("proteins")
+>>> data.space, len(data.keys) == len(data.validation)
+('proteins', True)
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import numbers
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from nascompanion.data.benchmark import BenchmarkDataError, unpickle_file
+from nascompanion.data.restricted_pickle import AllowList, numeric_scalar
+from nascompanion.spaces.graph_nas import graph_nas_space
+
+DATASETS = ("cora", "citeseer", "pubmed", "cs", "physics", "photo", "computers", "arxiv", "proteins")
+"""The nine datasets, named as the package names them."""
+
+FIELDS = ("valid_perf", "perf", "latency", "para")
+"""What each entry of a ``.bench`` file holds."""
+
+PACKAGE = "nas_bench_graph"
+INSTALL = "install it with: pip install nas-bench-graph==1.4.0 --no-deps"
+
+ACCURACY_DECIMALS = 9
+"""Accuracies in percent are rounded to this many decimals.
+
+The files store seed means computed in different orders, so one accuracy can appear
+as two floats a few units in the last place apart; rounding makes those equal
+ties, and merges nothing else (rounding to 6 decimals gives the same distinct values,
+checked in ``tests/test_nasbench_graph.py``).
+"""
+
+NAS_BENCH_GRAPH = AllowList(
+    "NAS-Bench-Graph light .bench files",
+    {
+        "numpy.core.multiarray.scalar": numeric_scalar,
+        "numpy._core.multiarray.scalar": numeric_scalar,
+        "numpy.dtype": np.dtype,
+    },
+)
+"""Globals of ``nas_bench_graph/light/*.bench``: numpy scalars (some parameter counts are ``np.float64``)."""
+
+
+@dataclass(frozen=True)
+class GraphDataset:
+    """One dataset of NAS-Bench-Graph, one row per distinct architecture.
+
+    Attributes
+    ----------
+    dataset
+        The package's name of the dataset.
+    space
+        ``"full"`` or ``"proteins"`` (:func:`~nascompanion.spaces.graph_nas.graph_nas_space`).
+    keys
+        Sorted canonical keys, the same order as the space's nodes.
+    validation, test
+        Validation and test accuracy in percent (seed means), rounded to
+        :data:`ACCURACY_DECIMALS` decimals.
+    latency, parameters
+        As the file stores them (not rescaled).
+    path
+        The file read.
+    """
+
+    dataset: str
+    space: str
+    keys: np.ndarray
+    validation: np.ndarray
+    test: np.ndarray
+    latency: np.ndarray
+    parameters: np.ndarray
+    path: Path
+
+
+def space_of(dataset: str) -> str:
+    """The space a dataset was run in: ``"proteins"`` for proteins, ``"full"`` otherwise.
+
+    >>> space_of("cora"), space_of("proteins")
+    ('full', 'proteins')
+    """
+    _check_dataset(dataset)
+    return "proteins" if dataset == "proteins" else "full"
+
+
+def _check_dataset(dataset: str) -> None:
+    if dataset not in DATASETS:
+        raise ValueError(f"unknown NAS-Bench-Graph dataset {dataset!r}; allowed: {', '.join(DATASETS)}")
+
+
+def bench_path(dataset: str) -> Path:
+    """The ``.bench`` file of a dataset inside the installed package.
+
+    Raises
+    ------
+    ValueError
+        For a dataset not in :data:`DATASETS`.
+    BenchmarkDataError
+        When the package is not installed.
+    """
+    _check_dataset(dataset)
+    spec = importlib.util.find_spec(PACKAGE)
+    if spec is None or spec.origin is None:
+        raise BenchmarkDataError(f"the nas-bench-graph package is not installed; {INSTALL}")
+    return Path(spec.origin).parent / "light" / f"{dataset}.bench"
+
+
+def _number(value: object, path: Path, key: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.integer, np.floating)):
+        raise BenchmarkDataError(f"{path}: entry {key!r} field {name!r} is {type(value).__name__}, not a number")
+    value = float(value)
+    if not math.isfinite(value):
+        raise BenchmarkDataError(f"{path}: entry {key!r} field {name!r} is {value}, not a finite number")
+    return value
+
+
+def _columns(data: object, path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """``(keys, values)`` of a decoded file, values of shape ``(n, 4)`` in :data:`FIELDS` order."""
+    if not isinstance(data, dict):
+        raise BenchmarkDataError(f"{path}: holds a {type(data).__name__}, not a dict of architectures")
+    keys = []
+    values = np.empty((len(data), len(FIELDS)))
+    for row, (key, entry) in enumerate(data.items()):
+        if isinstance(key, bool) or not isinstance(key, int):
+            raise BenchmarkDataError(f"{path}: key {key!r} is not an integer architecture key")
+        if not isinstance(entry, dict) or set(entry) != set(FIELDS):
+            found = sorted(entry) if isinstance(entry, dict) else type(entry).__name__
+            raise BenchmarkDataError(f"{path}: entry {key} holds {found}, not the fields {', '.join(FIELDS)}")
+        keys.append(key)
+        values[row] = [_number(entry[name], path, key, name) for name in FIELDS]
+    return np.array(keys, dtype=np.int64), values
+
+
+def read_bench(path: Path, dataset: str) -> GraphDataset:
+    """Read and check one ``.bench`` file as the results of ``dataset``.
+
+    Raises
+    ------
+    BenchmarkDataError
+        Naming the file, for a missing, unreadable, crafted or damaged file, or one whose
+        architectures or values are not those of the dataset's space.
+    """
+    path = Path(path)
+    space = space_of(dataset)
+    if not path.is_file():
+        raise BenchmarkDataError(f"{path}: file not found; {INSTALL}")
+    data = unpickle_file(
+        path, path.read_bytes(), NAS_BENCH_GRAPH, "a NAS-Bench-Graph .bench file",
+        f"Reinstall the package ({INSTALL} --force-reinstall).",
+        "not a readable NAS-Bench-Graph .bench file ({error}); the file is damaged, reinstall the package",
+    )
+    keys, values = _columns(data, path)
+    order = np.argsort(keys)
+    keys, values = keys[order], values[order]
+    expected = graph_nas_space(space).keys
+    if not np.array_equal(keys, expected):
+        missing = np.setdiff1d(expected, keys)
+        extra = np.setdiff1d(keys, expected)
+        raise BenchmarkDataError(
+            f"{path}: holds {len(keys)} architectures, the {space} space has {len(expected)} "
+            f"(missing {missing[:3].tolist()}, not in the space {extra[:3].tolist()})"
+        )
+    for column, name in ((0, "valid_perf"), (1, "perf")):
+        bad = (values[:, column] < 0) | (values[:, column] > 1)
+        if bad.any():
+            raise BenchmarkDataError(
+                f"{path}: {name} of architecture {int(keys[bad][0])} is {values[bad, column][0]}, outside [0, 1]"
+            )
+    for column, name in ((2, "latency"), (3, "para")):
+        bad = values[:, column] <= 0
+        if bad.any():
+            raise BenchmarkDataError(
+                f"{path}: {name} of architecture {int(keys[bad][0])} is {values[bad, column][0]}, not positive"
+            )
+    validation, test = (np.round(100 * values[:, column], ACCURACY_DECIMALS) for column in (0, 1))
+    return GraphDataset(dataset, space, keys, validation, test, values[:, 2], values[:, 3], path)
+
+
+def load_graph_dataset(dataset: str) -> GraphDataset:
+    """The checked results of one NAS-Bench-Graph dataset, read from the installed package.
+
+    >>> cora = load_graph_dataset("cora")
+    >>> len(cora.keys), bool((cora.validation > 1).all() and (cora.validation <= 100).all())
+    (26206, True)
+    """
+    return read_bench(bench_path(dataset), dataset)
+
+
+def load_graph_benchmark() -> dict[str, GraphDataset]:
+    """All nine datasets, in :data:`DATASETS` order."""
+    return {name: load_graph_dataset(name) for name in DATASETS}
