@@ -120,7 +120,10 @@ def bench_path(dataset: str) -> Path:
         When the package is not installed.
     """
     _check_dataset(dataset)
-    spec = importlib.util.find_spec(PACKAGE)
+    try:
+        spec = importlib.util.find_spec(PACKAGE)
+    except (ImportError, ValueError):
+        spec = None
     if spec is None or spec.origin is None:
         raise BenchmarkDataError(f"the nas-bench-graph package is not installed; {INSTALL}")
     return Path(spec.origin).parent / "light" / f"{dataset}.bench"
