@@ -41,8 +41,10 @@ def main() -> None:
     for name in ("full", "proteins"):
         space = graph_nas_space(name)
         degrees = space.degrees()
-        print(f"space {name}: {space.size} architectures, {len(space.indices) // 2} edges, degree min "
-              f"{degrees.min()} median {np.median(degrees):g} mean {degrees.mean():.2f} max {degrees.max()}")
+        deciles = np.percentile(degrees, [10, 25, 50, 75, 90])
+        print(f"space {name}: {space.size} architectures, {len(space.indices) // 2} edges, "
+              f"{len(np.unique(degrees))} distinct degrees, mean {degrees.mean():.2f}; degree min {degrees.min()}, "
+              f"percentiles 10/25/50/75/90 {'/'.join(f'{d:g}' for d in deciles)}, max {degrees.max()}")
 
     print(f"{'dataset':10} {'archs':>6} {'losses':>6} {'non-strict':>10} {'strict':>7} "
           f"{'vectorised s':>12} {'loop s':>8} {'ratio':>7}")

@@ -109,6 +109,13 @@ def test_malformed_neighbourhood_is_refused(indptr, indices, message):
         g.check_neighbourhood(np.array(indptr), np.array(indices), 2)
 
 
+def test_index_of_finds_each_key_and_refuses_one_outside_the_space():
+    s = g.graph_nas_space("proteins")
+    np.testing.assert_array_equal(s.index_of(s.keys[[0, 7, s.size - 1]]), [0, 7, s.size - 1])
+    with pytest.raises(ValueError, match=r"keys not in the proteins space: \[10000\]"):
+        s.index_of(np.array([s.keys[0], 10000]))
+
+
 def test_unknown_space_and_bad_architectures_are_refused():
     with pytest.raises(ValueError, match="space must be one of full, proteins; got 'cora'"):
         g.graph_nas_space("cora")
