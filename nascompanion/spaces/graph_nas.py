@@ -162,7 +162,7 @@ def _relabel(links: np.ndarray, ops: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 
 def _from_input(links: np.ndarray, ops: np.ndarray, k: int) -> np.ndarray:
-    """Whether the data reaching node ``k`` (through it) passes skip connections only from the raw input."""
+    """Whether node ``k`` and every node on its path back to the raw input are skips (it carries the raw input)."""
     node = np.full(len(links), k)
     clean = np.ones(len(links), dtype=bool)
     rows = np.arange(len(links))
@@ -183,7 +183,8 @@ def _move_to_front(links: np.ndarray, ops: np.ndarray, k: int) -> tuple[np.ndarr
 
 
 def _move_skips(links: np.ndarray, ops: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The package's ``move_skip_op``: skips that feed a node, or have no sibling, or carry the raw input go first."""
+    """The package's ``move_skip_op``: a skip moves to the front when it feeds a node, has no sibling
+    (no other node with its input) or carries the raw input; two patterns are then relabelled."""
     for i in range(NODES):
         child = (links == i + 1).any(axis=1)
         others = np.delete(links, i, axis=1)
@@ -191,8 +192,7 @@ def _move_skips(links: np.ndarray, ops: np.ndarray) -> tuple[np.ndarray, np.ndar
         move = (ops[:, i] == SKIP) & (child | ~sibling | (_from_input(links, ops, i) & ~child))
         if move.any():
             moved_links, moved_ops = _move_to_front(links[move], ops[move], i)
-            links, ops = links.copy(), ops.copy()
-            links[move], ops[move] = moved_links, moved_ops
+            links[move], ops[move] = moved_links, moved_ops  # fresh arrays: _relabel made them
     for pattern, perm in (((0, 1, 2, 1), (0, 1, 3, 2)), ((0, 1, 1, 3), (0, 2, 1, 3))):
         hit = (links == np.array(pattern)).all(axis=1)
         links = np.where(hit[:, None], LINK_PATTERNS[6], links)
