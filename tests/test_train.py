@@ -356,7 +356,7 @@ def test_consolidate_records_the_setting_its_chunks_were_trained_in(tmp_path):
     val = saved["denoised_val_correct"]  # the plan's two seeds, every cell
     assert val.shape == (nb201.N_ARCHS, 2) and (val >= 0).all() and saved["seeds"].tolist() == [0, 1]
     assert int(saved["n_val"]) == 16 * small.distortion.eval_copies
-    assert manifest["checksums"][grid.RESULT_FILE] == grid.md5(tmp_path / "dest" / grid.RESULT_FILE)
+    assert manifest["checksums"][grid.RESULT_FILE] == grid.file_md5(tmp_path / "dest" / grid.RESULT_FILE)
 
 
 def test_consolidate_refuses_chunks_of_two_settings_naming_both_files(tmp_path):

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from nascompanion.data.benchmark import Benchmark, BenchmarkDataError, DatasetResults, Provenance, validate
-from nascompanion.data.tables import md5
+from nascompanion.data.digests import file_md5
 from nascompanion.spaces import nb201
 
 FOLDER = Path(__file__).with_name("digits201")
@@ -208,7 +208,7 @@ def load_digits_benchmark(path: str | Path | None = None) -> Benchmark:
     """
     path = shipped_path() if path is None else Path(path).expanduser()
     arrays = _read(path)
-    checksum = md5(path)
+    checksum = file_md5(path)
     manifest = read_manifest(path, checksum)
     n_val, n_test, n_seeds = _sizes(path, arrays)
     net = manifest.get("setting", {}).get("network", {})

@@ -30,7 +30,7 @@ import numpy as np
 
 from nascompanion.data.benchmark import Benchmark, BenchmarkDataError, Provenance
 from nascompanion.data.cache import write_atomically
-from nascompanion.data.digests import compare_all, mark_modified, published_md5s
+from nascompanion.data.digests import compare_all, file_md5, mark_modified, published_md5s
 from nascompanion.data.tables import (
     ACCURACY_KEYS,
     CIFAR10_VALID_FILE,
@@ -40,7 +40,6 @@ from nascompanion.data.tables import (
     TABLE_NOTES,
     TEST_FILE,
     benchmark_from_columns,
-    md5,
     read_tables,
 )
 
@@ -155,7 +154,7 @@ def build_manifest(arrays: dict[str, np.ndarray], files: dict[str, Path], table:
         "nascompanion_version": __version__,
         "benchmarks": list(BENCHMARKS),
         "sources": {
-            name: {**PUBLIC_SOURCES[name], "md5": md5(path)[len("md5:"):]} for name, path in files.items()
+            name: {**PUBLIC_SOURCES[name], "md5": file_md5(path)[len("md5:"):]} for name, path in files.items()
         },
         "columns": sorted(arrays),
         "content": content_digest(arrays),
@@ -196,7 +195,7 @@ def embed(folder: Path, dest: Path = FOLDER, trust_modified: bool = False) -> Pa
     absent = [name for name in GENOTYPE_FILES.values() if name not in files]
     if absent:
         raise BenchmarkDataError(f"{folder / GENOTYPE_DIR}: missing {', '.join(absent)}; the embedded copy needs all six")
-    modified = compare_all({path: md5(path) for path in files.values()}, published_md5s(), trust_modified)
+    modified = compare_all({path: file_md5(path) for path in files.values()}, published_md5s(), trust_modified)
     if modified and dest.resolve() == FOLDER.resolve():
         raise BenchmarkDataError(
             f"{dest}: refused to embed modified sources over the package's own tables, whose manifest is where the "

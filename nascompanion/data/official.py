@@ -43,7 +43,7 @@ from nascompanion.data.benchmark import (
     first_out_of_nb201_order,
     validate,
 )
-from nascompanion.data.tables import md5
+from nascompanion.data.digests import file_md5
 from nascompanion.spaces import nb201
 
 REQUIRED_KEYS = ("meta_archs", "arch2infos", "evaluated_indexes")
@@ -405,6 +405,6 @@ def _provenance(path: Path, columns: Columns, missing: int) -> Provenance:
     return Provenance(
         kind="nb201-official",
         sources=(str(path),),
-        checksums={path.name: md5(path)},
+        checksums={path.name: file_md5(path)},
         notes=tuple(notes),
     )

@@ -44,11 +44,6 @@ def is_table_folder(folder: Path) -> bool:
     return all((folder / name).is_file() for name in REQUIRED_FILES)
 
 
-def md5(path: Path) -> str:
-    """``"md5:<hex>"`` of a file."""
-    return file_md5(path)
-
-
 ACCURACY_RANGE = (0.0, 100.0)
 """Allowed range of every accuracy (%) column the package reads."""
 
@@ -268,12 +263,13 @@ def load_tables(folder: Path, trust_modified: bool = False) -> Benchmark:
         If a file's md5 differs from the published one and ``trust_modified`` is False.
     """
     columns, files = read_tables(folder)
-    modified = compare_all({path: md5(path) for path in files.values()}, published_md5s(), trust_modified)
+    digests = {name: file_md5(path) for name, path in files.items()}   # each file read once
+    modified = compare_all({files[name]: digest for name, digest in digests.items()}, published_md5s(), trust_modified)
     used = [name for name in SOURCE_FILES if name in files]
     provenance = Provenance(
         kind="nb201-tables",
         sources=tuple(str(files[name]) for name in used),
-        checksums={name: md5(files[name]) for name in used},
+        checksums={name: digests[name] for name in used},
         notes=TABLE_NOTES,
     )
     return mark_modified(benchmark_from_columns(columns, provenance, where=str(folder)), modified)

@@ -73,7 +73,7 @@ import numpy as np
 from nascompanion.data.benchmark import BenchmarkDataError
 from nascompanion.data.digits import FOLDER as SHIPPED_FOLDER
 from nascompanion.data.digits import MANIFEST_NOTES, load_digits_benchmark, with_checksum
-from nascompanion.data.tables import md5
+from nascompanion.data.digests import file_md5
 from nascompanion.spaces import nb201
 from nascompanion.train.digits_data import Distortion, Split
 from nascompanion.train.network import NetworkSpec
@@ -596,7 +596,7 @@ def _publish(dest: Path, arrays: dict[str, np.ndarray], manifest: dict) -> None:
     staging = Path(tempfile.mkdtemp(prefix=".tmp-consolidate-", dir=dest))
     try:
         write_atomic(staging / RESULT_FILE, arrays)
-        manifest["checksums"] = {RESULT_FILE: md5(staging / RESULT_FILE)}
+        manifest["checksums"] = {RESULT_FILE: file_md5(staging / RESULT_FILE)}
         (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1, allow_nan=False) + "\n")
         try:
             load_digits_benchmark(staging / RESULT_FILE)
