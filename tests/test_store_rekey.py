@@ -111,7 +111,7 @@ def test_a_history_from_another_platform_is_proven_on_its_random_prefix_and_says
     _stale_store(folder, "bananas", setting, elsewhere)
     (outcome,) = rekey.rekey(folder, LOADERS)
     assert outcome.status == "rekeyed"
-    assert outcome.proof.startswith(f"replay of the first {rekey.random_prefix('bananas')} queries of every trial")
+    assert outcome.proof.startswith(f"replay of the first {replay.random_prefix('bananas')} queries of every trial")
     assert outcome.proof.endswith("stored on torch 0.0, cpu OTHER")
 
 

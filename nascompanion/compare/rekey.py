@@ -28,7 +28,6 @@ but writes nothing).
 
 from __future__ import annotations
 
-import inspect
 import json
 import time
 from dataclasses import dataclass, replace
@@ -98,20 +97,6 @@ def current_payload(block: replay.StoredBlock, checksums: Mapping[str, str]) -> 
     return payload
 
 
-def random_prefix(algorithm: str) -> int:
-    """The queries of ``algorithm`` made before its model is first used: its ``n_init`` default.
-
-    Examples
-    --------
-    >>> random_prefix("bananas")
-    10
-    """
-    from nascompanion.search import registry
-
-    found = registry.get(algorithm)
-    return int(found.defaults.get("n_init", inspect.signature(found.function).parameters["n_init"].default))
-
-
 def _plan(block: replay.StoredBlock, stored: store.Block, prefixes: Mapping[str, int]) -> tuple[int, bool]:
     """How many queries to replay, and whether a difference beyond the random prefix is tolerated
     (a torch-trained history stored on another platform)."""
@@ -121,7 +106,7 @@ def _plan(block: replay.StoredBlock, stored: store.Block, prefixes: Mapping[str,
     found = registry.get(block.algorithm)
     foreign = bool(found.platform) and stored.platform != found.platform()
     if foreign:
-        return min(budget, prefixes.get(block.algorithm, random_prefix(block.algorithm))), True
+        return min(budget, prefixes.get(block.algorithm, replay.random_prefix(block.algorithm))), True
     return min(budget, prefixes.get(block.algorithm, budget)), False
 
 
@@ -161,7 +146,7 @@ def prove(block: replay.StoredBlock, benchmark, prefixes: Mapping[str, int] | No
     shared = int(firsts.min())
     if shared == setting.budget:
         return "full replay", ""
-    if shared == width or (foreign and shared >= random_prefix(block.algorithm)):
+    if shared == width or (foreign and shared >= replay.random_prefix(block.algorithm)):
         where = f", stored on {stored.platform or 'an unnamed platform'}" if foreign else ""
         return f"replay of the first {shared} queries of every trial{where}", ""
     trial = int(np.argmin(firsts))

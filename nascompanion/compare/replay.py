@@ -9,6 +9,7 @@ named by its setting.
 
 from __future__ import annotations
 
+import inspect
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +75,21 @@ def sample(blocks: list[StoredBlock], per_algorithm: int, rng: np.random.Generat
     return chosen
 
 
+def random_prefix(algorithm: str) -> int:
+    """The queries of ``algorithm`` made before its model is first used: its ``n_init`` (the registry's
+    default for it, else the function's), random draws alone, which replay on any platform.
+
+    Examples
+    --------
+    >>> random_prefix("bananas")
+    10
+    """
+    from nascompanion.search import registry
+
+    found = registry.get(algorithm)
+    return int(found.defaults.get("n_init", inspect.signature(found.function).parameters["n_init"].default))
+
+
 def replay(block: StoredBlock, benchmark) -> str:
     """Run ``block`` again on ``benchmark`` and compare it with what is stored.
 
@@ -90,7 +106,6 @@ def replay(block: StoredBlock, benchmark) -> str:
     ValueError
         If ``benchmark``'s checksums are not the ones the block was stored for.
     """
-    import inspect
     from dataclasses import replace
 
     from nascompanion.compare.run import Setting, run_block, store_payload
@@ -109,8 +124,7 @@ def replay(block: StoredBlock, benchmark) -> str:
     here = algorithm.platform() if algorithm.platform else ""
     checked = "the whole history"
     if want.platform != here:
-        prefix = int(inspect.signature(algorithm.function).parameters["n_init"].default)
-        setting = replace(setting, budget=min(prefix, setting.budget))
+        setting = replace(setting, budget=min(random_prefix(block.algorithm), setting.budget))
         want = store.Block(want.archs[:, :setting.budget], np.minimum(want.counts, setting.budget), want.platform)
         checked = (f"the first {setting.budget} queries (stored on {want.platform or 'an unnamed platform'}, "
                    f"replayed on {here})")
