@@ -231,7 +231,7 @@ def random_walks(indptr: np.ndarray, indices: np.ndarray, rng: np.random.Generat
                  length: int = WALK_LENGTH) -> np.ndarray:
     """Nodes visited by ``walks`` simple random walks of ``length`` nodes each, shape ``(walks, length)``.
 
-    Each walk starts at the end of a uniformly drawn directed edge (so with
+    Each walk starts at the first node of a uniformly drawn directed edge (so with
     probability proportional to the degree: the walk's stationary law, uniform on
     a regular graph) and moves to a uniformly drawn neighbour at every step; all
     walks step together. Draws: ``walks`` integers, then ``length - 1`` rounds of
