@@ -66,7 +66,10 @@ def neighbours_of_best(space: TableSpace, archs: np.ndarray, val: np.ndarray, rn
     """
     order = np.argsort(val, axis=1, kind="stable")[:, :parents]
     best = np.take_along_axis(archs, order, axis=1)
-    pick = rng.integers(space.degree, size=best.shape + (per_parent,))
+    if space.regular:
+        pick = rng.integers(space.degree, size=best.shape + (per_parent,))
+    else:   # each parent's own number of neighbours
+        pick = rng.integers(space.degree_of(best)[..., None], size=best.shape + (per_parent,))
     return np.take_along_axis(space.neighbours(best), pick, axis=2).reshape(best.shape[0], -1)
 
 

@@ -20,6 +20,9 @@ def _fresh_mutants(space: TableSpace, parents: np.ndarray, queried: np.ndarray, 
     rows = np.arange(parents.shape[0])
     neighbours = space.neighbours(parents)                            # (T, s)
     open_ = ~queried[rows[:, None], neighbours]
+    real = space.real_columns(parents)
+    if real is not None:   # a variable-degree space: its rows' repeats are not drawn again
+        open_ &= real
     keys = np.where(open_, rng.random(neighbours.shape), np.inf)
     choice = np.argmin(keys, axis=1)
     child = neighbours[rows, choice]
@@ -50,8 +53,12 @@ def _authors_mutants(space: TableSpace, parents: np.ndarray, rng: np.random.Gene
             continue
         neighbours = space.neighbours(child[rows])
         differs = features[neighbours, column] != features[child[rows], column][:, None]
+        real = space.real_columns(child[rows])
+        if real is not None:
+            differs &= real
         keys = np.where(differs, rng.random(neighbours.shape), np.inf)
-        child[rows] = neighbours[np.arange(rows.shape[0]), np.argmin(keys, axis=1)]
+        chosen = neighbours[np.arange(rows.shape[0]), np.argmin(keys, axis=1)]
+        child[rows] = np.where(differs.any(axis=1), chosen, child[rows])   # no such neighbour: the edge stays
     return child
 
 

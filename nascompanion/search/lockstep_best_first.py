@@ -183,85 +183,127 @@ def best_first_lockstep(space: TableSpace, losses: TrialLosses, budget: int, rng
     >>> result.archs.tolist()
     [[0, 1, 2, 3], [1, 0, 2, 3]]
     """
-    table = space.table
-    trials, n = losses.trials, space.size
-    log = LockstepLog(losses, int(budget))
-    stop = min(int(budget), n)
-    validation = losses.validation
-    open_val = np.full((trials, int(budget)), np.inf)          # the values of queried, not expanded architectures
-    position_of = np.empty((trials, n), dtype=np.int64)        # where a queried architecture is in its history
-    expanded = np.zeros((trials, n), dtype=bool)
-    visits: list[tuple[np.ndarray, np.ndarray]] = []
-    iteration = np.ones(trials, dtype=np.int64)
-    everyone = np.arange(trials)
-
-    def note(rows: np.ndarray, positions: np.ndarray) -> None:
-        open_val[rows, positions] = log.val[rows, positions]
-        position_of[rows, log.archs[rows, positions]] = positions
-
+    walk = _Lockstep(space, losses, int(budget), rng, int(k_init))
     if starts is None:
-        v = _random_starts(log, everyone, n, k_init, rng, note)
+        v = _random_starts(walk.log, walk.everyone, walk.n, walk.k_init, rng, walk.note)
     else:
-        starts = np.asarray(starts, dtype=np.int64)
-        if starts.shape != (trials,) or starts.min() < 0 or starts.max() >= n:
-            raise ValueError(f"starts must hold one architecture in 0..{n - 1} per trial ({trials}), got {starts!r}")
-        note(*log.ask_rows(everyone, starts[:, None], np.ones((trials, 1), dtype=bool)))
-        v = starts.copy()
-    unique_rows = _rows_are_distinct(space)
-    columns = np.arange(table.shape[1])
+        v = walk.start_at(np.asarray(starts, dtype=np.int64))
     while True:
-        active = np.flatnonzero((log.counts < stop) & (v >= 0))
+        active = np.flatnonzero((walk.log.counts < walk.stop) & (v >= 0))
         if active.shape[0] == 0:
             break
         here = v[active]
-        expanded[active, here] = True
-        open_val[active, position_of[active, here]] = np.inf
-        visits.append((active, here))
-        neighbours = table[here]
-        if first_lower:
-            neighbours = np.take_along_axis(neighbours, rng.permuted(np.tile(columns, (active.shape[0], 1)), axis=1), 1)
-        queried = log.queried[active[:, None], neighbours]
-        take = ~queried
-        if not unique_rows:
-            take &= _first_in_row(neighbours)
-        here_val = validation[active, here]
-        if first_lower:
-            lower = take & (validation[active[:, None], neighbours] < here_val[:, None])
-            first = np.where(lower.any(axis=1), lower.argmax(axis=1), columns[-1])
-            take &= columns <= first[:, None]
-        note(*log._take(active, neighbours, take, iteration[active], here))
-        iteration[active] += 1
+        neighbours, here_val = walk.expand(active, here, first_lower)
         move = np.full(active.shape[0], -1, dtype=np.int64)
         if not first_lower:   # the best open neighbour (first in table order) when it is strictly lower
-            open_nbrs = log.queried[active[:, None], neighbours] & ~expanded[active[:, None], neighbours]
-            values = np.where(open_nbrs, validation[active[:, None], neighbours], np.inf)
-            best = values.argmin(axis=1)
-            better = values[np.arange(active.shape[0]), best] < here_val
-            move[better] = neighbours[np.arange(active.shape[0]), best][better]
+            move = walk.better_neighbour(active, neighbours, here_val)
         jump = np.flatnonzero(move < 0)
         if jump.shape[0]:
-            rows = active[jump]
-            waiting = open_val[rows]
-            lowest = waiting.min(axis=1)
-            chosen = np.where(waiting == lowest[:, None], log.archs[rows], n).min(axis=1)
-            found = np.isfinite(lowest)
-            move[jump] = np.where(found, chosen, -1)
-            empty = rows[~found]
-            if empty.shape[0]:     # everything queried is expanded: fresh random starts
-                unfinished = empty[log.counts[empty] < stop]
-                restart = _random_starts(log, unfinished, n, k_init, rng, note)
-                move[np.searchsorted(active, unfinished)] = restart
+            move[jump] = walk.best_open(active[jump])
         v[active] = move
-    if visits:   # each trial's visited architectures, in step order, as (run, architecture) rows
-        rows = np.concatenate([rows for rows, _ in visits])
-        archs = np.concatenate([here for _, here in visits])
+    walk.store_paths()
+    return walk.log.result(algorithm)
+
+
+class _Lockstep:
+    """The arrays :func:`best_first_lockstep` keeps for every trial, and its steps (internal)."""
+
+    def __init__(self, space: TableSpace, losses: TrialLosses, budget: int, rng: np.random.Generator,
+                 k_init: int) -> None:
+        self.space, self.rng, self.k_init = space, rng, k_init
+        self.trials, self.n = losses.trials, space.size
+        self.log = LockstepLog(losses, budget)
+        self.stop = min(budget, self.n)
+        self.validation = losses.validation
+        self.open_val = np.full((self.trials, budget), np.inf)        # values of queried, not expanded archs
+        self.position_of = np.empty((self.trials, self.n), dtype=np.int64)  # where a query is in its history
+        self.expanded = np.zeros((self.trials, self.n), dtype=bool)
+        self.visits: list[tuple[np.ndarray, np.ndarray]] = []
+        self.iteration = np.ones(self.trials, dtype=np.int64)
+        self.everyone = np.arange(self.trials)
+        self.unique_rows = _rows_are_distinct(space)
+        self.columns = np.arange(space.table.shape[1])
+
+    def note(self, rows: np.ndarray, positions: np.ndarray) -> None:
+        """Record new queries as open (queried, not expanded)."""
+        self.open_val[rows, positions] = self.log.val[rows, positions]
+        self.position_of[rows, self.log.archs[rows, positions]] = positions
+
+    def start_at(self, starts: np.ndarray) -> np.ndarray:
+        """Query one given first architecture per trial."""
+        trials, n = self.trials, self.n
+        if starts.shape != (trials,) or starts.min() < 0 or starts.max() >= n:
+            raise ValueError(f"starts must hold one architecture in 0..{n - 1} per trial ({trials}), got {starts!r}")
+        self.note(*self.log.ask_rows(self.everyone, starts[:, None], np.ones((trials, 1), dtype=bool)))
+        return starts.copy()
+
+    def _order(self, here: np.ndarray, neighbours: np.ndarray) -> np.ndarray:
+        """The neighbour rows in a uniformly random order (a variable-degree row: its repeats last)."""
+        real = self.space.real_columns(here)
+        if real is None:
+            shuffled = self.rng.permuted(np.tile(self.columns, (here.shape[0], 1)), axis=1)
+        else:
+            shuffled = np.argsort(np.where(real, self.rng.random(real.shape), 2.0), axis=1)
+        return np.take_along_axis(neighbours, shuffled, 1)
+
+    def expand(self, active: np.ndarray, here: np.ndarray, first_lower: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Mark ``here`` expanded and query its unqueried neighbours (up to the first strictly lower one when
+        ``first_lower``); return the neighbour rows as queried and the values at ``here``."""
+        log, columns = self.log, self.columns
+        self.expanded[active, here] = True
+        self.open_val[active, self.position_of[active, here]] = np.inf
+        self.visits.append((active, here))
+        neighbours = self.space.table[here]
+        if first_lower:
+            neighbours = self._order(here, neighbours)
+        take = ~log.queried[active[:, None], neighbours]
+        if not self.unique_rows:
+            take &= _first_in_row(neighbours)
+        here_val = self.validation[active, here]
+        if first_lower:
+            lower = take & (self.validation[active[:, None], neighbours] < here_val[:, None])
+            first = np.where(lower.any(axis=1), lower.argmax(axis=1), columns[-1])
+            take &= columns <= first[:, None]
+        self.note(*log._take(active, neighbours, take, self.iteration[active], here))
+        self.iteration[active] += 1
+        return neighbours, here_val
+
+    def better_neighbour(self, active: np.ndarray, neighbours: np.ndarray, here_val: np.ndarray) -> np.ndarray:
+        """Each row's best open neighbour (first in row order) where strictly lower than ``here``, else ``-1``."""
+        move = np.full(active.shape[0], -1, dtype=np.int64)
+        open_nbrs = self.log.queried[active[:, None], neighbours] & ~self.expanded[active[:, None], neighbours]
+        values = np.where(open_nbrs, self.validation[active[:, None], neighbours], np.inf)
+        best = values.argmin(axis=1)
+        better = values[np.arange(active.shape[0]), best] < here_val
+        move[better] = neighbours[np.arange(active.shape[0]), best][better]
+        return move
+
+    def best_open(self, rows: np.ndarray) -> np.ndarray:
+        """The best queried, not expanded architecture of each of ``rows`` (lowest index among equals); a fresh
+        random start where every query is expanded, ``-1`` where none can be queried."""
+        waiting = self.open_val[rows]
+        lowest = waiting.min(axis=1)
+        chosen = np.where(waiting == lowest[:, None], self.log.archs[rows], self.n).min(axis=1)
+        found = np.isfinite(lowest)
+        move = np.where(found, chosen, -1)
+        empty = np.flatnonzero(~found)
+        if empty.shape[0]:     # everything queried is expanded: fresh random starts
+            unfinished = empty[self.log.counts[rows[empty]] < self.stop]
+            move[unfinished] = _random_starts(self.log, rows[unfinished], self.n, self.k_init, self.rng, self.note)
+        return move
+
+    def store_paths(self) -> None:
+        """Each trial's visited architectures, in step order, as ``(run, architecture)`` rows of the log."""
+        if not self.visits:
+            return
+        rows = np.concatenate([rows for rows, _ in self.visits])
+        archs = np.concatenate([here for _, here in self.visits])
         order = np.argsort(rows, kind="stable")
         paths = np.zeros((archs.shape[0], 2), dtype=np.int64)
         paths[:, 1] = archs[order]
         paths.setflags(write=False)
-        ends = np.cumsum(np.bincount(rows, minlength=trials))
-        log.paths = np.split(paths, ends[:-1])
-    return log.result(algorithm)
+        ends = np.cumsum(np.bincount(rows, minlength=self.trials))
+        self.log.paths = np.split(paths, ends[:-1])
 
 
 def _random_starts(log: LockstepLog, rows: np.ndarray, n: int, k_init: int, rng: np.random.Generator, note) -> np.ndarray:

@@ -372,3 +372,38 @@ def graph_nas_space(space: str) -> GraphNasSpace:
     rows, cols = pairs // n, pairs % n
     indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))])
     return GraphNasSpace(space, keys, indptr, cols)
+
+
+def key_features(keys: np.ndarray) -> np.ndarray:
+    """Categorical features of canonical keys, shape ``(n, 5)``: the four operation indices of the canonical
+    representative (into :data:`OPERATIONS`), then its input pattern (row of :data:`LINK_PATTERNS`).
+
+    >>> key_features(np.array([88810])).tolist()
+    [[8, 8, 1, 0, 8]]
+    """
+    keys = np.asarray(keys, dtype=np.int64)
+    ops = (keys[:, None] // 10 ** np.arange(NODES - 1, -1, -1)) % 10
+    return np.concatenate([ops, (keys // 10**NODES)[:, None]], axis=1)
+
+
+@functools.lru_cache(maxsize=None)
+def graph_space(space: str = "full") -> "TableSpace":
+    """NAS-Bench-Graph's space (``"full"``: nine operations, 26,206 architectures; ``"proteins"``: five, 2,021)
+    as a variable-degree :class:`~nascompanion.spaces.table.TableSpace`.
+
+    Node ``v`` is the architecture of canonical key ``graph_nas_space(space).keys[v]`` (its name is the key);
+    its neighbours are those of :func:`graph_nas_space`, in increasing order. ``features`` are
+    :func:`key_features`: the operation of each of the four computing nodes and the input pattern, all
+    categorical, so the model-based searches' encoding (their one-hot rows) is one-hot operations (four
+    blocks of one column per operation the space uses) followed by a one-hot input pattern (nine columns).
+
+    >>> proteins = graph_space("proteins")
+    >>> proteins.size, proteins.regular, proteins.features.shape
+    (2021, False, (2021, 5))
+    """
+    from nascompanion.spaces.table import TableSpace
+
+    csr = graph_nas_space(space)
+    names = tuple(str(int(k)) for k in csr.keys)
+    return TableSpace.from_csr(csr.indptr, csr.indices, names=names, name=f"nas-bench-graph-{space}",
+                               features=key_features(csr.keys))
