@@ -15,6 +15,7 @@ from nascompanion.landscape import landscape_stats
 from nascompanion.landscape.measures import (as_csr, correlation_length, distance_to_set,
                                              fitness_distance_correlation, global_basin_share, landscape_measures,
                                              random_walks, steepest_descent_map, walk_autocorrelation)
+from nascompanion.landscape.measures_table import COLUMNS, Landscape, graph_landscapes, measures_table, nb201_landscapes
 from nascompanion.landscape.ragged_minima import count_local_minima
 from nascompanion.spaces.table import TableSpace, cycle_table, hamming_table
 
@@ -236,3 +237,36 @@ def test_the_same_generator_state_gives_the_same_walks():
     a = random_walks(HAND_INDPTR, HAND_INDICES, np.random.default_rng(11), 4, 25)
     b = random_walks(HAND_INDPTR, HAND_INDICES, np.random.default_rng(11), 4, 25)
     assert np.array_equal(a, b)
+
+
+# --------------------------------------------------------------------------- the table
+
+
+def ring_landscape(name: str, losses) -> Landscape:
+    return Landscape("toy", name, "made up", np.asarray(losses, dtype=float), cycle_table(len(losses)))
+
+
+def test_a_row_of_the_table_does_not_change_when_rows_are_added_after_it():
+    a, b = ring_landscape("a", [0, 3, 1, 2, 5, 4]), ring_landscape("b", [2, 0, 1, 4, 3, 5, 6])
+    alone = measures_table([a], np.random.default_rng(5), 3, 20)
+    both = measures_table([a, b], np.random.default_rng(5), 3, 20)
+    assert alone.loc[("toy", "a")].equals(both.loc[("toy", "a")])
+    assert list(both.columns) == list(COLUMNS) and both.index.tolist() == [("toy", "a"), ("toy", "b")]
+
+
+def test_nb201_rows_use_validation_error_where_the_tables_have_it(benchmark):
+    rows = {row.name: row for row in nb201_landscapes(benchmark, np.array([[0]]))}
+    for dataset in benchmark.datasets:
+        metric = "validation" if benchmark.has_metric(dataset, "validation") else "test"
+        assert rows[dataset].metric.startswith(f"100 - {metric} accuracy")
+        expected = 100.0 - np.nanmean(benchmark.accuracy(dataset, metric), axis=1)
+        assert np.array_equal(rows[dataset].losses, expected)
+
+
+def test_a_graph_dataset_whose_keys_are_not_its_space_is_refused():
+    space = SimpleNamespace(keys=np.array([1, 2, 3]), indptr=np.array([0, 1, 2, 2]), indices=np.array([1, 0]))
+    data = SimpleNamespace(space="full", keys=np.array([1, 2, 4]), validation=np.array([50.0, 60.0, 70.0]))
+    with pytest.raises(ValueError, match="does not list the full space's nodes in order"):
+        graph_landscapes({"cora": data}, {"full": space})
+    rows = graph_landscapes({"cora": SimpleNamespace(**{**vars(data), "keys": space.keys})}, {"full": space})
+    assert rows[0].losses.tolist() == [50.0, 40.0, 30.0]
