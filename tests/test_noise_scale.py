@@ -8,7 +8,8 @@ import pytest
 
 from nascompanion import objectives
 from nascompanion.compare import run as cmp
-from nascompanion.data import load_benchmark, noise_scale, seed_noise
+from nascompanion.data import load_benchmark, seed_noise
+from nascompanion.objectives import noise_scale
 from nascompanion.landscape.noise import landscape_inputs
 from nascompanion.landscape.stats import ls_map
 from nascompanion.spaces import nb201

@@ -15,8 +15,8 @@ import pandas as pd
 
 from nascompanion.data.benchmark import Benchmark
 from nascompanion.data.seed_counts import seed_share
-from nascompanion.data.summary import best_cells
 from nascompanion.objectives import seed_noise
+from nascompanion.objectives.tables import best_cells
 from nascompanion.report import paper
 from nascompanion.report.findings import THIS_BOOK, Finding, Rule, after
 
@@ -64,7 +64,7 @@ ESTIMATES: Mapping[str, str] = {"best": BEST,
                                 "top": TOP,
                                 "half": "isomorphism classes, better half (the book's sigma)",
                                 "live": "isomorphism classes, every live cell"}
-"""Glue prefix -> row of :func:`nascompanion.data.summary.seed_noise_estimates`."""
+"""Glue prefix -> row of :func:`nascompanion.objectives.tables.seed_noise_estimates`."""
 
 
 def judge_graph(neighbours: np.ndarray, layers: pd.DataFrame) -> Finding:
@@ -151,7 +151,7 @@ def judge_sigma(estimates: pd.DataFrame) -> Finding:
     Parameters
     ----------
     estimates
-        :func:`nascompanion.data.summary.seed_noise_estimates`, indexed by estimate, with columns
+        :func:`nascompanion.objectives.tables.seed_noise_estimates`, indexed by estimate, with columns
         ``sigma``, ``low`` and ``high``; without a row :data:`BEST` (no one-seed values in the
         source) the claim cannot be checked.
 
@@ -186,7 +186,7 @@ def sigma_values(estimates: pd.DataFrame, noise: pd.DataFrame, finding: Finding)
     estimates
         As for :func:`judge_sigma`.
     noise
-        :func:`nascompanion.data.summary.noise_table` (its ``best-cells`` column on CIFAR-10).
+        :func:`nascompanion.objectives.tables.noise_table` (its ``best-cells`` column on CIFAR-10).
     finding
         What :func:`judge_sigma` returned.
 
@@ -250,7 +250,7 @@ def dataset_values(benchmark: Benchmark, noise: pd.DataFrame) -> dict:
     benchmark
         The :class:`~nascompanion.data.benchmark.Benchmark` the chapter reads.
     noise
-        :func:`nascompanion.data.summary.noise_table` (its ``ratio`` column).
+        :func:`nascompanion.objectives.tables.noise_table` (its ``ratio`` column).
     """
     values = {"book_sigma": seed_noise(benchmark, "cifar10-valid").sigma}
     values.update({f"best_error_{name}": float(best_cells(benchmark, name, k=1).iloc[0, 2])

@@ -1,7 +1,7 @@
 """How many training seeds stand behind NB201's means, and what a per-seed SD says about sigma.
 
 NB201's mean tables do not say how many seeds each mean averages; their digits do
-(:func:`nascompanion.data.noise_scale.seed_counts`). This module turns those counts into the two
+(:func:`nascompanion.objectives.noise_scale.seed_counts`). This module turns those counts into the two
 things the ``search_space`` chapter judges with them: the share of cells with a given number of seeds
 (the paper, Sec. 4: "each architecture was trained three times"), and the factor that links a
 *median per-cell SD over seeds* (what ANASOD's Table 1 reports) to the seed-noise scale
