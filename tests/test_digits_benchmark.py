@@ -168,7 +168,7 @@ def test_spread_draws_leave_out_cells_missing_a_seed_in_any_pipeline_and_reject_
 
 
 def test_one_seed_draws_are_table1_statistics_of_independent_one_seed_landscapes(tmp_path):
-    from nascompanion.data.digits import one_seed_draws
+    from nascompanion.landscape.noise import one_seed_draws
     from nascompanion.landscape import landscape_stats
     from nascompanion.objectives import trial_losses
 

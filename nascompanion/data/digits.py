@@ -10,10 +10,10 @@ edited file is refused with or without its manifest; this module turns them into
 same :class:`~nascompanion.data.benchmark.Benchmark` interface as NB201, with
 datasets ``digits-denoised`` and ``digits-noisy``, one column per seed.
 
-Two statistics of such per-seed data carry the chapter ``denoising_pipeline``'s
-intervals: :func:`one_seed_draws` (the paper's Table 1 statistics of the
-one-seed landscape, over independent seed draws) and :func:`spread_draws` (a
-paired bootstrap over cells of each pipeline's seed noise and discriminativeness).
+:func:`spread_draws` (a paired bootstrap over cells of each pipeline's seed noise
+and discriminativeness) carries intervals of the chapter ``denoising_pipeline``;
+its Table 1 statistics of one-seed landscapes come from
+:func:`nascompanion.landscape.noise.one_seed_draws`.
 """
 
 from __future__ import annotations
@@ -231,65 +231,6 @@ def load_digits_benchmark(path: str | Path | None = None) -> Benchmark:
     return validate(Benchmark(results=results, provenance=provenance), str(path), check_optima=False)
 
 
-TABLE1_STATISTICS: tuple[str, ...] = ("iterations", "local_minima", "reached_global_pct")
-"""The statistics of the paper's Table 1, in its order (columns of :func:`one_seed_draws`)."""
-
-
-def one_seed_draws(benchmark: Benchmark, dataset: str, draws: int, rng: np.random.Generator,
-                   batch: int = 8) -> pd.DataFrame:
-    """Table 1 statistics of the one-seed (``standard``) landscape, for independent seed draws.
-
-    In each draw every cell gets one of its own training seeds, chosen uniformly
-    (:func:`nascompanion.objectives.trial_losses` with version ``"standard"``), and
-    local search is started from every cell of that landscape, as in the paper's
-    Table 1 (Sec. 4, "Local minima statistics"). One draw is one reading of the
-    standard row; the spread over draws says how much that reading depends on
-    which seeds were drawn.
-
-    Parameters
-    ----------
-    benchmark
-        Per-seed data (e.g. :func:`load_digits_benchmark`).
-    dataset
-        Its dataset, e.g. ``"digits-noisy"``.
-    draws
-        Independent seed draws, at least 1.
-    rng
-        Source of the draws.
-    batch
-        Landscapes whose statistics are computed together (memory grows with it).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per draw, columns :data:`TABLE1_STATISTICS` (mean iterations of
-        local search, number of local minima, % of starts reaching the global minimum).
-
-    Raises
-    ------
-    ValueError
-        If ``draws`` or ``batch`` is below 1.
-    nascompanion.objectives.ObjectiveUnavailableError
-        If ``dataset`` holds means of seeds only.
-
-    Examples
-    --------
-    >>> bench = load_digits_benchmark()
-    >>> table = one_seed_draws(bench, "digits-noisy", 2, np.random.default_rng(0))
-    >>> table.shape, list(table.columns) == list(TABLE1_STATISTICS)
-    ((2, 3), True)
-    """
-    from nascompanion.landscape.noise import batched_stats
-    from nascompanion.objectives import trial_losses
-
-    if draws < 1 or batch < 1:
-        raise ValueError(f"need draws >= 1 and batch >= 1, got draws={draws!r}, batch={batch!r}")
-    losses = trial_losses(benchmark, dataset, "standard", draws, rng).validation
-    neighbours = nb201.neighbour_table()
-    parts = [batched_stats(losses[start:start + batch], neighbours) for start in range(0, draws, batch)]
-    return pd.DataFrame({name: np.concatenate([part[name] for part in parts]) for name in TABLE1_STATISTICS})
-
-
 def spread_draws(accuracy: Mapping[str, np.ndarray], rng: np.random.Generator, draws: int = 1000) -> pd.DataFrame:
     """Paired bootstrap over cells of each pipeline's IQR, median seed SD and discriminativeness ratio.
 
@@ -355,12 +296,6 @@ def spread_draws(accuracy: Mapping[str, np.ndarray], rng: np.random.Generator, d
         columns |= {(name, "iqr"): iqr, (name, "median_seed_sd"): median_sd, (name, "ratio"): ratio}
     return pd.DataFrame(columns)
 
-
-TABLE1_COLUMNS: Mapping[str, str] = {
-    "iterations": "iterations to converge", "local_minima": "local minima",
-    "reached_global_pct": "starts reaching the global minimum (%)",
-}
-"""The reader's header of each of :data:`TABLE1_STATISTICS`."""
 
 SWEEP_COLUMNS: Mapping[str, str] = {
     "n_archs": "cells", "seeds": "seeds", "width": "width", "epochs": "epochs", "n_train": "training images",

@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from typing import Mapping
 
 import numpy as np
-
-from nascompanion.spaces.table import TableSpace, as_neighbour_table
 import pandas as pd
 from scipy.stats import spearmanr
 
+from nascompanion import objectives
 from nascompanion.landscape import converge, landscape_stats, ls_map, search_tree_sizes
 from nascompanion.report.paper import PAPER_TABLE1  # Table 1 as printed; kept importable from here
+from nascompanion.spaces import nb201
+from nascompanion.spaces.table import TableSpace, as_neighbour_table
 
 STATISTICS: tuple[str, ...] = (
     "local_minima",
@@ -35,8 +36,8 @@ STATISTICS: tuple[str, ...] = (
 )
 """Per-draw statistics a sweep records (see :func:`batched_stats`)."""
 
-_TABLE1_STATISTICS: tuple[str, ...] = ("iterations", "local_minima", "reached_global_pct")
-"""The statistics of the paper's Table 1, in its order."""
+TABLE1_STATISTICS: tuple[str, ...] = ("iterations", "local_minima", "reached_global_pct")
+"""The statistics of the paper's Table 1, in its order (columns of :func:`one_seed_draws`)."""
 
 
 def batched_stats(losses: np.ndarray, neighbours: TableSpace | np.ndarray, true_best: np.ndarray | None = None) -> dict:
@@ -269,7 +270,7 @@ def landscape_table(base: np.ndarray, sigma: float, neighbours: TableSpace | np.
     """
     rows = {}
     denoised = landscape_stats(base, neighbours)
-    for name in _TABLE1_STATISTICS:
+    for name in TABLE1_STATISTICS:
         rows[("denoised", name)] = (float(denoised[name]), 0.0)
     noisy = noise_sweep(base, sigma, neighbours, [x], draws, rng).stats
     versions = [("standard", {k: v[0] for k, v in noisy.items()})]
@@ -326,7 +327,7 @@ def random_search_trees(n: int, neighbours: TableSpace | np.ndarray, roots: int,
 def _draw_rows(version: str, stats: Mapping[str, np.ndarray], draws: int) -> dict:
     """Table 1 rows of ``version``: mean and standard deviation over draws of each statistic."""
     return {(version, name): (float(stats[name].mean()), float(stats[name].std(ddof=1)) if draws > 1 else 0.0)
-            for name in _TABLE1_STATISTICS}
+            for name in TABLE1_STATISTICS}
 
 
 def _table1_frame(rows: dict, paper: Mapping | None, paper_version: Mapping[str, str] | None = None) -> pd.DataFrame:
@@ -339,6 +340,13 @@ def _table1_frame(rows: dict, paper: Mapping | None, paper_version: Mapping[str,
     return table
 
 
+def _one_seed_stats(benchmark, dataset: str, metric: str, neighbours: TableSpace | np.ndarray, draws: int,
+                    rng: np.random.Generator, batch: int) -> list[dict]:
+    """:func:`batched_stats` of ``draws`` one-seed landscapes (every cell gets one of its seeds), in blocks of ``batch``."""
+    losses = objectives.trial_losses(benchmark, dataset, "standard", draws, rng, metric=metric).validation
+    return [batched_stats(losses[start:start + batch], neighbours) for start in range(0, draws, batch)]
+
+
 def standard_table(benchmark, dataset: str, metric: str, neighbours: TableSpace | np.ndarray, draws: int,
                    rng: np.random.Generator, paper: Mapping | None = PAPER_TABLE1, batch: int = 8) -> pd.DataFrame:
     """Table 1's standard row measured on per-seed data: every draw gives each cell one of its real seeds.
@@ -346,16 +354,59 @@ def standard_table(benchmark, dataset: str, metric: str, neighbours: TableSpace 
     The rows have the layout of :func:`landscape_table` (version ``"standard (one seed)"``),
     so the two concatenate. Needs per-seed data (``objectives.require_seeds``).
     """
-    from nascompanion.objectives import trial_losses
-
-    losses = trial_losses(benchmark, dataset, "standard", draws, rng, metric=metric).validation
-    stats = {name: np.zeros(draws) for name in STATISTICS}
-    for start in range(0, draws, batch):
-        part = batched_stats(losses[start:start + batch], neighbours)
-        for name in STATISTICS:
-            stats[name][start:start + batch] = part[name]
+    parts = _one_seed_stats(benchmark, dataset, metric, neighbours, draws, rng, batch)
+    stats = {name: np.concatenate([part[name] for part in parts]).astype(float) for name in STATISTICS}
     version = "standard (one seed)"
     return _table1_frame(_draw_rows(version, stats, draws), paper, {version: "standard"})
+
+
+def one_seed_draws(benchmark, dataset: str, draws: int, rng: np.random.Generator, batch: int = 8) -> pd.DataFrame:
+    """Table 1 statistics of the one-seed (``standard``) landscape, for independent seed draws.
+
+    In each draw every cell gets one of its own training seeds, chosen uniformly
+    (:func:`nascompanion.objectives.trial_losses` with version ``"standard"``), and
+    local search is started from every cell of that landscape, as in the paper's
+    Table 1 (Sec. 4, "Local minima statistics"). One draw is one reading of the
+    standard row; the spread over draws says how much that reading depends on
+    which seeds were drawn.
+
+    Parameters
+    ----------
+    benchmark
+        Per-seed data on NB201's cells (e.g. :func:`nascompanion.data.digits.load_digits_benchmark`).
+    dataset
+        Its dataset, e.g. ``"digits-noisy"``; its validation accuracy is searched.
+    draws
+        Independent seed draws, at least 1.
+    rng
+        Source of the draws.
+    batch
+        Landscapes whose statistics are computed together (memory grows with it).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per draw, columns :data:`TABLE1_STATISTICS` (mean iterations of
+        local search, number of local minima, % of starts reaching the global minimum).
+
+    Raises
+    ------
+    ValueError
+        If ``draws`` or ``batch`` is below 1.
+    nascompanion.objectives.ObjectiveUnavailableError
+        If ``dataset`` holds means of seeds only.
+
+    Examples
+    --------
+    >>> from nascompanion.data.digits import load_digits_benchmark
+    >>> table = one_seed_draws(load_digits_benchmark(), "digits-noisy", 2, np.random.default_rng(0))
+    >>> table.shape, list(table.columns) == list(TABLE1_STATISTICS)
+    ((2, 3), True)
+    """
+    if draws < 1 or batch < 1:
+        raise ValueError(f"need draws >= 1 and batch >= 1, got draws={draws!r}, batch={batch!r}")
+    parts = _one_seed_stats(benchmark, dataset, "validation", nb201.neighbour_table(), draws, rng, batch)
+    return pd.DataFrame({name: np.concatenate([part[name] for part in parts]) for name in TABLE1_STATISTICS})
 
 
 @dataclass(frozen=True)
@@ -394,8 +445,6 @@ def landscape_inputs(benchmark, dataset: str, fallback_sigma_from: str = "cifar1
     :func:`nascompanion.objectives.seed_noise`); a dataset without one borrows
     ``fallback_sigma_from``'s (stated in ``note``).
     """
-    from nascompanion import objectives
-
     metric = objectives.searched_metric(benchmark, dataset)
     notes = [f"{metric} accuracy" + ("" if metric == "validation" else " (stand-in: no validation accuracy here)")]
     try:

@@ -9,7 +9,13 @@ import numpy as np
 import pandas as pd
 
 STATISTICS = ("local_minima", "reached_global_pct", "iterations")
-"""The Table 1 statistics (as :data:`nascompanion.data.digits.TABLE1_STATISTICS`)."""
+"""The Table 1 statistics (as :data:`nascompanion.landscape.noise.TABLE1_STATISTICS`)."""
+
+TABLE1_COLUMNS: Mapping[str, str] = {
+    "iterations": "iterations to converge", "local_minima": "local minima",
+    "reached_global_pct": "starts reaching the global minimum (%)",
+}
+"""The reader's header of each Table 1 statistic."""
 
 SHORT = {"mean of seeds": "mean", "one seed: median": "median", "one seed: low end": "low",
          "one seed: high end": "high"}
