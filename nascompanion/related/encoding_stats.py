@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nascompanion.related.anasod import N_OPS, encoding_members, grid_index, round_to_grid
+from nascompanion.search.anasod_search import N_OPS, encoding_members, grid_index, round_to_grid
 from nascompanion.spaces import nb201
 
 

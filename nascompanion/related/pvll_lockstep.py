@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from nascompanion.related.pvll import N_EDGES, N_OPS, PVLLSettings, gumbel_softmax, one_hot
+from nascompanion.search.pvll_search import N_EDGES, N_OPS, PVLLSettings, gumbel_softmax, one_hot
 from nascompanion.spaces import nb201
 
 _FEATURES = N_EDGES * N_OPS

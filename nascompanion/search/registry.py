@@ -17,12 +17,13 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-from nascompanion.related import anasod, pvll
+from nascompanion.search.anasod_search import anasod_bo, anasod_local_search, anasod_random_search
 from nascompanion.search.bananas import bananas
 from nascompanion.search.bayesopt import bayesian_optimization
 from nascompanion.search.evolution import regularized_evolution
 from nascompanion.search.history import SearchResult
 from nascompanion.search.local_search import local_search_trials
+from nascompanion.search.pvll_search import pvll
 from nascompanion.search.random_search import random_search
 from nascompanion.search.restarting_local_search import restarting_local_search
 from nascompanion.search.settings_spec import check_call
@@ -139,11 +140,11 @@ _ENTRIES = (
               {"requery": True, "population": 29}, distinct=False),
     Algorithm("bo", "Bayesian optimization (GP)", bayesian_optimization, {"batch": 10}),
     Algorithm("bananas", "BANANAS", bananas, platform=torch_platform),
-    Algorithm("anasod_rs", "ANASOD-RS", anasod.anasod_random_search, {"beta_max": 0.0}, nb201_only=True),
-    Algorithm("anasod_biased_rs", "ANASOD-biasedRS", anasod.anasod_random_search, {"beta_max": 2.0}, nb201_only=True),
-    Algorithm("anasod_ls", "ANASOD-LS", anasod.anasod_local_search, nb201_only=True),
-    Algorithm("anasod_bo", "ANASOD-BO", anasod.anasod_bo, nb201_only=True),
-    Algorithm("pvll", "PVLL-NAS", pvll.pvll, nb201_only=True),
+    Algorithm("anasod_rs", "ANASOD-RS", anasod_random_search, {"beta_max": 0.0}, nb201_only=True),
+    Algorithm("anasod_biased_rs", "ANASOD-biasedRS", anasod_random_search, {"beta_max": 2.0}, nb201_only=True),
+    Algorithm("anasod_ls", "ANASOD-LS", anasod_local_search, nb201_only=True),
+    Algorithm("anasod_bo", "ANASOD-BO", anasod_bo, nb201_only=True),
+    Algorithm("pvll", "PVLL-NAS", pvll, nb201_only=True),
     Algorithm("local_search_restart", "local search, restarting at each minimum (naszilla's default)",
               restarting_local_search, {"k_init": 10}),
 )
