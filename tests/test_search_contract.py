@@ -146,3 +146,69 @@ def test_every_algorithm_is_called_with_space_losses_budget_rng_and_returns_a_se
     assert tuple(signature.parameters)[:4] == ("space", "losses", "budget", "rng")
     assert all(p.default is not inspect.Parameter.empty for p in list(signature.parameters.values())[4:])
     assert isinstance(run(name, 0), SearchResult)
+
+
+# --------------------------------------------------------------------------- a variable-degree space
+
+
+@lru_cache(maxsize=None)
+def ragged_space():
+    """The Hamming graph (K_3)^4 without the cells whose digits sum to 0, 3, 4 or 8: 44 cells, 1 to 7
+    neighbours each; its features are the remaining cells' digits."""
+    from nascompanion.spaces import TableSpace
+
+    full = hamming_space(4, 3)
+    keep = ~np.isin(full.features.sum(axis=1), [0, 3, 4, 8])
+    index = np.cumsum(keep) - 1
+    rows = full.table[keep]
+    real = keep[rows]
+    indices = index[rows[real]]
+    indptr = np.concatenate([[0], np.cumsum(real.sum(axis=1))])
+    return TableSpace.from_csr(indptr, indices, name="ragged hamming(4,3)", features=full.features[keep])
+
+
+RAGGED = [n for n in ALL if not registry.get(n).nb201_only]
+
+
+@lru_cache(maxsize=None)
+def ragged_run(name: str, seed: int):
+    space = ragged_space()
+    return registry.run(name, space, losses_for(space.size), BUDGET, np.random.default_rng(seed),
+                        **FAST.get(name, {}))
+
+
+def test_the_ragged_space_has_variable_degree():
+    degrees = ragged_space().degrees
+    assert ragged_space().size == 44 and (degrees.min(), degrees.max()) == (1, 7)
+
+
+@pytest.mark.parametrize("name", RAGGED)
+def test_on_a_variable_degree_space_every_search_spends_its_budget_on_answers_of_its_queries(name):
+    result = ragged_run(name, 0)
+    losses = losses_for(ragged_space().size)
+    assert (result.counts == BUDGET).all()
+    for t in range(TRIALS):
+        archs = result.archs[t]
+        assert ((archs >= 0) & (archs < ragged_space().size)).all()
+        if registry.get(name).distinct:
+            assert np.unique(archs).size == BUDGET
+        np.testing.assert_array_equal(result.validation[t], losses.validation[t, archs])
+
+
+@pytest.mark.parametrize("name", RAGGED)
+def test_on_a_variable_degree_space_the_same_seed_gives_the_same_queries_and_another_seed_others(name):
+    again = registry.run(name, ragged_space(), losses_for(ragged_space().size), BUDGET, np.random.default_rng(0),
+                         **FAST.get(name, {}))
+    np.testing.assert_array_equal(again.archs, ragged_run(name, 0).archs)
+    assert not np.array_equal(ragged_run(name, 0).archs, ragged_run(name, 1).archs)
+
+
+def test_on_a_variable_degree_space_local_search_moves_only_along_real_edges():
+    space = ragged_space()
+    result = registry.run("local_search", space, losses_for(space.size), BUDGET, np.random.default_rng(0),
+                          first_lower=False, k_init=1)
+    edges = set(zip(*(a.tolist() for a in space.pairs())))
+    for history in result.histories:
+        parents = history.parent[history.parent >= 0]
+        children = history.archs[history.parent >= 0]
+        assert all((int(p), int(c)) in edges for p, c in zip(parents, children))

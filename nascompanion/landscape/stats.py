@@ -29,7 +29,8 @@ def ls_map(losses: np.ndarray, neighbours: TableSpace | np.ndarray) -> np.ndarra
     losses
         Loss of every node, shape ``(n,)``.
     neighbours
-        A :class:`~nascompanion.spaces.TableSpace` or its neighbour table, shape ``(n, s)``.
+        A :class:`~nascompanion.spaces.TableSpace` (of fixed or variable degree) or its neighbour table,
+        shape ``(n, s)``.
 
     Returns
     -------
@@ -44,7 +45,7 @@ def ls_map(losses: np.ndarray, neighbours: TableSpace | np.ndarray) -> np.ndarra
     [1, 2, 2]
     """
     losses = np.asarray(losses, dtype=float)
-    neighbours = as_neighbour_table(neighbours)
+    neighbours = as_neighbour_table(neighbours, padded=True)   # a row's repeats change no minimum
     if losses.ndim != 1 or neighbours.ndim != 2 or neighbours.shape[0] != losses.shape[0]:
         raise ValueError(
             f"losses must be (n,) and neighbours (n, s) with the same n; got {losses.shape} and {neighbours.shape}"
@@ -58,6 +59,35 @@ def ls_map(losses: np.ndarray, neighbours: TableSpace | np.ndarray) -> np.ndarra
     rows = np.arange(losses.shape[0])
     improves = nb_losses[rows, best] < losses
     return np.where(improves, neighbours[rows, best], rows)
+
+
+RULES = ("non-strict", "strict")
+"""Tie rules of a local minimum: no strictly lower neighbour, or strictly lower than every neighbour."""
+
+
+def local_minima(losses: np.ndarray, space: TableSpace | np.ndarray, rule: str = "non-strict") -> np.ndarray:
+    """Boolean mask of the local minima of ``losses`` under ``rule`` (one of :data:`RULES`).
+
+    ``"non-strict"`` (the paper's, and :func:`ls_map`'s): no neighbour is strictly lower, so ``LS(v) = v``.
+    ``"strict"``: ``v`` is strictly lower than every neighbour. They differ only where ``v`` ties its
+    lowest neighbour. A variable-degree space's repeated neighbours change neither.
+
+    Examples
+    --------
+    >>> from nascompanion.spaces import TableSpace
+    >>> path = TableSpace.from_csr(np.array([0, 1, 3, 4]), np.array([1, 0, 2, 1]))   # 0 - 1 - 2
+    >>> local_minima(np.array([1.0, 1.0, 3.0]), path).tolist(), local_minima(np.array([1.0, 1.0, 3.0]), path, "strict").tolist()
+    ([True, True, False], [False, False, False])
+    """
+    if rule not in RULES:
+        raise ValueError(f"rule must be one of {', '.join(RULES)}; got {rule!r}")
+    losses = np.asarray(losses, dtype=float)
+    if not isinstance(space, TableSpace):
+        space = TableSpace(as_neighbour_table(space), name="neighbours")
+    if losses.shape != (space.size,) or np.isnan(losses).any():
+        raise ValueError(f"losses must be {space.size} numbers without NaN, got shape {losses.shape}")
+    lowest = losses[space.table].min(axis=1, initial=np.inf)
+    return losses <= lowest if rule == "non-strict" else losses < lowest
 
 
 def converge(nxt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -184,7 +214,8 @@ class LandscapeStats(Mapping):
     """Table 1 statistics and the per-start arrays behind them.
 
     Keys: ``iterations`` (mean over starts of neighbourhood evaluations, the
-    last one at the minimum included: ``steps + 1``), ``local_minima`` (count),
+    last one at the minimum included: ``steps + 1``), ``local_minima`` (count, no strictly lower
+    neighbour; :func:`local_minima` counts either tie rule),
     ``reached_global_pct`` (% of starts whose LS* is a global minimum),
     ``ls_star``, ``ls_map``, ``steps`` (per start), ``basin_sizes`` (``|LS^{-*}(v)|``
     for every node, 0 for non-minima), ``global_minima`` (indices).
@@ -229,8 +260,8 @@ def landscape_stats(losses: np.ndarray, neighbours: TableSpace | np.ndarray) -> 
     losses
         Loss of every node, shape ``(n,)``.
     neighbours
-        A :class:`~nascompanion.spaces.TableSpace` or its neighbour table, shape ``(n, s)``, checked as a
-        :class:`~nascompanion.spaces.TableSpace` checks it.
+        A :class:`~nascompanion.spaces.TableSpace` (of fixed or variable degree) or its neighbour table,
+        shape ``(n, s)``, checked as a :class:`~nascompanion.spaces.TableSpace` checks it.
 
     Returns
     -------

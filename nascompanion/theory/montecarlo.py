@@ -65,10 +65,11 @@ def smoothed_losses(
     ``weight`` and ``steps``, but the pair density is whatever the construction
     gives; measure it before comparing.
     """
-    table = as_neighbour_table(neighbours)
+    table = as_neighbour_table(neighbours, padded=True)
+    mean_of_neighbours = _neighbour_mean(neighbours)
     z = rng.standard_normal(table.shape[0])
     for _ in range(steps if weight else 0):
-        z = z + weight * z[table].mean(axis=1)
+        z = z + weight * mean_of_neighbours(z)
     spread = z.std()
     if not spread > 1e-9 * max(1.0, float(np.abs(z).max())):
         raise ValueError(
@@ -79,8 +80,22 @@ def smoothed_losses(
     return u if quantile is None else quantile(u)
 
 
+def _neighbour_mean(neighbours: TableSpace | np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """``z -> `` the mean of ``z`` over each node's neighbours (a variable-degree space: its real ones)."""
+    if isinstance(neighbours, TableSpace) and not neighbours.regular:
+        rows, cols = neighbours.pairs()
+        degrees = neighbours.degrees
+        return lambda z: np.bincount(rows, weights=z[cols], minlength=degrees.shape[0]) / degrees
+    table = as_neighbour_table(neighbours)
+    return lambda z: z[table].mean(axis=1)
+
+
 def neighbour_correlation(losses: np.ndarray, neighbours: TableSpace | np.ndarray) -> float:
-    """Pearson correlation of ``(l(v), l(u))`` over all neighbouring pairs (RWA at lag 1)."""
+    """Pearson correlation of ``(l(v), l(u))`` over all neighbouring pairs (RWA at lag 1); in a
+    variable-degree space over its real pairs, each once per direction."""
+    if isinstance(neighbours, TableSpace) and not neighbours.regular:
+        rows, cols = neighbours.pairs()
+        return float(np.corrcoef(losses[rows], losses[cols])[0, 1])
     table = as_neighbour_table(neighbours)
     return float(np.corrcoef(np.repeat(losses, table.shape[1]), losses[table].ravel())[0, 1])
 
@@ -211,7 +226,7 @@ def simulate(
         raise ValueError(f"unknown reference {reference!r}; allowed: 'global', 'zero'")
     if draws < 1:
         raise ValueError(f"draws must be >= 1, got {draws}")
-    table = as_neighbour_table(neighbours)
+    table = as_neighbour_table(neighbours, padded=True)   # local search reads a row's minimum only
     eps = np.linspace(0, 1, 101) if eps is None else np.asarray(eps, dtype=float)
     edges = np.linspace(0.0, 1.0, bins + 1)
     sampler = sampler or (lambda r: iid_losses(table.shape[0], r))
