@@ -43,8 +43,8 @@ def main() -> None:
           f"data loaded in {loaded - start:.1f} s, {len(table)} landscapes measured in {done - loaded:.1f} s")
     print(f"\npublished values ({len(PUBLISHED)}):")
     for record in PUBLISHED:
-        print(f"- {record.source}: {record.space}, {record.dataset}, {record.metric}: {record.measure} = "
-              f"{record.value} ({record.notes})")
+        print(f"- {record.where}: {record.dataset}, {record.metric}: {record.measure} = {record.value}")
+    print("\n".join(sorted({f"  source: {record.source}" for record in PUBLISHED})))
 
 
 if __name__ == "__main__":

@@ -36,6 +36,9 @@ from nascompanion.spaces.table import TableSpace, cycle_table, hamming_table
 # FDC: both loss and distance have mean 11/6; in sixths the deviations are
 #   loss  (-5, 7, 1, -5, 13, -11),  distance (7, 1, 7, 1, -5, -11);
 #   sum of products 30, sums of squares 390 and 246 -> r = 30 / sqrt(390 * 246).
+# Rank FDC (ties averaged): loss ranks (2.5, 5, 4, 2.5, 6, 1), distance ranks (5.5, 3.5, 5.5, 3.5, 2, 1),
+#   both of mean 3.5; deviations (-1, 1.5, 0.5, -1, 2.5, -2.5) and (2, 0, 2, 0, -1.5, -2.5);
+#   sum of products 1.5, sums of squares 17 and 16.5 -> r = 1.5 / sqrt(17 * 16.5).
 
 HAND_INDPTR = np.array([0, 2, 5, 6, 8, 11, 12])
 HAND_INDICES = np.array([1, 3, 0, 2, 4, 1, 0, 4, 1, 3, 5, 4])
@@ -48,6 +51,7 @@ def test_hand_graph_measures_match_the_hand_computation():
     assert (m.non_strict_minima, m.strict_minima, m.global_minima, m.unreachable) == (4, 2, 1, 0)
     assert m.global_basin_share == pytest.approx(2 / 6)
     assert m.fdc == pytest.approx(30 / np.sqrt(390 * 246))
+    assert m.fdc_rank == pytest.approx(1.5 / np.sqrt(17 * 16.5))
 
 
 def test_hand_graph_descent_map_and_distances():
@@ -189,6 +193,16 @@ def test_fdc_is_unchanged_by_a_shift_and_a_positive_scaling_of_the_losses(landsc
     assert np.array_equal(distance, distance_to_set(indptr, indices, np.flatnonzero(moved == moved.min())))
     before, after = fitness_distance_correlation(losses, distance), fitness_distance_correlation(moved, distance)
     assert (np.isnan(before) and np.isnan(after)) or after == pytest.approx(before, abs=1e-12)
+
+
+@given(landscapes())
+def test_rank_fdc_is_unchanged_by_a_strictly_increasing_transform(landscape):
+    losses, indptr, indices = landscape
+    a = landscape_measures(losses, (indptr, indices), np.random.default_rng(0), 2, 5)
+    b = landscape_measures(np.exp(losses) - 3.0, (indptr, indices), np.random.default_rng(0), 2, 5)
+    assert (np.isnan(a.fdc_rank) and np.isnan(b.fdc_rank)) or b.fdc_rank == pytest.approx(a.fdc_rank, abs=1e-12)
+    assert (a.non_strict_minima, a.strict_minima, a.global_basin_share) == (
+        b.non_strict_minima, b.strict_minima, b.global_basin_share)
 
 
 @given(graphs(connected=True), st.integers(0, 11))

@@ -9,7 +9,7 @@
   :mod:`nascompanion.landscape.stats`) ends at a global minimum;
 - the **fitness-distance correlation** (FDC; Jones and Forrest 1995): Pearson's
   correlation of the loss with the shortest-path distance to the nearest global
-  minimum;
+  minimum (and Spearman's, for comparison with studies that use it);
 - the **random-walk autocorrelation** at lag 1 and the **correlation length**
   ``-1 / ln |rho(1)|`` (Weinberger 1990).
 
@@ -37,6 +37,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+from scipy.stats import rankdata
 
 from nascompanion.landscape.stats import converge, ls_map
 
@@ -221,7 +222,25 @@ def fitness_distance_correlation(losses: np.ndarray, distance: np.ndarray) -> fl
     1.0
     """
     keep = distance >= 0
-    x, y = losses[keep], distance[keep].astype(float)
+    return _pearson(losses[keep], distance[keep].astype(float))
+
+
+def rank_fitness_distance_correlation(losses: np.ndarray, distance: np.ndarray) -> float:
+    """Spearman's form of :func:`fitness_distance_correlation`: Pearson's correlation of the ranks (ties averaged).
+
+    Unchanged by any strictly increasing transform of the losses.
+
+    Examples
+    --------
+    >>> rank_fitness_distance_correlation(np.array([0.0, 1.0, 100.0]), np.array([0, 1, 2]))
+    1.0
+    """
+    keep = distance >= 0
+    return _pearson(rankdata(losses[keep]), rankdata(distance[keep]))
+
+
+def _pearson(x: np.ndarray, y: np.ndarray) -> float:
+    """Pearson's correlation of two equally long vectors; NaN if either is constant."""
     x, y = x - x.mean(), y - y.mean()
     scale = np.sqrt(np.dot(x, x) * np.dot(y, y))
     return float(np.dot(x, y) / scale) if scale > 0 else float("nan")
@@ -300,6 +319,7 @@ class LandscapeMeasures:
     global_minima: int
     global_basin_share: float
     fdc: float
+    fdc_rank: float
     unreachable: int
     autocorrelation: float
     correlation_length: float
@@ -342,7 +362,9 @@ def landscape_measures(losses: np.ndarray, neighbours: Any, rng: np.random.Gener
         source of the breadth-first search, at distance 0; the ``unreachable``
         nodes, in another component, are left out). With losses, FDC near
         ``+1`` is the easy case (loss falls towards the optimum); Jones and
-        Forrest, who maximise fitness, have the sign flipped.
+        Forrest, who maximise fitness, have the sign flipped. ``fdc_rank``: the
+        same with Spearman's rank correlation (ties averaged), the form some
+        studies of NAS landscapes report.
         ``autocorrelation``: ``rho(1)``, the correlation of the losses one step
         apart on simple random walks (Weinberger 1990's random-walk
         autocorrelation, estimated over all walks pooled, each walk started from
@@ -372,6 +394,7 @@ def landscape_measures(losses: np.ndarray, neighbours: Any, rng: np.random.Gener
         global_minima=int(best.shape[0]),
         global_basin_share=_share_reaching_minimum(losses, _descent_map(losses, neighbours, indptr, indices)),
         fdc=fitness_distance_correlation(losses, distance),
+        fdc_rank=rank_fitness_distance_correlation(losses, distance),
         unreachable=int(np.count_nonzero(distance < 0)),
         autocorrelation=rho1,
         correlation_length=correlation_length(rho1),

@@ -25,7 +25,7 @@ from nascompanion.landscape.measures import WALK_LENGTH, WALKS, landscape_measur
 from nascompanion.objectives import denoised_losses, error
 
 COLUMNS = ("metric", "nodes", "non_strict_minima", "strict_minima", "global_minima", "global_basin_share", "fdc",
-           "autocorrelation", "correlation_length")
+           "fdc_rank", "autocorrelation", "correlation_length")
 """Columns of :func:`measures_table`, in order."""
 
 

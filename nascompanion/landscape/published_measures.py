@@ -1,24 +1,70 @@
-"""Published fitness-landscape measures of NAS-Bench-201's space (NATS-Bench's topology space).
+"""Published fitness-landscape measures of NAS-Bench-201's space (NATS-Bench's topology space), as data.
 
-Only numbers read in the source itself, as the source gives them.
+Only numbers read in the source itself, as the source gives them. Each record says
+where in the source the number is and how its definition differs from
+:func:`~nascompanion.landscape.measures.landscape_measures`.
+
+What was searched for and not found readable: Tao and Bang (2024), "Fitness
+Landscape Analysis of a Cell-Based Neural Architecture Search Space" (EXPLAINS
+2024, SciTePress, pp. 77-86) analyses the same space (FDC, local optima, basins,
+neutral networks, autocorrelation on CIFAR-10, CIFAR-100 and ImageNet16-120), but
+no number from its body could be read, so none is recorded. Traoré et al. (2021,
+"Fitness Landscape Footprint") and Rodrigues et al. (2022, Information Sciences
+609) study their own convolutional spaces, not NB201's.
+
+>>> {record.measure for record in PUBLISHED} == {"fdc_spearman_range", "local_optima_sampled"}
+True
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
+OCHOA_VEERAPEN_2022 = ("Ochoa, G. and Veerapen, N. (2022). Neural Architecture Search: A Visual Analysis. "
+                       "PPSN XVII, 603-615. doi:10.1007/978-3-031-14714-2_42")
+"""The source of the records below (read in the authors' copy, assets/PPSN_2022_NAS_Landscapes.pdf of
+github.com/gabro8a/NAS-Landscapes)."""
+
+_NEIGHBOURHOOD = "Hamming distance 1 on the six edge operations (24 neighbours), as NB201's neighbour table"
+_FITNESS = ("validation accuracy to maximise; f_sng: one training seed (seed 1), f_avg: mean of the three seeds; "
+            "NATS-Bench topology space (the training epochs of the landscape data are not stated in Sec. 3)")
+_LON = ("distinct local optima met by 1,000 iterated-local-search runs (best-improvement hill climbing, "
+        "2-change perturbation, stop after 100 iterations without improvement): a sample, not an enumeration; "
+        "a local optimum is strictly better than every neighbour, f(l) > f(s)")
+
 
 class PublishedMeasure(NamedTuple):
-    """One number from a published fitness-landscape study."""
+    """One number (or range) from a published fitness-landscape study, as the source gives it."""
 
     source: str
+    where: str
     space: str
     dataset: str
     metric: str
     measure: str
-    value: float
+    value: float | tuple[float, float]
     notes: str
 
 
-PUBLISHED: tuple[PublishedMeasure, ...] = ()
-"""The records found so far."""
+def _lon_nodes(dataset: str, fitness: str, panel: str, nodes: int) -> PublishedMeasure:
+    return PublishedMeasure(OCHOA_VEERAPEN_2022, f"Fig. 6{panel} (caption: nodes, edges)", "NATS-Bench topology",
+                            dataset, fitness, "local_optima_sampled", float(nodes), f"{_LON}; {_NEIGHBOURHOOD}")
+
+
+PUBLISHED: tuple[PublishedMeasure, ...] = (
+    PublishedMeasure(
+        OCHOA_VEERAPEN_2022, "Sec. 3.2, text on Fig. 5", "NATS-Bench topology",
+        "CIFAR-10, CIFAR-100, ImageNet16-120 (all six landscapes)", "f_sng and f_avg", "fdc_spearman_range",
+        (-0.46, -0.33),
+        "Spearman correlation of validation accuracy with the Hamming distance to the best cell, 'ranging from "
+        "-0.33 to -0.46'; 'higher when the less noisy estimation of fitness f_avg is considered'; 'the ImageNet "
+        "dataset reveals the lowest correlation coefficient' (per-panel values are only in the figure). Accuracy is maximised, so their sign is the opposite of FDC on losses "
+        f"(fdc_rank here); {_FITNESS}"),
+    _lon_nodes("CIFAR-10", "f_sng", "a", 19),
+    _lon_nodes("CIFAR-100", "f_sng", "b", 26),
+    _lon_nodes("ImageNet16-120", "f_sng", "c", 43),
+    _lon_nodes("CIFAR-10", "f_avg", "d", 10),
+    _lon_nodes("CIFAR-100", "f_avg", "e", 18),
+    _lon_nodes("ImageNet16-120", "f_avg", "f", 28),
+)
+"""Every record found, in the source's order."""
