@@ -13,6 +13,19 @@ Examples
  cells sigma
 15,625 0.312
     24 0.000
+
+The index can become a first column, and a table whose rows hold different statistics can be turned:
+
+>>> frame = pd.DataFrame({"share (%)": [99.51, 0.49]}, index=pd.Index([3, 2], name="m"))
+>>> show(frame, 1, index="seeds")
+seeds share (%)
+    3      99.5
+    2       0.5
+>>> t = pd.DataFrame({"data": ["a", "b"], "local_minima": [13, 24], "rms_deviation": [0.5, 1.0]})
+>>> show(t, 1, turn="data", corner="statistic", words={"local_minima": "local minima"})
+    statistic   a    b
+ local minima  13   24
+rms deviation 0.5  1.0
 """
 
 from __future__ import annotations
@@ -198,6 +211,66 @@ def _whole_column(values: pd.Series) -> bool:
     return bool(len(numbers)) and bool(np.all(np.isfinite(numbers))) and bool((numbers == numbers.round()).all())
 
 
+def _flat_frame(frame: pd.DataFrame | Mapping, index: bool | str) -> pd.DataFrame:
+    """``frame`` with its index dropped, or made leading columns (under ``index`` if a string); tuple names joined."""
+    frame = pd.DataFrame(frame)
+    if isinstance(index, str):
+        frame = frame.rename_axis(index).reset_index()
+    elif index:
+        frame = frame.reset_index()
+    else:
+        frame = frame.reset_index(drop=True)
+    frame.columns = [" ".join(str(p) for p in c if str(p)) if isinstance(c, tuple) else str(c)
+                     for c in frame.columns]
+    return frame
+
+
+def _column_cells(values: pd.Series, column: str, places: int | None, empty: str, whole: str,
+                  words: Mapping[str, str]) -> tuple[str, list[str]]:
+    """The header and the text cells of one column (see :func:`show`'s ``whole`` and ``words``)."""
+    per_cell = whole == "cell" or (whole == "column" and _whole_column(values))
+    shown = [number(v, places, empty, per_cell) for v in values]
+    if not words:
+        return column, shown
+    shown = [words.get(v, v) if isinstance(v, str) else s for v, s in zip(values, shown)]
+    return words.get(column, column.replace("_", " ")), shown
+
+
+def _cells(frame: pd.DataFrame, decimals, missing, intervals: Mapping[str, tuple[str, str, str]],
+           words: Mapping[str, str], whole: str) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Every column of ``frame`` as text, by header (an interval's three columns as one), and each column's header."""
+    folded = {est: (name, low, high) for name, (est, low, high) in intervals.items()}
+    ends = {end for _, low, high in folded.values() for end in (low, high)}
+    cells: dict[str, list[str]] = {}
+    headers: dict[str, str] = {}
+    for column in frame.columns:
+        if column in ends:
+            continue
+        places, empty = _pick(decimals, column, 2), _pick(missing, column, MISSING)
+        if column in folded:
+            name, low, high = folded[column]
+            cells[name] = [interval(e, lo, hi, places, empty)
+                           for e, lo, hi in zip(frame[column], frame[low], frame[high])]
+        else:
+            header, shown = _column_cells(frame[column], column, places, empty, whole, words)
+            cells[header], headers[column] = shown, header
+    return cells, headers
+
+
+def _turned(table: pd.DataFrame, turn: str, corner: str) -> pd.DataFrame:
+    """``table`` turned: the cells of column ``turn`` head the columns, the other columns become named rows.
+
+    Examples
+    --------
+    >>> _turned(pd.DataFrame({"data": ["a", "b"], "minima": ["13", "24"]}), "data", "statistic")
+      statistic   a   b
+    0    minima  13  24
+    """
+    table = table.set_index(turn).T.rename_axis(corner).reset_index()
+    table.columns.name = None
+    return table
+
+
 def show(frame: pd.DataFrame | Mapping, decimals: int | None | Mapping[str, int | None] = 2, *,
          missing: str | Mapping[str, str] = MISSING, index: bool | str = False,
          intervals: Mapping[str, tuple[str, str, str]] | None = None, columns: Mapping[str, str] | None = None,
@@ -240,58 +313,18 @@ def show(frame: pd.DataFrame | Mapping, decimals: int | None | Mapping[str, int 
 
     Examples
     --------
-    >>> frame = pd.DataFrame({"share (%)": [99.51, 0.49]}, index=pd.Index([3, 2], name="m"))
-    >>> show(frame, 1, index="seeds")
-    seeds share (%)
-        3      99.5
-        2       0.5
     >>> g = pd.DataFrame({"gap": [-0.0001, 0.5], "low": [-0.31, 0.1], "high": [0.2, float("nan")],
     ...                   "runs": [3.0, float("nan")]})
     >>> show(g, missing={"runs": "not run"}, intervals={"gap [interval]": ("gap", "low", "high")})
               gap [interval]    runs
        0.00 [-0.31, 0.20]       3
     0.50 [0.10, not measured] not run
-    >>> t = pd.DataFrame({"data": ["a", "b"], "local_minima": [13, 24], "rms_deviation": [0.5, 1.0]})
-    >>> show(t, 1, turn="data", corner="statistic", words={"local_minima": "local minima"})
-        statistic   a    b
-     local minima  13   24
-    rms deviation 0.5  1.0
     """
-    frame = pd.DataFrame(frame)
-    if isinstance(index, str):
-        frame = frame.rename_axis(index).reset_index()
-    elif index:
-        frame = frame.reset_index()
-    else:
-        frame = frame.reset_index(drop=True)
-    frame.columns = [" ".join(str(p) for p in c if str(p)) if isinstance(c, tuple) else str(c)
-                     for c in frame.columns]
-    folded = {est: (name, low, high) for name, (est, low, high) in (intervals or {}).items()}
-    ends = {end for _, low, high in folded.values() for end in (low, high)}
+    frame = _flat_frame(frame, index)
     words = dict(words or {})
-    cells: dict[str, list[str]] = {}
-    headers: dict[str, str] = {}
-    for column in frame.columns:
-        if column in ends:
-            continue
-        places = _pick(decimals, column, 2)
-        empty = _pick(missing, column, MISSING)
-        values = frame[column]
-        if column in folded:
-            name, low, high = folded[column]
-            cells[name] = [interval(e, lo, hi, places, empty) for e, lo, hi in zip(values, frame[low], frame[high])]
-            continue
-        per_cell = whole == "cell" or (whole == "column" and _whole_column(values))
-        shown = [number(v, places, empty, per_cell) for v in values]
-        header = column
-        if words:
-            shown = [words.get(v, v) if isinstance(v, str) else s for v, s in zip(values, shown)]
-            header = words.get(column, column.replace("_", " "))
-        cells[header] = shown
-        headers[column] = header
+    cells, headers = _cells(frame, decimals, missing, intervals or {}, words, whole)
     table = pd.DataFrame(cells, columns=list(cells))
     if turn is not None:
-        table = table.set_index(words.get(turn, turn) if words else turn).T.rename_axis(corner).reset_index()
-        table.columns.name = None
+        table = _turned(table, words.get(turn, turn) if words else turn, corner)
     renames = {headers.get(old, old): new for old, new in (columns or {}).items()}
     return Table(table.rename(columns=renames))
