@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import platform
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Callable, Mapping
 
 import numpy as np
+import torch
 
 from nascompanion.search.anasod_search import anasod_bo, anasod_local_search, anasod_random_search
 from nascompanion.search.bananas import bananas
@@ -103,8 +105,6 @@ def cpu_model() -> str:
     >>> isinstance(cpu_model(), str) and len(cpu_model()) > 0
     True
     """
-    import platform
-
     try:
         with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as info:
             for line in info:
@@ -127,8 +127,6 @@ def torch_platform() -> str:
     >>> torch_platform().startswith("torch ")
     True
     """
-    import torch
-
     return f"torch {torch.__version__}, cpu {torch.backends.cpu.get_cpu_capability()}, {cpu_model()}"
 
 
