@@ -167,7 +167,8 @@ def global_basin_share(losses: np.ndarray, neighbours: Any) -> float:
 
     Examples
     --------
-    >>> global_basin_share(np.array([0.0, 2.0, 1.0, 3.0]), np.array([[1, 3], [0, 2], [1, 3], [2, 0]]))  # 0 - 1 - 2 - 3 - 0
+    >>> ring = np.array([[1, 3], [0, 2], [1, 3], [2, 0]])  # 0 - 1 - 2 - 3 - 0
+    >>> global_basin_share(np.array([0.0, 2.0, 1.0, 3.0]), ring)
     0.75
     """
     indptr, indices = as_csr(neighbours)
@@ -311,7 +312,44 @@ def correlation_length(rho1: float) -> float:
 
 @dataclass(frozen=True)
 class LandscapeMeasures:
-    """The measures of one landscape; see :func:`landscape_measures` for each definition."""
+    """The measures of one landscape (:func:`landscape_measures`) and their definitions.
+
+    Attributes
+    ----------
+    nodes
+        Nodes of the space.
+    non_strict_minima
+        Nodes with no strictly lower neighbour (the paper's Table 1 count).
+    strict_minima
+        Nodes strictly lower than every neighbour.
+    global_minima
+        Nodes tied at the smallest loss; together they are the global minimum.
+    global_basin_share
+        Share of the starts (all nodes) from which steepest descent (move to the
+        lowest neighbour while it is strictly lower; ties among neighbours to the
+        first listed) ends at a global minimum (:func:`global_basin_share`).
+    fdc
+        Pearson correlation of the loss with the shortest-path distance to the
+        nearest global minimum (Jones and Forrest 1995). Every node tied at the
+        minimum is a source of the breadth-first search, at distance 0. With
+        losses, FDC near ``+1`` is the easy case (loss falls towards the
+        optimum); Jones and Forrest, who maximise fitness, have the sign flipped.
+    fdc_rank
+        The same with Spearman's rank correlation (ties averaged), the form some
+        studies of NAS landscapes report.
+    unreachable
+        Nodes no global minimum reaches (another component), left out of both FDCs.
+    autocorrelation
+        ``rho(1)``: the correlation of losses one step apart on simple random walks
+        (Weinberger 1990's random-walk autocorrelation, pooled over all walks, each
+        started from the walk's stationary law; :func:`random_walks`,
+        :func:`walk_autocorrelation`).
+    correlation_length
+        ``-1 / ln |rho(1)|`` (Weinberger 1990): the distance over which the
+        correlation of an AR(1) landscape falls by a factor ``e``.
+    walks, walk_length
+        Number of random walks and the losses each recorded.
+    """
 
     nodes: int
     non_strict_minima: int
@@ -350,28 +388,9 @@ def landscape_measures(losses: np.ndarray, neighbours: Any, rng: np.random.Gener
     Returns
     -------
     LandscapeMeasures
-        ``non_strict_minima``: nodes with no strictly lower neighbour (the
-        paper's Table 1 count). ``strict_minima``: nodes strictly lower than every
-        neighbour. ``global_minima``: nodes tied at the smallest loss.
-        ``global_basin_share``: share of the ``n`` starts from which steepest
-        descent (move to the lowest neighbour while it is strictly lower; ties
-        among neighbours to the first listed) ends at a global minimum
-        (:func:`global_basin_share`). ``fdc``: Pearson correlation, over the
-        nodes, of the loss with the shortest-path distance to the nearest global
-        minimum (Jones and Forrest 1995; every node tied at the minimum is a
-        source of the breadth-first search, at distance 0; the ``unreachable``
-        nodes, in another component, are left out). With losses, FDC near
-        ``+1`` is the easy case (loss falls towards the optimum); Jones and
-        Forrest, who maximise fitness, have the sign flipped. ``fdc_rank``: the
-        same with Spearman's rank correlation (ties averaged), the form some
-        studies of NAS landscapes report.
-        ``autocorrelation``: ``rho(1)``, the correlation of the losses one step
-        apart on simple random walks (Weinberger 1990's random-walk
-        autocorrelation, estimated over all walks pooled, each walk started from
-        the walk's stationary law; :func:`random_walks`,
-        :func:`walk_autocorrelation`). ``correlation_length``:
-        ``-1 / ln |rho(1)|`` (Weinberger 1990; the distance over which the
-        correlation of an AR(1) landscape falls by ``e``).
+        Both local-minimum counts, the global basin share, FDC (Pearson and
+        Spearman), ``rho(1)`` and the correlation length; each is defined in
+        :class:`LandscapeMeasures`.
 
     Examples
     --------

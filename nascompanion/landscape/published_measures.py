@@ -58,8 +58,8 @@ PUBLISHED: tuple[PublishedMeasure, ...] = (
         (-0.46, -0.33),
         "Spearman correlation of validation accuracy with the Hamming distance to the best cell, 'ranging from "
         "-0.33 to -0.46'; 'higher when the less noisy estimation of fitness f_avg is considered'; 'the ImageNet "
-        "dataset reveals the lowest correlation coefficient' (per-panel values are only in the figure). Accuracy is maximised, so their sign is the opposite of FDC on losses "
-        f"(fdc_rank here); {_FITNESS}"),
+        "dataset reveals the lowest correlation coefficient' (per-panel values are only in the figure). Accuracy "
+        f"is maximised, so their sign is the opposite of FDC on losses (fdc_rank here); {_FITNESS}"),
     _lon_nodes("CIFAR-10", "f_sng", "a", 19),
     _lon_nodes("CIFAR-100", "f_sng", "b", 26),
     _lon_nodes("ImageNet16-120", "f_sng", "c", 43),
