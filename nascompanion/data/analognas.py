@@ -529,17 +529,27 @@ def load_analognas(path: Path | str | None = None, trust_modified: bool = False)
     (15625, 1)
     """
     content = read_data_file(path)
-    results: dict[str, DatasetResults] = {}
-    for name, (field, words) in SINGLE_FIELDS.items():
-        results[name] = DatasetResults(
-            name,
-            validation=None,
-            test=content.values[field],
-            validation_metric="",
-            test_metric=f"CIFAR-10 test accuracy (%), {words} (file field {field}); one training run per cell, "
-            "no validation split",
-            per_seed=True,
-        )
+    benchmark = Benchmark(results=_one_run_results(content) | _drift_results(content), provenance=_provenance(content))
+    validate(benchmark, where=str(content.path), check_optima=False)
+    return mark_modified(benchmark, known_release(content, trust_modified))
+
+
+def _one_run_results(content: AnalogNASFile) -> dict[str, DatasetResults]:
+    """The datasets of one training run per cell (:data:`SINGLE_FIELDS`), ``per_seed=True``."""
+    return {name: DatasetResults(
+        name,
+        validation=None,
+        test=content.values[field],
+        validation_metric="",
+        test_metric=f"CIFAR-10 test accuracy (%), {words} (file field {field}); one training run per cell, "
+        "no validation split",
+        per_seed=True,
+    ) for name, (field, words) in SINGLE_FIELDS.items()}
+
+
+def _drift_results(content: AnalogNASFile) -> dict[str, DatasetResults]:
+    """The datasets of means over drift repetitions (:data:`DRIFT_FIELDS`), ``per_seed=False``."""
+    results = {}
     for name, field in DRIFT_FIELDS.items():
         prefix, suffix = name.rsplit("-", 1)
         _, _, what = DRIFT_FAMILIES[prefix]
@@ -552,9 +562,7 @@ def load_analognas(path: Path | str | None = None, trust_modified: bool = False)
             f"(file field {field}), mean over drift repetitions (SD: drift_spread); no validation split",
             per_seed=False,
         )
-    benchmark = Benchmark(results=results, provenance=_provenance(content))
-    validate(benchmark, where=str(content.path), check_optima=False)
-    return mark_modified(benchmark, known_release(content, trust_modified))
+    return results
 
 
 def drift_spread(path: Path | str | None = None, trust_modified: bool = False) -> dict[str, np.ndarray]:
