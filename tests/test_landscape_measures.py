@@ -68,6 +68,15 @@ def test_a_padded_table_and_a_space_object_are_the_same_neighbourhood():
     assert a == b
 
 
+def test_a_variable_degree_table_space_reads_only_its_real_neighbours():
+    space = TableSpace.from_csr(HAND_INDPTR, HAND_INDICES, name="hand")
+    indptr, indices = as_csr(space)
+    assert indptr.tolist() == HAND_INDPTR.tolist() and indices.tolist() == HAND_INDICES.tolist()
+    a = landscape_measures(HAND_LOSS, space, np.random.default_rng(2), 4, 30)
+    b = landscape_measures(HAND_LOSS, (HAND_INDPTR, HAND_INDICES), np.random.default_rng(2), 4, 30)
+    assert a == b
+
+
 def test_a_table_space_and_its_table_give_the_same_measures():
     table = cycle_table(7)
     loss = np.array([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0])
