@@ -49,6 +49,23 @@ def _fit(dist: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tenso
     return best
 
 
+def _expected_improvement(kernel: torch.Tensor, noise: torch.Tensor, k_cand: torch.Tensor,
+                          y: torch.Tensor) -> np.ndarray:
+    """Expected improvement over the lowest standardised loss of every candidate, per trial.
+
+    ``kernel`` ``(T, m, m)`` between the queries, ``noise`` ``(T,)``, ``k_cand`` ``(T, C, m)`` between
+    candidates and queries, ``y`` ``(T, m)`` the standardised losses; returns ``(T, C)``.
+    """
+    eye = torch.eye(y.shape[1], dtype=torch.float64)
+    chol = torch.linalg.cholesky(kernel + noise[:, None, None] * eye)
+    alpha = torch.cholesky_solve(y[..., None], chol)                                            # (T, m, 1)
+    mean = (k_cand @ alpha)[..., 0]
+    v = torch.linalg.solve_triangular(chol, k_cand.transpose(1, 2), upper=False)                 # (T, m, C)
+    sd = (1.0 - (v * v).sum(1)).clamp_min(1e-12).sqrt()
+    z = (y.min(1, keepdim=True).values - mean) / sd
+    return (sd * (z * 0.5 * torch.erfc(-z / math.sqrt(2.0)) + torch.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi))).numpy()
+
+
 def bayesian_optimization(
     space: TableSpace,
     losses: TrialLosses,
@@ -101,15 +118,8 @@ def bayesian_optimization(
         dist = _distance(feats, observed, observed, edges)
         if ell is None or (step - start) // refit_every != (step - start - batch) // refit_every:
             ell, noise = _fit(dist, y)
-        eye = torch.eye(step, dtype=torch.float64)
-        chol = torch.linalg.cholesky(torch.exp(-dist / ell[:, None, None]) + noise[:, None, None] * eye)
         cand = neighbours_of_best(space, recorder.archs[:, :step], recorder.val[:, :step], rng, parents, per_parent)
         k_cand = torch.exp(-_distance(feats, torch.as_tensor(cand), observed, edges) / ell[:, None, None])  # (T, C, m)
-        alpha = torch.cholesky_solve(y[..., None], chol)                                            # (T, m, 1)
-        mean = (k_cand @ alpha)[..., 0]
-        v = torch.linalg.solve_triangular(chol, k_cand.transpose(1, 2), upper=False)                 # (T, m, C)
-        sd = (1.0 - (v * v).sum(1)).clamp_min(1e-12).sqrt()
-        z = (y.min(1, keepdim=True).values - mean) / sd
-        ei = (sd * (z * 0.5 * torch.erfc(-z / math.sqrt(2.0)) + torch.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi))).numpy()
+        ei = _expected_improvement(torch.exp(-dist / ell[:, None, None]), noise, k_cand, y)
         step += record_best_candidates(recorder, cand, -ei, batch, rng)
     return recorder.result("bo")

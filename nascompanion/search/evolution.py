@@ -62,6 +62,18 @@ def _authors_mutants(space: TableSpace, parents: np.ndarray, rng: np.random.Gene
     return child
 
 
+def _tournament_winners(fitness: np.ndarray, tournament: int, requery: bool, rng: np.random.Generator) -> np.ndarray:
+    """Each trial's tournament: ``tournament`` of its living members (columns of ``fitness``) drawn, with
+    replacement under ``requery`` (as the authors' code draws) else without; the column of the fittest."""
+    trials, size = fitness.shape
+    rows = np.arange(trials)
+    if requery:
+        drawn = rng.integers(size, size=(trials, tournament))
+    else:
+        drawn = np.argsort(rng.random((trials, size)), axis=1)[:, :tournament]
+    return drawn[rows, np.argmin(fitness[rows[:, None], drawn], axis=1)]
+
+
 def regularized_evolution(
     space: TableSpace,
     losses: TrialLosses,
@@ -81,8 +93,7 @@ def regularized_evolution(
     population
         Largest population; beyond it the oldest member dies.
     tournament
-        Members drawn for each tournament (without replacement; with replacement
-        under ``requery``, as the authors' code draws them); the best is the parent.
+        Members drawn for each tournament (:func:`_tournament_winners`); the best is the parent.
     n_init
         Random architectures that start the population.
     requery
@@ -115,13 +126,7 @@ def regularized_evolution(
     for i, archs in enumerate(distinct_random(rng, recorder.queried, start).T):
         members[:, i % population], fitness[:, i % population] = archs, recorder.record(archs)
     for step in range(start, budget):
-        size = min(step, population)
-        if requery:   # with replacement, as the authors' code draws
-            drawn = rng.integers(size, size=(trials, tournament))
-        else:
-            drawn = np.argsort(rng.random((trials, size)), axis=1)[:, :tournament]   # without replacement
-        winner = drawn[rows, np.argmin(fitness[rows[:, None], drawn], axis=1)]
-        parents = members[rows, winner]
+        parents = members[rows, _tournament_winners(fitness[:, : min(step, population)], tournament, requery, rng)]
         if requery:
             child = _authors_mutants(space, parents, rng)
         else:

@@ -9,6 +9,23 @@ architecture it has queried.
 A budget counts queries of *distinct* architectures: looking up an architecture
 that was already queried costs nothing and returns the same value (its first
 answer is remembered, even for a noisy objective).
+
+The variants (:data:`VARIANTS`):
+
+- ``"full"``: Algorithm 1 (evaluate the whole neighbourhood, move to the best
+  neighbour if strictly lower, else stop), restarting from a new random
+  architecture at each local minimum until the budget is spent.
+- ``"query_until_lower"``: draw neighbours at random without replacement and move
+  at the first strictly lower one; restarts likewise.
+- ``"continue_at_min"``: at a local minimum, continue from the best queried
+  architecture not yet expanded; never restarts. This is a greedy best-first
+  search, which is what the authors' code implements (the paper's "second-best
+  architecture found so far", generalised); their code starts it from the best of
+  ten random architectures (``k_init=10``) and scans neighbourhoods only to the
+  first lower neighbour (``first_lower=True``).
+
+A space may have a variable degree: a neighbourhood is then its real neighbours
+(:meth:`~nascompanion.spaces.table.TableSpace.neighbours`).
 """
 
 from __future__ import annotations
@@ -189,34 +206,20 @@ def local_search(
     space
         A :class:`~nascompanion.spaces.table.TableSpace` (NB201: ``nb201_space()``).
     objective
-        An :class:`Objective` (``query(archs, rng) -> (validation, test)``), or
-        anything :func:`as_objective` accepts: an array of losses, a
-        ``(validation, test)`` pair of arrays, or a callable ``arch -> (validation, test)``.
+        An :class:`Objective` (``query(archs, rng) -> (validation, test)``), or anything
+        :func:`as_objective` accepts (losses, a ``(validation, test)`` pair, a callable).
     budget
         Maximum number of distinct architectures queried (``>= 1``).
     rng
         The only source of randomness (start draws, neighbour order, seed draws).
     variant
-        ``"full"``: Algorithm 1 (evaluate the whole neighbourhood, move to the
-        best neighbour if strictly lower, else stop), restarting from a new
-        random architecture at each local minimum until the budget is spent.
-        ``"query_until_lower"``: draw neighbours at random without replacement
-        and move at the first strictly lower one; restarts likewise.
-        ``"continue_at_min"``: at a local minimum, continue from the best
-        queried architecture not yet expanded; never restarts. This is a greedy
-        best-first search, which is what the authors' code implements (the
-        paper's "second-best architecture found so far", generalised); their
-        code starts it from the best of ten random architectures
-        (``k_init=10``) and scans neighbourhoods only to the first lower
-        neighbour (``first_lower=True``).
+        One of :data:`VARIANTS`, described in the module's docstring.
     k_init
         Draw ``k_init`` random architectures at every (re)start and begin at the
         best of them (paper, Appendix A).
     first_lower
-        ``continue_at_min`` only: scan each architecture's unqueried neighbours in
-        a random order and stop at the first strictly lower one, instead of
-        querying the whole neighbourhood. The authors' code does this by default
-        (``query_full_nbhd=False``); the paper's Algorithm 1 queries every neighbour.
+        ``continue_at_min`` only: scan unqueried neighbours in a random order up to the first strictly
+        lower one (the authors' default, ``query_full_nbhd=False``), not the whole neighbourhood.
 
     Returns
     -------
@@ -226,8 +229,7 @@ def local_search(
     Raises
     ------
     ValueError
-        For an unknown ``variant``, ``budget < 1``, ``k_init`` outside ``1..space.size``, a missing
-        generator, or an objective of the wrong kind.
+        For an unknown variant, a budget below 1, ``k_init`` outside ``1..space.size``, no generator or a bad objective.
 
     Notes
     -----
