@@ -276,25 +276,38 @@ def spread_draws(accuracy: Mapping[str, np.ndarray], rng: np.random.Generator, d
     """
     if not accuracy or draws < 2:
         raise ValueError(f"need at least one pipeline and draws >= 2, got {len(accuracy)} and {draws!r}")
+    arrays = _paired_cells(accuracy)
+    n = next(iter(arrays.values())).shape[0]
+    rows = rng.integers(0, n, size=(draws, n))
+    columns = {}
+    for name, a in arrays.items():
+        iqr, median_sd, ratio = _resampled_spread(a, rows)
+        columns |= {(name, "iqr"): iqr, (name, "median_seed_sd"): median_sd, (name, "ratio"): ratio}
+    return pd.DataFrame(columns)
+
+
+def _paired_cells(accuracy: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Each pipeline's per-seed accuracy on the cells with at least two seeds in every pipeline."""
     arrays = {name: np.asarray(values, dtype=float) for name, values in accuracy.items()}
     shapes = {a.shape for a in arrays.values()}
     shape = next(iter(shapes))
     if len(shapes) != 1 or len(shape) != 2 or shape[1] < 2:
         raise ValueError(f"need per-seed accuracy of one shape (n_cells, n_seeds >= 2) for every pipeline, got {shapes}")
     enough = np.all([np.sum(~np.isnan(a), axis=1) >= 2 for a in arrays.values()], axis=0)
-    n = int(enough.sum())
-    if n < 2:
+    if int(enough.sum()) < 2:
         raise ValueError("need at least two cells with two or more seeds in every pipeline")
-    rows = rng.integers(0, n, size=(draws, n))
+    return {name: a[enough] for name, a in arrays.items()}
+
+
+def _resampled_spread(accuracy: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """IQR of the cells' mean accuracy, median seed SD and their ratio, for each resample of cells ``rows[d]``."""
+    draws = rows.shape[0]
     chunks = [slice(start, start + 100) for start in range(0, draws, 100)]  # bounds the memory of a resample block
-    columns = {}
-    for name, a in arrays.items():
-        means, sds = np.nanmean(a[enough], axis=1), np.nanstd(a[enough], axis=1, ddof=1)
-        iqr = np.concatenate([np.subtract(*np.percentile(means[rows[c]], [75, 25], axis=1)) for c in chunks])
-        median_sd = np.concatenate([np.median(sds[rows[c]], axis=1) for c in chunks])
-        ratio = np.divide(iqr, median_sd, out=np.full(draws, np.inf), where=median_sd != 0)
-        columns |= {(name, "iqr"): iqr, (name, "median_seed_sd"): median_sd, (name, "ratio"): ratio}
-    return pd.DataFrame(columns)
+    means, sds = np.nanmean(accuracy, axis=1), np.nanstd(accuracy, axis=1, ddof=1)
+    iqr = np.concatenate([np.subtract(*np.percentile(means[rows[c]], [75, 25], axis=1)) for c in chunks])
+    median_sd = np.concatenate([np.median(sds[rows[c]], axis=1) for c in chunks])
+    ratio = np.divide(iqr, median_sd, out=np.full(draws, np.inf), where=median_sd != 0)
+    return iqr, median_sd, ratio
 
 
 SWEEP_COLUMNS: Mapping[str, str] = {
