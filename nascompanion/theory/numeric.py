@@ -196,22 +196,33 @@ def theorem51(
     factors = np.ones(k_max) if factors is None else np.asarray(factors, dtype=float)
     if factors.size < k_max:
         raise ValueError(f"need {k_max} step factors, got {factors.size}")
-    weights = _tail_weights(grid)
     local = np.asarray(pdf_e(grid[:, None], grid[None, :]), dtype=float)  # local[i, j] = pdf_e(x_i, y_j)
-    weighted = weights * local
+    weighted = _tail_weights(grid) * local
     tail = weighted.sum(axis=1)
+    first = _first_preimage(grid, local, weighted, s)
+    out = _preimages(weighted, tail, first, factors, k_max)
+    return TheoryCurves(grid, out, tail, np.asarray(pdf_n(grid), dtype=float), int(s))
+
+
+def _first_preimage(grid: np.ndarray, local: np.ndarray, weighted: np.ndarray, s: int) -> np.ndarray:
+    """Eq. 5.1 on the grid: ``E|LS^{-1}(x_i)| = s sum_j W[i, j] pdf_e(x_i, y_j) H(y_j, x_i)^{s-1}``."""
     # H[j, i] = int_{x_i}^1 pdf_e(y_j, z) dz, for every neighbour loss y_j and threshold x_i
     h = np.diff(grid)
     pieces = 0.5 * h[None, :] * (local[:, 1:] + local[:, :-1])
     upper = np.concatenate([np.cumsum(pieces[:, ::-1], axis=1)[:, ::-1], np.zeros((grid.size, 1))], axis=1)
-    first = s * (weighted * np.clip(upper.T, 0.0, None) ** (s - 1)).sum(axis=1)
-    out = np.empty((k_max + 1, grid.size))
+    return s * (weighted * np.clip(upper.T, 0.0, None) ** (s - 1)).sum(axis=1)
+
+
+def _preimages(weighted: np.ndarray, tail: np.ndarray, first: np.ndarray, factors: np.ndarray,
+               k_max: int) -> np.ndarray:
+    """Eq. 5.2's recursion: ``E|LS^{-k}(x)|`` for ``k = 0..k_max`` (0 where ``G(x) = 0``), shape ``(k_max + 1, m)``."""
+    out = np.empty((k_max + 1, tail.size))
     out[0] = 1.0
     safe = np.where(tail > 0, tail, 1.0)
     for k in range(1, k_max + 1):
         average = (weighted @ out[k - 1]) / safe if k > 1 else 1.0
         out[k] = np.where(tail > 0, factors[k - 1] * first * average, 0.0)
-    return TheoryCurves(grid, out, tail, np.asarray(pdf_n(grid), dtype=float), int(s))
+    return out
 
 
 def naive_within(pdf_n: Density1, pdf_e: Density2, s: int, eps: float, k_max: int = 2, factors=None) -> float:
