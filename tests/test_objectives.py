@@ -3,7 +3,18 @@ import pytest
 
 from nascompanion.data import Benchmark, DatasetResults, Provenance, SeedNoise
 from nascompanion.data import seed_noise as estimators
-from nascompanion.objectives import ObjectiveUnavailableError, losses, seed_noise
+from nascompanion.objectives import (
+    TABLE,
+    VERSIONS,
+    ObjectiveUnavailableError,
+    SeedObjective,
+    as_objective,
+    as_trial_losses,
+    benchmark_objective,
+    losses,
+    seed_noise,
+    trial_losses,
+)
 
 
 def fake_benchmark(per_seed: bool, seeds: int = 3, rng_seed: int = 0) -> Benchmark:
@@ -97,3 +108,74 @@ def test_test_metric_is_a_separate_objective():
     bench = fake_benchmark(per_seed=False)
     diff = losses(bench, "toy", "denoised", metric="test") - losses(bench, "toy", "denoised")
     np.testing.assert_allclose(diff, 1.0)
+
+
+# --------------------------------------------------------------------------- one table of versions
+
+
+def _draw_kwargs(version):
+    return dict(x=1.5) if version == "noise" else {}
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_one_landscape_is_the_first_trial_drawn_from_the_same_stream(version):
+    bench = fake_benchmark(per_seed=True)
+    one = losses(bench, "toy", version, rng=np.random.default_rng(11), **_draw_kwargs(version))
+    trials = trial_losses(bench, "toy", version, 3, np.random.default_rng(11), **_draw_kwargs(version))
+    np.testing.assert_array_equal(one, trials.validation[0])
+    assert one.flags.writeable
+
+
+@pytest.mark.parametrize("version", ["denoised", "random", "noise"])
+def test_a_fixed_objective_is_the_single_trial_of_its_version(version):
+    bench = fake_benchmark(per_seed=False)
+    objective = benchmark_objective(bench, "toy", version, rng=np.random.default_rng(2), **_draw_kwargs(version))
+    trial = trial_losses(bench, "toy", version, 1, np.random.default_rng(2), **_draw_kwargs(version))
+    archs = np.arange(0, 15625, 9)
+    val, test = objective.query(archs, np.random.default_rng(0))
+    np.testing.assert_array_equal(val, trial.validation[0, archs])
+    np.testing.assert_array_equal(test, trial.test[0, archs])
+
+
+def test_standard_is_drawn_per_query_and_every_other_version_per_trial():
+    assert [v for v in VERSIONS if TABLE[v].per_query is not None] == ["standard"]
+    assert isinstance(benchmark_objective(fake_benchmark(per_seed=True), "toy", "standard"), SeedObjective)
+    assert list(TABLE) == list(VERSIONS)
+
+
+@pytest.mark.parametrize("version", ["denoised", "standard", "random"])
+def test_a_noise_multiplier_is_refused_by_every_entry_point_outside_noise(version):
+    bench = fake_benchmark(per_seed=True)
+    message = f"x is the noise multiplier of version 'noise'; it makes no sense with '{version}'"
+    for call in (lambda: trial_losses(bench, "toy", version, 2, np.random.default_rng(0), x=1.0),
+                 lambda: losses(bench, "toy", version, rng=np.random.default_rng(0), x=1.0),
+                 lambda: benchmark_objective(bench, "toy", version, rng=np.random.default_rng(0), x=1.0)):
+        with pytest.raises(ValueError, match=f"^{message}$"):
+            call()
+
+
+def test_a_random_version_without_a_stream_is_refused_by_trial_losses_too():
+    with pytest.raises(ValueError, match="^objective version 'noise' is random: pass rng=np.random.default_rng"):
+        trial_losses(fake_benchmark(per_seed=False), "toy", "noise", 2, None, x=1.0)
+
+
+def test_standard_with_another_reported_dataset_reports_its_mean_test_loss():
+    bench = fake_benchmark(per_seed=True)
+    other = trial_losses(bench, "toy", "standard", 2, np.random.default_rng(4), test_dataset="toy")
+    own = trial_losses(bench, "toy", "standard", 2, np.random.default_rng(4))
+    np.testing.assert_array_equal(other.validation, own.validation)
+    np.testing.assert_array_equal(other.test[1], 100 - np.nanmean(bench.accuracy("toy", "test"), axis=1))
+    assert not np.array_equal(own.test[1], other.test[1])
+
+
+@pytest.mark.parametrize("form", ["array", "pair"])
+def test_both_coercers_read_arrays_and_pairs_alike(form):
+    val, test = np.array([3.0, 1.0, 2.0]), np.array([30.0, 10.0, 20.0])
+    given = val if form == "array" else (val, test)
+    expected_test = val if form == "array" else test
+    objective, trials = as_objective(given), as_trial_losses(given)
+    archs = np.array([2, 0])
+    got = objective.query(archs, np.random.default_rng(0))
+    np.testing.assert_array_equal(got[0], trials.validation[0, archs])
+    np.testing.assert_array_equal(got[1], expected_test[archs])
+    np.testing.assert_array_equal(trials.test[0], expected_test)
