@@ -369,32 +369,44 @@ def train_batched(archs: Sequence[int], seed: int, pipeline: Pipeline, spec: Net
     elif device.type == "cuda":
         torch.backends.cudnn.deterministic = False
     net = BatchedNetworks(archs, spec, initial_params(archs, spec, seed, device), conv=conv)
+    use_amp = autocast and device.type == "cuda"
+    last_loss = _train_epochs(net, data, pipeline, seed, use_amp)
+    val = _count_correct(net, data.x_val, data.y_val, use_amp)
+    test = _count_correct(net, data.x_test, data.y_test, use_amp)
+    return TrainResult(archs, val, test, len(data.y_val), len(data.y_test), last_loss.cpu().numpy())
+
+
+def _train_epochs(net: BatchedNetworks, data: DigitsData, pipeline: Pipeline, seed: int, use_amp: bool) -> torch.Tensor:
+    """SGD on every network for ``pipeline.epochs`` epochs; each network's mean loss over the last epoch."""
     opt = _sgd(net.parameters(), pipeline)
     total = pipeline.epochs * steps_per_epoch(data, pipeline)
     step = 0
-    use_amp = autocast and device.type == "cuda"
     for epoch in range(pipeline.epochs):
         net.train()
-        loss_sum = torch.zeros(len(archs), device=device)
+        loss_sum = torch.zeros(net.n, device=data.device)
         batches = 0
         for x, y in epoch_batches(data, pipeline, seed, epoch):
             for group in opt.param_groups:
                 group["lr"] = pipeline.lr_at(step, total)
-            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=use_amp):
-                logits = net(x)
-            logits = logits.float()
-            n, b, c = logits.shape
-            per = F.cross_entropy(logits.reshape(n * b, c), y.repeat_interleave(b), reduction="none",
-                                  label_smoothing=pipeline.label_smoothing).view(n, b).mean(0)
+            per = _per_network_loss(net, x, y, pipeline, use_amp)
             opt.zero_grad(set_to_none=True)
             per.sum().backward()
             opt.step()
             loss_sum += per.detach()
             batches += 1
             step += 1
-    val = _count_correct(net, data.x_val, data.y_val, use_amp)
-    test = _count_correct(net, data.x_test, data.y_test, use_amp)
-    return TrainResult(archs, val, test, len(data.y_val), len(data.y_test), (loss_sum / max(batches, 1)).cpu().numpy())
+    return loss_sum / max(batches, 1)
+
+
+def _per_network_loss(net: BatchedNetworks, x: torch.Tensor, y: torch.Tensor, pipeline: Pipeline,
+                      use_amp: bool) -> torch.Tensor:
+    """Each network's mean cross-entropy on the batch ``(x, y)``, shape ``(B,)`` (float32 even under autocast)."""
+    with torch.autocast("cuda", dtype=torch.bfloat16, enabled=use_amp):
+        logits = net(x)
+    logits = logits.float()
+    n, b, c = logits.shape
+    return F.cross_entropy(logits.reshape(n * b, c), y.repeat_interleave(b), reduction="none",
+                           label_smoothing=pipeline.label_smoothing).view(n, b).mean(0)
 
 
 @torch.no_grad()
