@@ -42,6 +42,7 @@ from nascompanion.objectives.versions import (
     Version,
     benchmark_objective,
     losses,
+    spec_trial_losses,
     trial_losses,
 )
 from nascompanion.objectives.views import (
@@ -59,6 +60,7 @@ __all__ = [
     "ArrayObjective", "FunctionObjective", "MAX_TRIAL_BYTES", "Objective", "ObjectiveSpec",
     "ObjectiveUnavailableError", "SeedObjective", "TABLE", "TrialLosses", "VERSIONS", "Version",
     "as_objective", "as_trial_losses", "benchmark_objective", "denoised_losses", "error", "losses",
-    "present_seeds", "require_seeds", "searched_metric", "seed_columns", "seed_noise", "trial_losses",
+    "present_seeds", "require_seeds", "searched_metric", "seed_columns", "seed_noise", "spec_trial_losses",
+    "trial_losses",
     "validation_and_test",
 ]

@@ -183,8 +183,23 @@ def trial_losses(benchmark: Benchmark, dataset: str, version: str, trials: int, 
     >>> tl.trials, tl.size
     (3, 15625)
     """
-    _check_trials(benchmark, dataset, metric, trials)
-    return TrialLosses(*_draw(benchmark, dataset, ObjectiveSpec(version, x, metric, test_dataset), trials, rng))
+    return spec_trial_losses(benchmark, dataset, ObjectiveSpec(version, x, metric, test_dataset), trials, rng)
+
+
+def spec_trial_losses(benchmark: Benchmark, dataset: str, spec: ObjectiveSpec, trials: int,
+                      rng: np.random.Generator | None) -> TrialLosses:
+    """What each of ``trials`` trials observes under the objective ``spec`` (see :func:`trial_losses`).
+
+    Examples
+    --------
+    >>> from nascompanion.data import load_benchmark
+    >>> spec = ObjectiveSpec("denoised", test_dataset="cifar10")
+    >>> tl = spec_trial_losses(load_benchmark(None), "cifar10-valid", spec, 2, None)
+    >>> round(float(tl.test[1, tl.validation[1].argmin()]), 2)
+    5.63
+    """
+    _check_trials(benchmark, dataset, spec.metric, trials)
+    return TrialLosses(*_draw(benchmark, dataset, spec, trials, rng))
 
 
 def losses(benchmark: Benchmark, dataset: str, version: str, rng: np.random.Generator | None = None,
