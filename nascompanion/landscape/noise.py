@@ -198,15 +198,7 @@ def noise_sweep(
     [[1.0, 1.0]]
     """
     base = np.asarray(base, dtype=float)
-    xs = np.asarray(xs, dtype=float)
-    if xs.ndim != 1 or xs.size == 0 or (xs < 0).any() or not np.isfinite(xs).all():
-        raise ValueError(f"xs must be a non-empty list of finite noise multipliers >= 0, got {xs!r}")
-    if not (np.isfinite(sigma) and sigma > 0):
-        raise ValueError(f"sigma must be a positive number, got {sigma!r}")
-    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 1:
-        raise ValueError(f"draws must be a positive integer, got {draws!r}")
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError("rng must be a numpy.random.Generator, e.g. np.random.default_rng(0)")
+    xs = _checked_sweep(xs, sigma, draws, rng)
     true_best = np.flatnonzero(base == base.min())
     z = rng.standard_normal((draws, base.shape[0]))
     out = {name: np.zeros((xs.size, draws)) for name in STATISTICS}
@@ -217,6 +209,20 @@ def noise_sweep(
             for name in STATISTICS:
                 out[name][i, start : start + batch] = res[name]
     return SweepResult(xs=xs, stats=out, sigma=float(sigma), label=label)
+
+
+def _checked_sweep(xs, sigma: float, draws: int, rng: np.random.Generator) -> np.ndarray:
+    """``xs`` as an array, once it and the other settings of :func:`noise_sweep` are known good."""
+    xs = np.asarray(xs, dtype=float)
+    if xs.ndim != 1 or xs.size == 0 or (xs < 0).any() or not np.isfinite(xs).all():
+        raise ValueError(f"xs must be a non-empty list of finite noise multipliers >= 0, got {xs!r}")
+    if not (np.isfinite(sigma) and sigma > 0):
+        raise ValueError(f"sigma must be a positive number, got {sigma!r}")
+    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 1:
+        raise ValueError(f"draws must be a positive integer, got {draws!r}")
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError("rng must be a numpy.random.Generator, e.g. np.random.default_rng(0)")
+    return xs
 
 
 def random_draws(n: int, neighbours: TableSpace | np.ndarray, draws: int, rng: np.random.Generator, batch: int = 8) -> dict:
@@ -512,15 +518,21 @@ def measured_landscapes(
         values = np.asarray(values, dtype=float)
         if values.shape != base.shape:
             raise ValueError(f"landscape {name!r} has shape {values.shape}, the reference {base.shape}")
-        stats = landscape_stats(100.0 - values, neighbours)
-        at_chance = int(np.count_nonzero(values[stats.minima] == chance)) if chance is not None else 0
-        rows[name] = {
-            "iterations": float(stats.iterations),
-            "local_minima": float(stats.local_minima),
-            "minima_at_chance": float(at_chance),
-            "reached_global_pct": float(stats.reached_global_pct),
-            "reached_reference_best_pct": float(np.isin(stats.ls_star, best).mean() * 100),
-            "rms_deviation": float(np.sqrt(np.mean((values - base) ** 2))),
-            "rank_disagreement": float(1.0 - spearmanr(values, base).statistic),
-        }
+        rows[name] = _measured_row(values, base, best, neighbours, chance)
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _measured_row(values: np.ndarray, base: np.ndarray, best: np.ndarray, neighbours: TableSpace | np.ndarray,
+                  chance: float | None) -> dict[str, float]:
+    """One row of :func:`measured_landscapes`: the landscape ``values`` against the reference ``base``."""
+    stats = landscape_stats(100.0 - values, neighbours)
+    at_chance = int(np.count_nonzero(values[stats.minima] == chance)) if chance is not None else 0
+    return {
+        "iterations": float(stats.iterations),
+        "local_minima": float(stats.local_minima),
+        "minima_at_chance": float(at_chance),
+        "reached_global_pct": float(stats.reached_global_pct),
+        "reached_reference_best_pct": float(np.isin(stats.ls_star, best).mean() * 100),
+        "rms_deviation": float(np.sqrt(np.mean((values - base) ** 2))),
+        "rank_disagreement": float(1.0 - spearmanr(values, base).statistic),
+    }
