@@ -12,7 +12,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.collections import LineCollection
 
+from nascompanion.landscape import converge
 from nascompanion.landscape.noise import SweepResult
+from nascompanion.search.history import best_so_far
 
 SWEEP_LABELS: Mapping[str, str] = {
     "local_minima": "number of local minima",
@@ -130,15 +132,28 @@ def plot_search_trees(ax, losses: np.ndarray, ls_map: np.ndarray, roots: Sequenc
     dict
         ``{"nodes": number drawn, "tops": tree tops, "sizes": nodes per tree}``.
     """
-    from nascompanion.landscape.stats import converge
-
     losses = np.asarray(losses, dtype=float)
     ls_map = np.asarray(ls_map)
     roots = np.asarray(roots, dtype=np.int64)
-    tree_roots = roots
-    if basins:
-        star = converge(ls_map)[0][roots]
-        tree_roots = star[np.sort(np.unique(star, return_index=True)[1])]
+    xy, ids, tops, sizes = _forest_layout(ls_map, _tree_roots(ls_map, roots, basins))
+    if node_size is None:
+        node_size = float(np.clip(3000.0 / len(ids), 1.5, 25.0))
+    _draw_forest(ax, xy, ids, losses, ls_map, roots, cmap, node_size)
+    _bare_axes(ax, title)
+    return {"nodes": int(len(ids)), "tops": tops, "sizes": sizes}
+
+
+def _tree_roots(ls_map: np.ndarray, roots: np.ndarray, basins: bool) -> np.ndarray:
+    """The nodes whose trees are drawn: ``roots``, or with ``basins`` the distinct minima they converge to."""
+    if not basins:
+        return roots
+    star = converge(ls_map)[0][roots]
+    return star[np.sort(np.unique(star, return_index=True)[1])]
+
+
+def _forest_layout(ls_map: np.ndarray, tree_roots: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[int], list[int]]:
+    """Positions ``(k, 2)`` and ids ``(k,)`` of the nodes of every tree, the radial layouts side by side in a
+    square grid, largest tree first; with the trees' tops and sizes in that order."""
     members, tops = search_forest(ls_map, tree_roots)
     layouts = [radial_layout(ls_map, members, int(t)) for t in tops]
     order = sorted(range(len(tops)), key=lambda i: (-len(layouts[i]), int(tops[i])))
@@ -152,9 +167,12 @@ def plot_search_trees(ax, losses: np.ndarray, ls_map: np.ndarray, roots: Sequenc
         pts = pts + np.array([(slot % columns) * cell, -(slot // columns) * cell])
         xy.append(pts)
         ids.append(keys)
-    xy, ids = np.concatenate(xy), np.concatenate(ids)
-    if node_size is None:
-        node_size = float(np.clip(3000.0 / len(ids), 1.5, 25.0))
+    return np.concatenate(xy), np.concatenate(ids), [int(tops[i]) for i in order], [len(layouts[i]) for i in order]
+
+
+def _draw_forest(ax, xy: np.ndarray, ids: np.ndarray, losses: np.ndarray, ls_map: np.ndarray, roots: np.ndarray,
+                 cmap: str, node_size: float) -> None:
+    """The LS steps as grey edges, the nodes coloured by the rank of their loss, the roots red with a black rim."""
     where = {int(v): j for j, v in enumerate(ids)}
     segments = [(xy[j], xy[where[int(ls_map[v])]]) for j, v in enumerate(ids) if int(v) in where and ls_map[v] != v
                 and int(ls_map[v]) in where]
@@ -163,6 +181,10 @@ def plot_search_trees(ax, losses: np.ndarray, ls_map: np.ndarray, roots: Sequenc
     ax.scatter(xy[:, 0], xy[:, 1], c=rank, cmap=cmap, vmin=0, vmax=1, s=node_size, linewidths=0, zorder=2)
     is_root = np.isin(ids, np.asarray(roots))
     ax.scatter(xy[is_root, 0], xy[is_root, 1], c="red", s=max(node_size * 6, 40.0), edgecolors="black", linewidths=0.8, zorder=3)
+
+
+def _bare_axes(ax, title: str) -> None:
+    """Equal aspect, the view fitted to what is drawn, no ticks or frame, and the title."""
     ax.set_aspect("equal")
     ax.autoscale_view()
     ax.set_xticks([])
@@ -170,7 +192,6 @@ def plot_search_trees(ax, losses: np.ndarray, ls_map: np.ndarray, roots: Sequenc
     for side in ax.spines.values():
         side.set_visible(False)
     ax.set_title(title)
-    return {"nodes": int(len(ids)), "tops": [int(tops[i]) for i in order], "sizes": [len(layouts[i]) for i in order]}
 
 
 def search_tree_figure(panels: Sequence[tuple[str, np.ndarray, np.ndarray, Sequence[int]]], width: float = 8.0,
@@ -237,8 +258,6 @@ def plot_trace(history, ax=None, title: str = ""):
     history
         A :class:`nascompanion.search.History`.
     """
-    from nascompanion.search.history import best_so_far
-
     if ax is None:
         fig, ax = plt.subplots(figsize=(8, 3.6))
     else:
