@@ -370,7 +370,7 @@ def test_empty_seed_noise_table_is_named(tmp_path, tmp_path_factory):
 
 
 def test_load_benchmark_of_a_number_is_a_one_line_error_naming_it():
-    with pytest.raises(TypeError, match=r"^source=123 \(int\): allowed: None, a named source \(nb201, digits201\)"):
+    with pytest.raises(TypeError, match=r"^source=123 \(int\): allowed: None, a named source \(nb201, digits201, nas-bench-graph\)"):
         data.load_benchmark(123)
     with pytest.raises(TypeError, match=r"^trust_modified='yes'; allowed: True or False$"):
         data.load_benchmark("nb201", trust_modified="yes")

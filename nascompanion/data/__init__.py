@@ -56,9 +56,13 @@ DIGITS_SOURCE = "digits201"
 EMBEDDED_SOURCE = embedded.SOURCE_NAME
 """Name of the NAS-Bench-201 mean-of-seeds tables that ship with the package."""
 
+GRAPH_SOURCE = "nas-bench-graph"
+"""Name of NAS-Bench-Graph's nine datasets, read from the installed ``nas-bench-graph`` package."""
+
 NAMED_SOURCES: dict[str, str] = {
     EMBEDDED_SOURCE: "NAS-Bench-201 mean-of-seeds tables shipped with the package",
     DIGITS_SOURCE: "NB201 cells trained on handwritten digits, shipped with the package",
+    GRAPH_SOURCE: "NAS-Bench-Graph's nine datasets (seed means), from the installed nas-bench-graph package",
 }
 """Sources that are names, not paths."""
 
@@ -129,6 +133,10 @@ def locate(source: str | Path | None = None) -> Located:
         from nascompanion.data.digits import shipped_path
 
         return Located("digits201", shipped_path(), reason)
+    if name == GRAPH_SOURCE:
+        from nascompanion.data.nasbench_graph import bench_path
+
+        return Located(GRAPH_SOURCE, bench_path("cora").parent, reason)
     if path.is_file():
         if path.suffix == ".pth":
             return Located("nb201-official", path, reason)
@@ -159,7 +167,7 @@ def find_source(source: str | Path | None = None) -> tuple[str, Path]:
     -------
     tuple
         ``("nb201-official", file)``, ``("nats-tss", folder)``, ``("nb201-tables", folder)``,
-        ``("nb201-embedded", file)`` or ``("digits201", file)``.
+        ``("nb201-embedded", file)``, ``("digits201", file)`` or ``("nas-bench-graph", folder)``.
 
     >>> find_source("nb201")[0]
     'nb201-embedded'
@@ -181,7 +189,11 @@ def load_benchmark(source: str | Path | None = None, use_cache: bool = True, tru
         folder with the mean-of-seeds CSV tables, ``"nb201"`` (those tables as
         they ship with the package) or ``"digits201"`` (the per-seed benchmark
         of NB201 cells trained on digits that ships with the package, datasets
-        ``digits-noisy`` and ``digits-denoised``). ``None`` uses
+        ``digits-noisy`` and ``digits-denoised``) or ``"nas-bench-graph"``
+        (NAS-Bench-Graph's nine datasets from the installed package, named as it names
+        them, seed means of validation and test accuracy; each dataset's space is
+        ``benchmark.space(dataset)``, proteins its own; see
+        :mod:`nascompanion.data.nasbench_graph`). ``None`` uses
         ``$NASCOMPANION_DATA``, else ``shared/data/nb201`` beside the repository,
         else the shipped tables (see :func:`locate`).
     use_cache
@@ -213,6 +225,10 @@ def load_benchmark(source: str | Path | None = None, use_cache: bool = True, tru
         from nascompanion.data.digits import load_digits_benchmark
 
         return load_digits_benchmark(path)
+    if kind == GRAPH_SOURCE:
+        from nascompanion.data.nasbench_graph import graph_benchmark
+
+        return graph_benchmark(use_cache=use_cache)
     if kind == "nb201-official":
         from nascompanion.data.official import load_official
 
@@ -255,6 +271,7 @@ __all__ = [
     "BenchmarkDataError",
     "DataNotFoundError",
     "DatasetResults",
+    "GRAPH_SOURCE",
     "Located",
     "ModifiedSourceError",
     "Provenance",

@@ -30,6 +30,13 @@ OPTIMUM_TOLERANCE = 0.15
 
 METRICS = ("validation", "test")
 
+GRAPH_KIND = "nas-bench-graph"
+"""Provenance kind of NAS-Bench-Graph (:mod:`nascompanion.data.nasbench_graph`): its datasets live in two
+spaces other than NB201's, and have no architecture strings."""
+
+EXTRA_COLUMNS = ("latency", "parameters")
+"""What NAS-Bench-Graph records of an architecture besides its accuracies (:meth:`Benchmark.extra`)."""
+
 
 class BenchmarkDataError(ValueError):
     """A benchmark file or table is missing, corrupt, or not what it claims to be."""
@@ -101,14 +108,14 @@ class SeedNoise:
 
 @dataclass(frozen=True)
 class DatasetResults:
-    """Accuracies of all 15,625 cells on one NB201 dataset.
+    """Accuracies of every architecture of a space on one dataset (NB201: its 15,625 cells).
 
     Attributes
     ----------
     name
-        NB201 dataset name.
+        Dataset name, as its benchmark names it.
     validation, test
-        Accuracy in %, shape ``(15625, n_seeds)``, NaN where a seed is missing;
+        Accuracy in %, shape ``(n, n_seeds)`` (NB201: ``n = 15625``), NaN where a seed is missing;
         ``None`` when the source has no such metric.
     validation_metric, test_metric
         What each column is (split, epochs, how seeds were combined).
@@ -149,7 +156,7 @@ class Provenance:
         ``"nb201-official"`` (a ``NAS-Bench-201-v1_*.pth`` file),
         ``"nats-tss"`` or ``"nats-tss-12-epochs"`` (NATS-Bench's topology release, 200 or 12
         epochs), ``"nb201-tables"`` (the mean-of-seeds CSV tables, read from their files or
-        as shipped in the package) or ``"digits201"``.
+        as shipped in the package), ``"digits201"`` or ``"nas-bench-graph"`` (:data:`GRAPH_KIND`).
     sources
         Paths of the files read.
     checksums
@@ -171,10 +178,16 @@ class Provenance:
 
 @dataclass(frozen=True)
 class Benchmark:
-    """Per-dataset, per-architecture, per-seed accuracies of the NB201 space.
+    """Per-dataset, per-architecture, per-seed accuracies of the architectures of a space.
 
-    Rows are NB201 benchmark indices, so ``losses[nb201.neighbour_table()]`` is
-    always meaningful. Build one with :func:`nascompanion.data.load_benchmark`.
+    Each dataset lives in one space, :meth:`space`; its rows are that space's nodes, so
+    ``losses[benchmark.space(dataset).table]`` is always meaningful. Every source but
+    NAS-Bench-Graph is NB201's space (rows are NB201 benchmark indices, ``arch_strings`` their
+    cells). NAS-Bench-Graph's datasets live in two spaces
+    (:func:`~nascompanion.spaces.graph_nas.graph_space`): proteins in its own (five operations,
+    2,021 architectures), the eight others in the nine-operation one (26,206); rows are canonical
+    keys in increasing order, the space's node names, and ``arch_strings`` is empty.
+    Build one with :func:`nascompanion.data.load_benchmark`.
     """
 
     results: Mapping[str, DatasetResults]
@@ -183,6 +196,53 @@ class Benchmark:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "results", MappingProxyType(dict(self.results)))
+        if self.provenance.kind == GRAPH_KIND:
+            object.__setattr__(self, "arch_strings", ())
+
+    def space_name(self, dataset: str) -> str:
+        """Name of the space ``dataset`` lives in: ``"nb201"``, or NAS-Bench-Graph's ``"full"`` or ``"proteins"``."""
+        self.dataset(dataset)
+        if self.provenance.kind != GRAPH_KIND:
+            return "nb201"
+        from nascompanion.data.nasbench_graph import space_of
+
+        return space_of(dataset)
+
+    def space(self, dataset: str):
+        """The :class:`~nascompanion.spaces.table.TableSpace` whose nodes are the rows of ``dataset``."""
+        name = self.space_name(dataset)
+        if name == "nb201":
+            from nascompanion.spaces.table import nb201_space
+
+            return nb201_space()
+        from nascompanion.spaces.graph_nas import graph_space
+
+        return graph_space(name)
+
+    def size(self, dataset: str) -> int:
+        """Number of architectures (rows) of ``dataset``."""
+        results = self.dataset(dataset)
+        return next(getattr(results, m) for m in METRICS if getattr(results, m) is not None).shape[0]
+
+    def extra(self, dataset: str, column: str) -> np.ndarray:
+        """A NAS-Bench-Graph column other than accuracy (one of :data:`EXTRA_COLUMNS`), in row order.
+
+        Read from the installed package's file on demand (the cache holds accuracies only).
+
+        Raises
+        ------
+        ValueError
+            For a source without such columns, or a column not in :data:`EXTRA_COLUMNS`.
+        """
+        self.dataset(dataset)
+        if self.provenance.kind != GRAPH_KIND:
+            raise ValueError(f"{self.provenance.kind} has no columns besides accuracy; "
+                             f"{', '.join(EXTRA_COLUMNS)} are NAS-Bench-Graph's")
+        if column not in EXTRA_COLUMNS:
+            raise ValueError(f"unknown column {column!r}; allowed: {', '.join(EXTRA_COLUMNS)}")
+        from nascompanion.data.nasbench_graph import load_graph_dataset
+
+        return getattr(load_graph_dataset(dataset), column)
 
     @property
     def datasets(self) -> tuple[str, ...]:
@@ -211,7 +271,7 @@ class Benchmark:
         return getattr(self.dataset(dataset), metric) is not None
 
     def accuracy(self, dataset: str, metric: str) -> np.ndarray:
-        """Accuracy (%) of every cell, shape ``(15625, n_seeds)``, NaN for missing seeds.
+        """Accuracy (%) of every architecture, shape ``(n, n_seeds)``, NaN for missing seeds.
 
         Raises
         ------
@@ -230,11 +290,11 @@ class Benchmark:
         return values
 
     def validation_accuracy(self, dataset: str) -> np.ndarray:
-        """Validation accuracy (%), shape ``(15625, n_seeds)``."""
+        """Validation accuracy (%), shape ``(n, n_seeds)``."""
         return self.accuracy(dataset, "validation")
 
     def test_accuracy(self, dataset: str) -> np.ndarray:
-        """Test accuracy (%), shape ``(15625, n_seeds)``."""
+        """Test accuracy (%), shape ``(n, n_seeds)``."""
         return self.accuracy(dataset, "test")
 
     def is_per_seed(self, dataset: str) -> bool:
@@ -284,7 +344,11 @@ def validate(benchmark: Benchmark, where: str, check_optima: bool = True) -> Ben
     Checks: 15,625 unique architecture strings in NB201 index order; every value
     within [0, 100] or NaN; every cell has at least one seed for every metric
     present; the mean-of-seeds optimum matches the published one where known.
+    NAS-Bench-Graph (:data:`GRAPH_KIND`): its datasets only, each with one column of
+    accuracies per metric, as many rows as its space has architectures, every value in [0, 100].
     """
+    if benchmark.provenance.kind == GRAPH_KIND:
+        return _validate_graph(benchmark, where)
     strings = benchmark.arch_strings
     if len(strings) != nb201.N_ARCHS:
         raise BenchmarkDataError(f"{where}: {len(strings)} architectures, expected {nb201.N_ARCHS}")
@@ -319,4 +383,26 @@ def validate(benchmark: Benchmark, where: str, check_optima: bool = True) -> Ben
                         f"{label}: best mean-of-seeds value is {best:.4f}, but NB201's published optimum is "
                         f"{published} (tolerance {OPTIMUM_TOLERANCE}); wrong file, epochs or split?"
                     )
+    return benchmark
+
+
+def _validate_graph(benchmark: Benchmark, where: str) -> Benchmark:
+    """:func:`validate` for NAS-Bench-Graph: known datasets, one column, the space's row count, values in [0, 100]."""
+    from nascompanion.data.nasbench_graph import DATASETS as GRAPH_DATASETS, space_of
+    from nascompanion.spaces.graph_nas import SPACE_SIZES
+
+    if not benchmark.results:
+        raise BenchmarkDataError(f"{where}: no dataset found")
+    for name, results in benchmark.results.items():
+        if name not in GRAPH_DATASETS:
+            raise BenchmarkDataError(f"{where}: {name!r} is not a NAS-Bench-Graph dataset ({', '.join(GRAPH_DATASETS)})")
+        expected = SPACE_SIZES[space_of(name)]
+        for metric in METRICS:
+            values = getattr(results, metric)
+            label = f"{where}: {name} {metric} accuracy"
+            if values is None or values.shape != (expected, 1):
+                found = "missing" if values is None else f"of shape {values.shape}"
+                raise BenchmarkDataError(f"{label} is {found}, expected ({expected}, 1): one mean per architecture")
+            if np.isnan(values).any() or values.min() < 0 or values.max() > 100:
+                raise BenchmarkDataError(f"{label} has NaN or values outside [0, 100]")
     return benchmark

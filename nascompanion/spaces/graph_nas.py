@@ -54,6 +54,9 @@ SPACES = ("full", "proteins")
 NODES = 4
 """Computing nodes per architecture."""
 
+SPACE_SIZES = {"full": 26206, "proteins": 2021}
+"""Distinct architectures of each space (:func:`graph_nas_space` computes them; a test holds these equal)."""
+
 # The fifteen other input patterns, relabelled onto one of the nine as the package does:
 # (pattern, the pattern it becomes, which old node each new position takes its operation from).
 _RELABEL = (
