@@ -163,7 +163,7 @@ def bananas(
     encoding
         Shape ``(n, p)``: predictor input for every architecture. Default: on
         NB201 :func:`nb201_path_encoding`, elsewhere the one-hot rows of
-        ``space.features``.
+        ``space.features`` (NAS-Bench-Graph: one-hot operations, then the input pattern).
     n_init
         Random architectures before the predictor is used.
     batch

@@ -87,7 +87,8 @@ def bayesian_optimization(
     features
         Shape ``(n, e)``: categorical description of each architecture; the
         kernel distance counts differing entries. Default: ``space.features``
-        (NB201: the six op codes of a cell).
+        (NB201: the six op codes of a cell; NAS-Bench-Graph: the four operations
+        and the input pattern, :func:`~nascompanion.spaces.graph_nas.key_features`).
     n_init
         Random architectures before the model is used.
     refit_every
