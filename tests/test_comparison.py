@@ -150,7 +150,7 @@ def test_protocol_variants_pair_the_restarting_local_search_and_the_other_evolut
     main = compare(bench, Setting(trials=3, **base), algorithms=("local_search", "random_search", "evolution_requery"),
                    progress=False)
     main["bananas"] = main["random_search"]   # the BANANAS row only needs curves of the right shape here
-    monkeypatch.setattr("nascompanion.compare.run.compare", lambda b, s, algorithms, progress: {
+    monkeypatch.setattr("nascompanion.compare.variants.compare", lambda b, s, algorithms, progress: {
         a: np.full((s.trials, s.budget), 50.0) for a in algorithms})
     table = protocol_variants(bench, base, main, 3, 3)
     assert table["choice"].iloc[0].startswith("local search restarts")

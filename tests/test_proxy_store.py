@@ -14,11 +14,12 @@ CELLS = np.array([5, 6, 15624])
 def shipped(tmp_path, monkeypatch):
     """An empty shipped folder and an empty cache; store mode ``use``."""
     monkeypatch.setenv("NASCOMPANION_CACHE", str(tmp_path / "cache"))
-    monkeypatch.delenv(store.STORE_ENV, raising=False)
+    store.use(None)
     folder = tmp_path / "proxy_tables"
     folder.mkdir()
     monkeypatch.setattr(proxy_store, "shipped_dir", lambda: folder)
-    return folder
+    yield folder
+    store.use(None)
 
 
 def _no_training(monkeypatch):
@@ -29,7 +30,7 @@ def _no_training(monkeypatch):
 
 
 def test_update_mode_writes_a_table_that_is_not_shipped_yet(shipped, monkeypatch):
-    monkeypatch.setenv(store.STORE_ENV, "update")
+    store.use("update")
     table = proxy_store.proxy_table(TINY, CELLS)
     (path,) = shipped.glob("*.npz")
     assert proxy_store.shipped_platform(path) == proxy_store._platform()
@@ -37,9 +38,9 @@ def test_update_mode_writes_a_table_that_is_not_shipped_yet(shipped, monkeypatch
 
 
 def test_a_shipped_table_is_used_without_training_the_supernet(shipped, monkeypatch):
-    monkeypatch.setenv(store.STORE_ENV, "update")
+    store.use("update")
     first = proxy_store.proxy_table(TINY, CELLS)
-    monkeypatch.setenv(store.STORE_ENV, "use")
+    store.use("use")
     _no_training(monkeypatch)
     again = proxy_store.proxy_table(TINY, CELLS)
     assert again.from_cache
@@ -48,20 +49,20 @@ def test_a_shipped_table_is_used_without_training_the_supernet(shipped, monkeypa
 
 
 def test_a_damaged_shipped_table_is_reported_and_recomputed_never_used(shipped, monkeypatch):
-    monkeypatch.setenv(store.STORE_ENV, "update")
+    store.use("update")
     first = proxy_store.proxy_table(TINY, CELLS)
     (path,) = shipped.glob("*.npz")
     path.write_bytes(path.read_bytes()[:200])
-    monkeypatch.setenv(store.STORE_ENV, "use")
+    store.use("use")
     with pytest.warns(UserWarning, match="unreadable cached supernet table"):
         again = proxy_store.proxy_table(TINY, CELLS)
     assert np.array_equal(again.loss, first.loss)
 
 
 def test_recompute_mode_reads_no_shipped_table_and_no_cache(shipped, monkeypatch):
-    monkeypatch.setenv(store.STORE_ENV, "update")
+    store.use("update")
     proxy_store.proxy_table(TINY, CELLS)
-    monkeypatch.setenv(store.STORE_ENV, "recompute")
+    store.use("recompute")
     calls = []
     real = supernet.proxy_table
 
@@ -76,7 +77,7 @@ def test_recompute_mode_reads_no_shipped_table_and_no_cache(shipped, monkeypatch
 
 
 def test_a_shipped_table_from_another_platform_is_checked_but_not_replayed(shipped, monkeypatch):
-    monkeypatch.setenv(store.STORE_ENV, "update")
+    store.use("update")
     proxy_store.proxy_table(TINY)
     (path,) = shipped.glob("*.npz")
     monkeypatch.setattr(proxy_store, "_platform", lambda: "torch 0.0, cpu NONE")
@@ -85,7 +86,7 @@ def test_a_shipped_table_from_another_platform_is_checked_but_not_replayed(shipp
 
 
 def test_a_shipped_table_that_does_not_replay_is_named(shipped, monkeypatch):
-    monkeypatch.setenv(store.STORE_ENV, "update")
+    store.use("update")
     table = proxy_store.proxy_table(TINY)
     (path,) = shipped.glob("*.npz")
     changed = supernet.ProxyTable(table.cells, table.loss + 1.0, table.accuracy, TINY, 1.0, 1.0)
@@ -115,3 +116,11 @@ def test_the_ranking_tables_of_the_other_supernet_seeds_ship():
         path = proxy_store.shipped_path(proxy_store._key(settings, cells))
         assert path.exists(), f"seed {seed}: run `nascompanion store update --chapters pvll_nas`"
         assert supernet.read_table(path, proxy_store._key(settings, cells), cells.size) is not None
+
+
+def test_a_mode_passed_as_an_argument_is_used_instead_of_the_processs(shipped, monkeypatch):
+    store.use("use")
+    proxy_store.proxy_table(TINY, CELLS, mode="update")
+    assert len(list(shipped.glob("*.npz"))) == 1
+    _no_training(monkeypatch)
+    assert proxy_store.proxy_table(TINY, CELLS, mode=store.Mode("use")).from_cache

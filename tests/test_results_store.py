@@ -8,6 +8,8 @@ import pytest
 
 from nascompanion.compare import replay, store
 from nascompanion.compare import run as cmp
+from nascompanion.compare import searches
+from nascompanion.spaces.nb201 import N_ARCHS
 from nascompanion.objectives import trial_losses
 from toy_benchmark import toy_benchmark
 from nascompanion.search import registry
@@ -20,8 +22,9 @@ SETTING = cmp.Setting("toy", "noise", x=1.0, trials=30, budget=25)
 @pytest.fixture
 def local_store(tmp_path, monkeypatch):
     monkeypatch.setenv("NASCOMPANION_CACHE", str(tmp_path))
-    monkeypatch.delenv(store.STORE_ENV, raising=False)
-    return tmp_path / "histories"
+    store.use(None)
+    yield tmp_path / "histories"
+    store.use(None)
 
 
 def test_a_stored_history_is_reused_without_running_the_search(local_store, monkeypatch):
@@ -32,7 +35,7 @@ def test_a_stored_history_is_reused_without_running_the_search(local_store, monk
     def must_not_run(*args, **kwargs):
         raise AssertionError("the search ran although its history is stored")
 
-    monkeypatch.setattr(cmp, "run_block", must_not_run)
+    monkeypatch.setattr(searches, "run_block", must_not_run)
     again = cmp.compare(bench, SETTING, algorithms=("bo",), progress=False)["bo"]
     np.testing.assert_array_equal(first, again)
 
@@ -103,21 +106,34 @@ def test_a_damaged_store_entry_is_reported_and_recomputed_never_used(local_store
     with pytest.warns(UserWarning, match=f"{path.name}.*recomputing"):
         again = cmp.compare(bench, SETTING, algorithms=("bo",), progress=False)["bo"]
     np.testing.assert_array_equal(again, first)
-    assert store.read_blocks(path, cmp.store_payload(SETTING, "bo", {"toy.csv": "md5:0"}), SETTING.budget)
+    assert store.read_blocks(path, cmp.store_payload(SETTING, "bo", {"toy.csv": "md5:0"}), SETTING.budget, N_ARCHS)
 
 
 def test_recompute_mode_reads_and_writes_no_store(local_store, monkeypatch):
     bench = toy_benchmark()
-    monkeypatch.setenv(store.STORE_ENV, "recompute")
+    store.use("recompute")
     cmp.compare(bench, SETTING, algorithms=("bo", "random_search"), progress=False)
     assert not local_store.exists() or not any(local_store.iterdir())
     assert not (local_store.parent / "comparison").exists()
 
 
-def test_an_unknown_store_mode_is_named(monkeypatch):
-    monkeypatch.setenv(store.STORE_ENV, "sometimes")
-    with pytest.raises(ValueError, match="NASCOMPANION_STORE='sometimes'; allowed: use, recompute, update, rewrite"):
-        store.mode()
+def test_an_unknown_store_mode_is_named():
+    with pytest.raises(ValueError, match="store mode 'sometimes'; allowed: use, recompute, update, rewrite"):
+        store.use("sometimes")
+    assert store.mode() == "use"
+
+
+def test_the_store_mode_is_never_read_from_the_environment(local_store, monkeypatch):
+    monkeypatch.setenv(store.STORE_ENV, "recompute")
+    assert store.mode() == "use"
+    cmp.compare(toy_benchmark(), SETTING, algorithms=("random_search",), progress=False)
+    assert (local_store.parent / "comparison").exists()
+
+
+def test_a_mode_passed_as_an_argument_wins_over_the_processs(local_store):
+    store.use("use")
+    cmp.compare(toy_benchmark(), SETTING, algorithms=("bo", "random_search"), progress=False, store_mode="recompute")
+    assert not local_store.exists() and not (local_store.parent / "comparison").exists()
 
 
 def test_a_block_that_does_not_replay_is_named(local_store):
@@ -125,7 +141,7 @@ def test_a_block_that_does_not_replay_is_named(local_store):
     cmp.compare(bench, SETTING, algorithms=("bo",), progress=False)
     (path,) = local_store.glob("bo-*.npz")
     payload = cmp.store_payload(SETTING, "bo", {"toy.csv": "md5:0"})
-    blocks = store.read_blocks(path, payload, SETTING.budget)
+    blocks = store.read_blocks(path, payload, SETTING.budget, N_ARCHS)
     archs = blocks[1].archs.copy()
     archs[2, [0, 1]] = archs[2, [1, 0]]   # a consistent file, with its own digest, that the search would not write
     store.write_blocks(path, payload, {**blocks, 1: store.Block(archs, blocks[1].counts)})
@@ -163,7 +179,7 @@ def test_a_shipped_block_replays_exactly(algorithm):
 def test_rewrite_mode_writes_the_shipped_store_without_reading_it(local_store, monkeypatch, tmp_path):
     shipped = tmp_path / "shipped"
     monkeypatch.setattr(store, "shipped_dir", lambda: shipped)
-    monkeypatch.setenv(store.STORE_ENV, "rewrite")
+    store.use("rewrite")
     bench = toy_benchmark()
     first = cmp.compare(bench, SETTING, algorithms=("bo",), progress=False)["bo"]
     (path,) = shipped.glob("bo-*.npz")
@@ -172,8 +188,8 @@ def test_rewrite_mode_writes_the_shipped_store_without_reading_it(local_store, m
         warnings.simplefilter("error")
         again = cmp.compare(bench, SETTING, algorithms=("bo",), progress=False)["bo"]
     np.testing.assert_array_equal(first, again)
-    monkeypatch.setenv(store.STORE_ENV, "update")
-    monkeypatch.setattr(cmp, "run_block", lambda *a, **k: (_ for _ in ()).throw(AssertionError("ran")))
+    store.use("update")
+    monkeypatch.setattr(searches, "run_block", lambda *a, **k: (_ for _ in ()).throw(AssertionError("ran")))
     np.testing.assert_array_equal(cmp.compare(bench, SETTING, algorithms=("bo",), progress=False)["bo"], first)
 
 
@@ -198,7 +214,7 @@ def test_a_history_stored_on_another_platform_replays_its_random_prefix_only(loc
     cmp.compare(bench, setting, algorithms=("bananas",), progress=False)
     (stored,) = replay.stored_blocks(local_store)
     here = registry.get("bananas").platform()
-    assert store.read_blocks(stored.path, stored.payload, 25)[0].platform == here
+    assert store.read_blocks(stored.path, stored.payload, 25, N_ARCHS)[0].platform == here
     assert replay.replay(stored, bench) == "the whole history"
     elsewhere = replace(registry.get("bananas"), platform=lambda: "torch 0.0, cpu OTHER")
     original = registry.get

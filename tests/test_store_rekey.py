@@ -8,6 +8,7 @@ import pytest
 
 from nascompanion.compare import rekey, replay, store
 from nascompanion.compare import run as cmp
+from nascompanion.spaces.nb201 import N_ARCHS
 from nascompanion.search import registry
 from toy_benchmark import toy_benchmark
 
@@ -20,7 +21,7 @@ LOADERS = {"toy": toy_benchmark}
 @pytest.fixture
 def folder(tmp_path, monkeypatch):
     monkeypatch.setenv("NASCOMPANION_CACHE", str(tmp_path))
-    monkeypatch.delenv(store.STORE_ENV, raising=False)
+    store.use(None)
     return tmp_path / "histories"
 
 
@@ -29,7 +30,7 @@ def _stale_store(folder, algorithm="bo", setting=SETTING, edit=None):
     cmp.compare(toy_benchmark(), setting, algorithms=(algorithm,), progress=False)
     (path,) = folder.glob(f"{algorithm}-*.npz")
     payload = cmp.store_payload(setting, algorithm, CHECKSUMS)
-    blocks = store.read_blocks(path, payload, setting.budget)
+    blocks = store.read_blocks(path, payload, setting.budget, N_ARCHS)
     blocks = edit(blocks) if edit else blocks
     old = {**payload, "code": OLD}
     path.unlink()
@@ -49,7 +50,7 @@ def test_a_block_the_current_code_reproduces_moves_to_the_current_key_with_its_p
     assert [(o.status, o.proof) for o in outcomes] == [("rekeyed", "full replay")] * 2
     assert not old_path.exists()
     payload = cmp.store_payload(SETTING, "bo", CHECKSUMS)
-    moved = store.read_blocks(store.path_for(folder, "bo", payload), payload, SETTING.budget)
+    moved = store.read_blocks(store.path_for(folder, "bo", payload), payload, SETTING.budget, N_ARCHS)
     for index, block in blocks.items():
         np.testing.assert_array_equal(moved[index].archs, block.archs)
         np.testing.assert_array_equal(moved[index].counts, block.counts)
@@ -82,7 +83,7 @@ def test_a_file_with_one_differing_block_is_kept_whole_and_only_its_proven_block
     assert outcomes[1].proof == "query 1 of trial 27 differs"
     assert old_path.read_bytes() == before
     payload = cmp.store_payload(SETTING, "bo", CHECKSUMS)
-    assert set(store.read_blocks(store.path_for(folder, "bo", payload), payload, SETTING.budget)) == {0}
+    assert set(store.read_blocks(store.path_for(folder, "bo", payload), payload, SETTING.budget, N_ARCHS)) == {0}
 
 
 def test_a_dry_run_replays_and_writes_nothing(folder):
@@ -98,7 +99,7 @@ def test_a_shorter_replay_is_recorded_as_what_it_proves(folder):
     outcomes = rekey.rekey(folder, LOADERS, prefixes={"bo": 12})
     assert {o.proof for o in outcomes} == {"replay of the first 12 queries of every trial"}
     payload = cmp.store_payload(SETTING, "bo", CHECKSUMS)
-    moved = store.read_blocks(store.path_for(folder, "bo", payload), payload, SETTING.budget)
+    moved = store.read_blocks(store.path_for(folder, "bo", payload), payload, SETTING.budget, N_ARCHS)
     assert json.loads(moved[0].rekeyed)["proved_by"] == "replay of the first 12 queries of every trial"
 
 
@@ -180,7 +181,7 @@ def test_a_rerun_after_a_stop_does_not_replay_the_blocks_already_moved(folder, m
     _stale_store(folder)
     first = rekey.rekey(folder, LOADERS, dry_run=True)
     payload = cmp.store_payload(SETTING, "bo", CHECKSUMS)
-    stored = store.read_blocks(store.path_for(folder, "bo", {**payload, "code": OLD}), {**payload, "code": OLD}, 25)
+    stored = store.read_blocks(store.path_for(folder, "bo", {**payload, "code": OLD}), {**payload, "code": OLD}, 25, N_ARCHS)
     record = json.dumps({"from": OLD, "proved_by": first[0].proof})
     store.write_blocks(store.path_for(folder, "bo", payload), payload, {0: replace(stored[0], rekeyed=record)})
     calls = []
@@ -195,3 +196,22 @@ def test_only_the_chosen_algorithms_are_rekeyed(folder):
     _stale_store(folder)
     assert rekey.rekey(folder, LOADERS, algorithms=("bananas",)) == []
     assert not replay.current(replay.stored_blocks(folder))
+
+
+def test_a_limited_rekey_proves_only_the_first_stale_blocks_and_keeps_the_rest(folder):
+    _stale_store(folder)
+    outcomes = rekey.rekey(folder, loaders=LOADERS, limit=1)
+    assert [(o.block.index, o.status) for o in outcomes] == [(0, "rekeyed")]
+    assert [b.index for b in replay.current(replay.stored_blocks(folder))] == [0]
+    assert [b.index for b in rekey.stale_blocks(folder)] == [0, 1]   # the old file stays until all are proven
+    outcomes = rekey.rekey(folder, loaders=LOADERS, limit=1)   # the next run goes on with the next block
+    assert [(o.block.index, o.status) for o in outcomes] == [(1, "rekeyed")]
+    assert not rekey.stale_blocks(folder) and len(replay.current(replay.stored_blocks(folder))) == 2
+
+
+def test_the_command_lists_stale_blocks_without_replaying_them(folder, monkeypatch, capsys):
+    _stale_store(folder)
+    monkeypatch.setattr(rekey, "prove", lambda *a, **k: (_ for _ in ()).throw(AssertionError("replayed")))
+    assert rekey.main(["--folder", str(folder), "--list"]) == 0
+    out = capsys.readouterr().out
+    assert out.count(": stale") == 2 and out.endswith("2 stale blocks\n")

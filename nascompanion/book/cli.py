@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from pathlib import Path
+
+import numpy as np
 
 from nascompanion.book import ledger
 from nascompanion.book import runner as book
 from nascompanion.book.arguments import UsageError, build_parser
 from nascompanion.book.errors import EXPECTED, command_line, one_line, silence_stdout
 from nascompanion.book.parameters import check_parameters, parse
-from nascompanion.config import writable_folder
+from nascompanion.config import WORKERS_ENV, writable_folder
 
 
 def data_check(source: str | None, trust_modified: bool = False) -> int:
@@ -84,18 +87,15 @@ def data_embed(folder: Path, dest: Path | None, trust_modified: bool = False) ->
 def store_check(per_algorithm: int | None, seed: int, folder: Path | None = None) -> int:
     """Replay ``per_algorithm`` stored blocks of each stored algorithm (``None``: all) of the store in ``folder``
     (default: the shipped one); print one line per block."""
-    import numpy as np
-
-    from nascompanion.compare import replay
-    from nascompanion.data import load_benchmark
-    from nascompanion.data.analognas import load_analognas
+    from nascompanion.compare import replay   # here: it loads torch (through BANANAS), which other commands skip
+    from nascompanion.compare.rekey import default_loaders
 
     if folder is not None and not Path(folder).is_dir():
         raise NotADirectoryError(20, "not a folder of stored histories", str(folder))
     blocks = replay.stored_blocks(folder)
     usable = replay.current(blocks)
     print(f"{len(blocks)} stored blocks, {len(usable)} for the code installed now")
-    loaders = {"nb201": lambda: load_benchmark("nb201"), "analognas": load_analognas}
+    loaders = default_loaders()
     failed = 0
     count = len(usable) if per_algorithm is None else per_algorithm
     for block in replay.sample(usable, count, np.random.default_rng(seed)):
@@ -112,12 +112,15 @@ def store_check(per_algorithm: int | None, seed: int, folder: Path | None = None
     return 1 if failed else 0
 
 
-def store_rekey(folder: Path | None, dry_run: bool, prefixes: list[str], algorithms: list[str] | None) -> int:
+def store_rekey(folder: Path | None, dry_run: bool, prefixes: list[str], algorithms: list[str] | None,
+                limit: int | None = None, list_only: bool = False) -> int:
     """Move stale stored blocks to the current code's key where a replay proves them unchanged
-    (:mod:`nascompanion.compare.rekey`); exit 1 if any block differs or was skipped."""
-    from nascompanion.compare import rekey
+    (:mod:`nascompanion.compare.rekey`; at most ``limit`` of them; ``list_only``: name them, replay nothing);
+    exit 1 if any block differs or was skipped."""
+    from nascompanion.compare import rekey   # here: it loads torch (through BANANAS), which other commands skip
 
     argv = [*(["--folder", str(folder)] if folder else []), *(["--dry-run"] if dry_run else []),
+            *(["--limit", str(limit)] if limit else []), *(["--list"] if list_only else []),
             *[part for text in prefixes for part in ("--prefix", text)],
             *[part for name in algorithms or [] for part in ("--algorithm", name)]]
     return rekey.main(argv)
@@ -159,10 +162,6 @@ def execute_into(scale: str, output_dir: Path, threads: int | None) -> int:
 def store_update(chapters: list[str], recompute: bool, workers: int | None, threads: int | None) -> int:
     """Rerun the store chapters at paper scale, writing the shipped store (see :func:`runner.update_store`)."""
     if workers is not None:
-        import os
-
-        from nascompanion.config import WORKERS_ENV
-
         os.environ[WORKERS_ENV] = str(workers)   # the kernels inherit it
     book.update_store(tuple(chapters), recompute=recompute, threads=threads)
     return 0
@@ -178,7 +177,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.store_command == "check":
             return store_check(args.per_algorithm, args.seed, args.folder)
         if args.store_command == "rekey":
-            return store_rekey(args.folder, args.dry_run, args.prefix, args.algorithm)
+            return store_rekey(args.folder, args.dry_run, args.prefix, args.algorithm, getattr(args, "limit", None),
+                               getattr(args, "list", False))
         return store_update(args.chapters, args.recompute, args.workers, args.threads)
     signal.signal(signal.SIGTERM, _stop)
     if args.command == "run":

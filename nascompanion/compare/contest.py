@@ -25,6 +25,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from nascompanion import objectives
 from nascompanion.compare import run as cmp
 from nascompanion.report import verdicts
 
@@ -164,8 +165,6 @@ def readings_table(runs: Runs, decisive: Mapping, swapped: Mapping, swaps: Mappi
 def race_table(benchmark, runs: Runs, datasets: Mapping[str, str], budget: int) -> pd.DataFrame:
     """How often and how soon each algorithm finds the optimum, on every dataset whose denoised search
     sees the error it reports (metric ``"test"``), after 100, 150 and ``budget`` queries."""
-    from nascompanion import objectives
-
     at = (100, 150, budget) if budget >= 150 else (budget,)
     race = {d: cmp.found_optimum(runs[(d, "denoised")], float(objectives.denoised_losses(benchmark, d, "test").min()),
                                  at=at)

@@ -13,6 +13,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from nascompanion import objectives
 from nascompanion.compare import run as cmp
 from nascompanion.report import verdicts
 
@@ -20,8 +21,6 @@ from nascompanion.report import verdicts
 def best_cells_x(benchmark, datasets: Mapping[str, str]) -> dict[str, float]:
     """The best-cells sigma over the book's sigma, per dataset: the multiplier ``x`` of the noise model
     that simulates the smaller estimate."""
-    from nascompanion import objectives
-
     return {d: objectives.seed_noise(benchmark, d, "best-cells").sigma / objectives.seed_noise(benchmark, d).sigma
             for d in datasets}
 

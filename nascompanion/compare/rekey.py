@@ -37,6 +37,8 @@ from typing import Callable, Mapping
 import numpy as np
 
 from nascompanion.compare import replay, store
+from nascompanion.compare.searches import code_digest, payload_json, run_block, setting_of, store_payload, stored_space
+from nascompanion.search import registry
 
 
 LOCKSTEP: tuple[str, ...] = ("bo", "bananas")
@@ -70,15 +72,11 @@ def stale(blocks: list[replay.StoredBlock]) -> list[replay.StoredBlock]:
     >>> stale([])
     []
     """
-    from nascompanion.compare.run import _code_digest
-
-    return [b for b in blocks if b.payload.get("code") != _code_digest(b.algorithm)]
+    return [b for b in blocks if b.payload.get("code") != code_digest(b.algorithm)]
 
 
 def _setting(block: replay.StoredBlock):
-    from nascompanion.compare.run import Setting
-
-    return Setting(trials=block.index * store.BLOCK + block.size, **block.payload["setting"])
+    return setting_of(block.payload, block.index * store.BLOCK + block.size)
 
 
 def current_payload(block: replay.StoredBlock, checksums: Mapping[str, str]) -> dict:
@@ -89,9 +87,7 @@ def current_payload(block: replay.StoredBlock, checksums: Mapping[str, str]) -> 
     ValueError
         If it differs from the stored one in anything but the code digest (another setting or data).
     """
-    from nascompanion.compare.run import store_payload
-
-    payload = json.loads(json.dumps(store_payload(_setting(block), block.algorithm, dict(checksums)), sort_keys=True))
+    payload = payload_json(store_payload(_setting(block), block.algorithm, dict(checksums), stored_space(block.payload)))
     if {k: v for k, v in payload.items() if k != "code"} != {k: v for k, v in block.payload.items() if k != "code"}:
         raise ValueError(f"{block.path.name}: stored for another setting or data than its fields now describe")
     return payload
@@ -100,8 +96,6 @@ def current_payload(block: replay.StoredBlock, checksums: Mapping[str, str]) -> 
 def _plan(block: replay.StoredBlock, stored: store.Block, prefixes: Mapping[str, int]) -> tuple[int, bool]:
     """How many queries to replay, and whether a difference beyond the random prefix is tolerated
     (a torch-trained history stored on another platform)."""
-    from nascompanion.search import registry
-
     budget = int(block.payload["setting"]["budget"])
     found = registry.get(block.algorithm)
     foreign = bool(found.platform) and stored.platform != found.platform()
@@ -133,14 +127,13 @@ def prove(block: replay.StoredBlock, benchmark, prefixes: Mapping[str, int] | No
     Returns ``(proof, detail)``: ``proof`` names what was shown identical (``None``: the block differs,
     ``detail`` says where).
     """
-    from nascompanion.compare.run import run_block
-
     setting = _setting(block)
-    stored = store.read_blocks(block.path, block.payload, setting.budget).get(block.index)
+    space = stored_space(block.payload)
+    stored = store.read_blocks(block.path, block.payload, setting.budget, space.size).get(block.index)
     if stored is None:
         return None, "the stored block is damaged"
     width, foreign = _plan(block, stored, prefixes or {})
-    again = run_block(benchmark, replace(setting, budget=width), block.algorithm, block.index, block.size)
+    again = run_block(benchmark, replace(setting, budget=width), block.algorithm, block.index, block.size, space=space)
     want = store.Block(stored.archs[:, :width], np.minimum(stored.counts, width))
     firsts = first_differences(again, want)
     shared = int(firsts.min())
@@ -165,10 +158,10 @@ def rekey_file(blocks: list[replay.StoredBlock], benchmark, prefixes: Mapping[st
     """Prove and move the stale ``blocks`` of one file (see :func:`rekey`)."""
     first = blocks[0]
     payload = current_payload(first, benchmark.provenance.checksums)
-    budget = int(first.payload["setting"]["budget"])
-    stored = store.read_blocks(first.path, first.payload, budget)
+    budget, n_archs = int(first.payload["setting"]["budget"]), stored_space(first.payload).size
+    stored = store.read_blocks(first.path, first.payload, budget, n_archs)
     target = store.path_for(first.path.parent, first.algorithm, payload)
-    moved = store.read_blocks(target, payload, budget)
+    moved = store.read_blocks(target, payload, budget, n_archs)
     outcomes = []
     for block in blocks:
         start = time.perf_counter()
@@ -192,7 +185,8 @@ def rekey_file(blocks: list[replay.StoredBlock], benchmark, prefixes: Mapping[st
 
 def rekey(folder: Path | None = None, loaders: Mapping[str, Callable] | None = None,
           prefixes: Mapping[str, int] | None = None, dry_run: bool = False,
-          report: Callable[[Outcome], None] | None = None, algorithms: tuple[str, ...] = store.STORED) -> list[Outcome]:
+          report: Callable[[Outcome], None] | None = None, algorithms: tuple[str, ...] = store.STORED,
+          limit: int | None = None) -> list[Outcome]:
     """Move every stale block of the store ``folder`` (default: the shipped store) that the code installed
     now reproduces to the current key.
 
@@ -211,6 +205,9 @@ def rekey(folder: Path | None = None, loaders: Mapping[str, Callable] | None = N
         Called with each :class:`Outcome` as it is known.
     algorithms
         Rekey only these algorithms' blocks.
+    limit
+        Prove at most this many stale blocks (the first, in file and block order, that no earlier run moved;
+        ``None``: all).
 
     A file whose every block is proven is replaced by one under the current key; a
     file with a block that differs is left whole (its proven blocks are also written
@@ -223,9 +220,8 @@ def rekey(folder: Path | None = None, loaders: Mapping[str, Callable] | None = N
                          f"{', '.join(LOCKSTEP)} (their trials run in lockstep)")
     loaders = default_loaders() if loaders is None else loaders
     by_file: dict[Path, list[replay.StoredBlock]] = {}
-    for block in stale(replay.stored_blocks(folder)):
-        if block.algorithm not in algorithms:
-            continue
+    found = stale_blocks(folder, algorithms)
+    for block in found if limit is None else [b for b in found if not _moved(b)][:limit]:
         by_file.setdefault(block.path, []).append(block)
     outcomes: list[Outcome] = []
     for path, blocks in by_file.items():
@@ -246,6 +242,22 @@ def rekey(folder: Path | None = None, loaders: Mapping[str, Callable] | None = N
     return outcomes
 
 
+def stale_blocks(folder: Path | None = None, algorithms: tuple[str, ...] = store.STORED) -> list[replay.StoredBlock]:
+    """The stale blocks of ``algorithms`` in the store ``folder`` (default: the shipped store), in file and
+    block order: what :func:`rekey` would prove."""
+    return [b for b in stale(replay.stored_blocks(folder)) if b.algorithm in algorithms]
+
+
+def _moved(block: replay.StoredBlock) -> bool:
+    """Whether ``block`` already lies, proven, under the current key (an earlier run moved it)."""
+    payload = payload_json({**block.payload, "code": code_digest(block.algorithm)})
+    target = store.path_for(block.path.parent, block.algorithm, payload)
+    if not target.exists():
+        return False
+    moved = store.read_blocks(target, payload, int(payload["setting"]["budget"]), stored_space(payload).size)
+    return block.index in moved and bool(moved[block.index].rekeyed)
+
+
 def default_loaders() -> dict[str, Callable]:
     """The benchmarks the shipped store was computed on: the NAS-Bench-201 tables and AnalogNAS."""
     from nascompanion.data import load_benchmark
@@ -264,24 +276,44 @@ def _prefix(text: str) -> tuple[str, int]:
     return name, int(count)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command line: rekey the shipped store (or ``--folder``); exit 1 if any block differs or was skipped."""
-    import argparse
+def _parser():
+    import argparse   # the command line only
 
     parser = argparse.ArgumentParser(prog="python -m nascompanion.compare.rekey", description=__doc__.split("\n")[0])
     parser.add_argument("--folder", type=Path, help="store folder (default: the shipped store)")
     parser.add_argument("--dry-run", action="store_true", help="replay and report, write nothing")
+    parser.add_argument("--list", action="store_true", help="name the stale blocks, replay nothing")
+    parser.add_argument("--limit", type=_positive, metavar="N", help="prove at most N stale blocks (the first ones)")
     parser.add_argument("--prefix", action="append", default=[], metavar="ALGORITHM=N",
                         help="replay only the first N queries of every trial of ALGORITHM's blocks")
     parser.add_argument("--algorithm", action="append", choices=store.STORED,
                         help="rekey only this algorithm's blocks (repeatable; default: every stored algorithm)")
+    return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"--limit {text!r}: expected a positive integer")
+    return int(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: rekey the shipped store (or ``--folder``); exit 1 if any block differs or was skipped."""
+    parser = _parser()
     args = parser.parse_args(argv)
     try:
         prefixes = dict(_prefix(text) for text in args.prefix)
     except ValueError as err:
         parser.error(str(err))
+    algorithms = tuple(args.algorithm or store.STORED)
+    if args.list:
+        found = stale_blocks(args.folder, algorithms)[:args.limit]
+        for b in found:
+            print(f"{b.algorithm} {b.path.name} block {b.index} ({b.size} trials): stale")
+        print(f"{len(found)} stale blocks")
+        return 0
     outcomes = rekey(args.folder, prefixes=prefixes, dry_run=args.dry_run, report=lambda o: print(o.line(), flush=True),
-                     algorithms=tuple(args.algorithm or store.STORED))
+                     algorithms=algorithms, limit=args.limit)
     counts = {s: sum(o.status == s for o in outcomes) for s in ("rekeyed", "proven", "differs", "skipped")}
     print(f"{len(outcomes)} stale blocks: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n))
     return 1 if counts["differs"] or counts["skipped"] else 0

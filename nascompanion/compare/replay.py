@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import inspect
 import json
-from dataclasses import dataclass
+import zipfile
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
 import numpy as np
 
 from nascompanion.compare import store
+from nascompanion.compare.searches import code_digest, payload_json, run_block, setting_of, store_payload, stored_space
+from nascompanion.search import registry
 
 
 @dataclass(frozen=True)
@@ -39,8 +42,6 @@ def stored_blocks(folder: Path | None = None) -> list[StoredBlock]:
     ValueError
         Naming a file that cannot be read as stored histories.
     """
-    import zipfile
-
     folder = store.shipped_dir() if folder is None else Path(folder)
     found = []
     for path in sorted(folder.glob("*.npz")):
@@ -57,9 +58,7 @@ def stored_blocks(folder: Path | None = None) -> list[StoredBlock]:
 
 def current(blocks: Iterable[StoredBlock]) -> list[StoredBlock]:
     """The blocks whose code digest is that of the code installed now (the others are never used)."""
-    from nascompanion.compare.run import _code_digest
-
-    return [b for b in blocks if b.payload.get("code") == _code_digest(b.algorithm)]
+    return [b for b in blocks if b.payload.get("code") == code_digest(b.algorithm)]
 
 
 def sample(blocks: list[StoredBlock], per_algorithm: int, rng: np.random.Generator) -> list[StoredBlock]:
@@ -84,8 +83,6 @@ def random_prefix(algorithm: str) -> int:
     >>> random_prefix("bananas")
     10
     """
-    from nascompanion.search import registry
-
     found = registry.get(algorithm)
     return int(found.defaults.get("n_init", inspect.signature(found.function).parameters["n_init"].default))
 
@@ -106,17 +103,12 @@ def replay(block: StoredBlock, benchmark) -> str:
     ValueError
         If ``benchmark``'s checksums are not the ones the block was stored for.
     """
-    from dataclasses import replace
-
-    from nascompanion.compare.run import Setting, run_block, store_payload
-    from nascompanion.search import registry
-
-    fields = dict(block.payload["setting"])
-    setting = Setting(trials=block.index * store.BLOCK + block.size, **fields)
-    payload = store_payload(setting, block.algorithm, dict(benchmark.provenance.checksums))
-    if json.loads(json.dumps(payload, sort_keys=True)) != block.payload:
+    setting = setting_of(block.payload, block.index * store.BLOCK + block.size)
+    space = stored_space(block.payload)
+    payload = store_payload(setting, block.algorithm, dict(benchmark.provenance.checksums), space)
+    if payload_json(payload) != block.payload:
         raise ValueError(f"{block.path.name}: stored for other data or code than {', '.join(map(str, benchmark.provenance.sources))}")
-    stored = store.read_blocks(block.path, block.payload, setting.budget)
+    stored = store.read_blocks(block.path, block.payload, setting.budget, space.size)
     if block.index not in stored:
         raise AssertionError(f"{block.path.name}: block {block.index} of {setting.label()} is damaged")
     want = stored[block.index]
@@ -128,7 +120,7 @@ def replay(block: StoredBlock, benchmark) -> str:
         want = store.Block(want.archs[:, :setting.budget], np.minimum(want.counts, setting.budget), want.platform)
         checked = (f"the first {setting.budget} queries (stored on {want.platform or 'an unnamed platform'}, "
                    f"replayed on {here})")
-    again = run_block(benchmark, setting, block.algorithm, block.index, block.size)
+    again = run_block(benchmark, setting, block.algorithm, block.index, block.size, space=space)
     differs = np.flatnonzero((again.archs != want.archs).any(axis=1) | (again.counts != want.counts))
     if differs.size:
         raise AssertionError(f"{block.algorithm} on {setting.label()}: block {block.index} does not replay "

@@ -22,34 +22,26 @@ problem) and recomputed, never used. After a code change that cannot alter a his
 each stale block to the current key once the current code has reproduced it, and
 records the old digest and what was replayed (:mod:`nascompanion.compare.rekey`).
 
-Where entries are read and written is set by ``$NASCOMPANION_STORE``:
-
-``use`` (default)
-    read the shipped store, then the local one under the cache folder; write
-    what had to be computed to the local one.
-``recompute``
-    read nothing, write nothing (``nascompanion book --recompute``).
-``update``
-    read and write the shipped store in the package (``nascompanion store update``).
-``rewrite``
-    read nothing, write the shipped store (``nascompanion store update --recompute``).
+Where entries are read and written is a store mode (:class:`nascompanion.results.store.Mode`),
+passed as an argument or chosen for the process with :func:`use`: ``use`` (the default) reads the
+shipped store then the local one and writes to the local one; ``recompute`` reads and writes
+nothing (``nascompanion book --recompute``); ``update`` reads and writes the shipped store
+(``nascompanion store update``); ``rewrite`` writes the shipped store without reading it.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 import json
-import os
-import warnings
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from nascompanion.config import cache_dir
-from nascompanion.spaces import nb201
+from nascompanion.results import store as results
+from nascompanion.results.keys import payload_key
+from nascompanion.results.store import MODES, Mode, resolve, use
+from nascompanion.search.history import best_so_far_index
 
 STORED: tuple[str, ...] = ("bo", "bananas", "anasod_bo")
 """Algorithms whose histories are stored: the model-based ones (the rest take seconds per setting)."""
@@ -58,61 +50,28 @@ BLOCK = 25
 """Trials per block: each block has its own random stream and is stored and replayed as a unit."""
 
 STORE_ENV = "NASCOMPANION_STORE"
-"""Environment variable choosing where stored histories are read and written (see :data:`MODES`)."""
+"""The variable that once chose the store mode; it is never read (the mode is an argument, or :func:`use`)."""
 
 TOUCHED_ENV = "NASCOMPANION_STORE_TOUCHED"
-"""Environment variable naming a file to which every stored file that was read or written is appended."""
-
-MODES: tuple[str, ...] = ("use", "recompute", "update", "rewrite")
-"""Values of ``$NASCOMPANION_STORE``."""
+"""The variable that once named the log of stored files used; it is never read."""
 
 FORMAT = 1
 
+__all__ = ["MODES", "Mode", "use", "mode", "touch", "STORED", "BLOCK", "FORMAT", "Block", "check_block", "read_blocks",
+           "write_blocks", "block_sizes", "curves", "key", "path_for", "read_folders", "write_folder"]
 
-_chosen: dict[str, str | None] = {"mode": None, "touched": None}
 
-
-def use(mode: str | None, touched: str | Path | None = None) -> None:
-    """Choose this process's store mode and the file that lists every stored file read or written
-    (``None``: no list); they take precedence over ``$NASCOMPANION_STORE`` and ``$NASCOMPANION_STORE_TOUCHED``.
-    A chapter's kernel gets both as papermill parameters and calls this; ``use(None)`` returns to the
-    environment variables.
+def mode() -> str:
+    """The name of this process's store mode (chosen with :func:`use`; default ``"use"``).
 
     Examples
     --------
     >>> use("recompute"); mode()
     'recompute'
-    >>> use(None)
-    >>> use("sometimes")
-    Traceback (most recent call last):
-    ...
-    ValueError: store mode 'sometimes'; allowed: use, recompute, update, rewrite
-    """
-    if mode is not None and mode not in MODES:
-        raise ValueError(f"store mode {mode!r}; allowed: {', '.join(MODES)}")
-    _chosen.update(mode=mode, touched=str(touched) if mode is not None and touched else None)
-
-
-def mode() -> str:
-    """The store mode chosen with :func:`use`, else ``$NASCOMPANION_STORE`` (default ``"use"``).
-
-    Raises
-    ------
-    ValueError
-        If the variable holds anything but one of :data:`MODES`.
-
-    Examples
-    --------
-    >>> import os; os.environ.pop(STORE_ENV, None) and None
-    >>> mode()
+    >>> use(None); mode()
     'use'
     """
-    if _chosen["mode"] is not None:
-        return _chosen["mode"]
-    value = os.environ.get(STORE_ENV, "use") or "use"
-    if value not in MODES:
-        raise ValueError(f"${STORE_ENV}={value!r}; allowed: {', '.join(MODES)}")
-    return value
+    return results.current().name
 
 
 def shipped_dir() -> Path:
@@ -125,25 +84,25 @@ def local_dir() -> Path:
     return cache_dir() / "histories"
 
 
-def read_folders() -> list[Path]:
-    """The folders stored histories are read from, in order, under the current :func:`mode`."""
-    return {"use": [shipped_dir(), local_dir()], "recompute": [], "update": [shipped_dir()], "rewrite": []}[mode()]
+def read_folders(mode: str | Mode | None = None) -> list[Path]:
+    """The folders stored histories are read from, in order, under ``mode`` (default: the process's)."""
+    return resolve(mode).folders(shipped_dir(), local_dir())
 
 
-def write_folder() -> Path | None:
-    """The folder computed histories are written to, under the current :func:`mode` (``None``: nowhere)."""
-    return {"use": local_dir(), "recompute": None, "update": shipped_dir(), "rewrite": shipped_dir()}[mode()]
+def write_folder(mode: str | Mode | None = None) -> Path | None:
+    """The folder computed histories are written to under ``mode`` (default: the process's; ``None``: nowhere)."""
+    return resolve(mode).target(shipped_dir(), local_dir())
 
 
 def key(payload: dict) -> str:
-    """A short digest of a JSON-ready ``payload`` (the file name's key).
+    """A short digest of a JSON-ready ``payload`` (the file name's key; :func:`~nascompanion.results.keys.payload_key`).
 
     Examples
     --------
     >>> key({"a": 1}) == key({"a": 1}) != key({"a": 2})
     True
     """
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:24]
+    return payload_key(payload)
 
 
 @dataclass(frozen=True)
@@ -162,18 +121,21 @@ class Block:
 
 def _digest(payload: dict, index: int, block: Block) -> str:
     text = json.dumps({"payload": json.loads(json.dumps(payload)), "block": index}, sort_keys=True).encode()
-    return hashlib.sha256(text + block.archs.astype("<i2").tobytes() + block.counts.astype("<i2").tobytes()).hexdigest()
+    return results.values_digest(block.archs, block.counts, dtype="<i2", prefix=text)
 
 
-def check_block(block: Block, size: int, budget: int, distinct: bool = True, n_archs: int = nb201.N_ARCHS) -> str | None:
-    """What is wrong with ``block`` as the history of ``size`` trials of ``budget`` queries (``None``: nothing).
+def check_block(block: Block, size: int, budget: int, n_archs: int, distinct: bool = True) -> str | None:
+    """What is wrong with ``block`` as the history of ``size`` trials of ``budget`` queries in a space of
+    ``n_archs`` architectures (``None``: nothing).
 
     Examples
     --------
     >>> good = Block(np.array([[3, 1, -1]], dtype=np.int16), np.array([2], dtype=np.int16))
-    >>> check_block(good, 1, 3) is None
+    >>> check_block(good, 1, 3, n_archs=10) is None
     True
-    >>> check_block(Block(np.array([[3, 3, -1]], dtype=np.int16), np.array([2], dtype=np.int16)), 1, 3)
+    >>> check_block(good, 1, 3, n_archs=3)
+    "architecture indices outside 0..2, or not -1 after a trial's last query"
+    >>> check_block(Block(np.array([[3, 3, -1]], dtype=np.int16), np.array([2], dtype=np.int16)), 1, 3, 10)
     'a trial queried an architecture twice'
     """
     archs, counts = block.archs, block.counts
@@ -198,60 +160,64 @@ def path_for(folder: Path, algorithm: str, payload: dict) -> Path:
     return Path(folder) / f"{algorithm}-{key(payload)}.npz"
 
 
-def touch(path: Path) -> None:
-    """Append ``path``'s name to the list of stored files used (chosen with :func:`use`, else
-    ``$NASCOMPANION_STORE_TOUCHED``), if there is one."""
-    log = _chosen["touched"] if _chosen["mode"] is not None else os.environ.get(TOUCHED_ENV)
-    if log:
-        with open(log, "a") as handle:
-            handle.write(f"{Path(path).name}\n")
+def touch(path: Path, mode: Mode | None = None) -> None:
+    """Append ``path``'s name to the log of stored files used of ``mode`` (default: the process's), if any."""
+    resolve(mode).touch(path)
 
 
-def read_blocks(path: Path, payload: dict, budget: int, distinct: bool = True) -> dict[int, Block]:
-    """The valid blocks stored at ``path`` for ``payload``, by block index (none if there is no file).
+def _stored_payload(path: Path, arrays: dict[str, np.ndarray] | None) -> dict | None:
+    """The payload of a file's ``arrays`` (``None``, reported, if it has none or another format)."""
+    if arrays is None:
+        return None
+    try:
+        stored_payload = json.loads(str(arrays["payload"]))
+        if int(arrays["format"]) != FORMAT:
+            raise ValueError(f"format {int(arrays['format'])}, expected {FORMAT}")
+    except (*results.UNREADABLE, json.JSONDecodeError) as err:
+        results.report(path, f"unreadable stored histories ({type(err).__name__}: {err}); recomputing them", 4)
+        return None
+    return stored_payload
+
+
+def _block_at(arrays: dict[str, np.ndarray], index: int) -> Block:
+    return Block(arrays[f"archs_{index}"], arrays.get(f"counts_{index}", np.zeros(0, np.int16)),
+                 str(arrays.get(f"platform_{index}", "")), str(arrays.get(f"rekeyed_{index}", "")))
+
+
+def read_blocks(path: Path, payload: dict, budget: int, n_archs: int, distinct: bool = True,
+                mode: Mode | None = None) -> dict[int, Block]:
+    """The valid blocks stored at ``path`` for ``payload`` in a space of ``n_archs`` architectures, by block
+    index (none if there is no file); a file read is logged in ``mode``'s log (default: the process's).
 
     A damaged file or block is reported with a warning naming ``path`` and left out.
     """
     path = Path(path)
-    if not path.exists():
-        return {}
-    try:
-        with np.load(path, allow_pickle=False) as stored:
-            arrays = {name: stored[name] for name in stored.files}
-        stored_payload = json.loads(str(arrays["payload"]))
-        if int(arrays["format"]) != FORMAT:
-            raise ValueError(f"format {int(arrays['format'])}, expected {FORMAT}")
-    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as err:
-        warnings.warn(f"{path}: unreadable stored histories ({type(err).__name__}: {err}); recomputing them",
-                      stacklevel=2)
+    arrays = results.read_arrays(path, "stored histories", 3, pronoun="them")
+    stored_payload = _stored_payload(path, arrays)
+    if stored_payload is None:
         return {}
     if stored_payload != json.loads(json.dumps(payload, sort_keys=True)):
-        warnings.warn(f"{path}: stored for another setting than its name says; recomputing it", stacklevel=2)
+        results.report(path, "stored for another setting than its name says; recomputing it")
         return {}
     blocks: dict[int, Block] = {}
-    for name in sorted(arrays):
-        if not (name.startswith("archs_") and name[6:].isdigit()):
-            continue
-        index = int(name[6:])
-        block = Block(arrays[name], arrays.get(f"counts_{index}", np.zeros(0, np.int16)),
-                      str(arrays.get(f"platform_{index}", "")), str(arrays.get(f"rekeyed_{index}", "")))
+    for index in sorted(int(n[6:]) for n in arrays if n.startswith("archs_") and n[6:].isdigit()):
+        block = _block_at(arrays, index)
         size = int(block.counts.shape[0]) if block.counts.ndim == 1 else -1
-        problem = check_block(block, size, budget, distinct) if size > 0 else "no query counts"
+        problem = check_block(block, size, budget, n_archs, distinct) if size > 0 else "no query counts"
         if problem is None and str(arrays.get(f"digest_{index}", "")) != _digest(payload, index, block):
             problem = "values that do not match their digest (the file was changed)"
         if problem:
-            warnings.warn(f"{path}: stored block {index} has {problem}; recomputing it", stacklevel=2)
+            results.report(path, f"stored block {index} has {problem}; recomputing it")
             continue
         blocks[index] = block
     if blocks:
-        touch(path)
+        touch(path, mode)
     return blocks
 
 
-def write_blocks(path: Path, payload: dict, blocks: dict[int, Block]) -> None:
-    """Write ``blocks`` (with their digests) for ``payload`` at ``path``, atomically and compressed."""
-    from nascompanion.data.cache import write_atomically
-
+def write_blocks(path: Path, payload: dict, blocks: dict[int, Block], mode: Mode | None = None) -> None:
+    """Write ``blocks`` (with their digests) for ``payload`` at ``path``, atomically and compressed, and log
+    the file in ``mode``'s log (default: the process's)."""
     arrays: dict[str, np.ndarray] = {"payload": np.array(json.dumps(payload, sort_keys=True)),
                                      "format": np.array(FORMAT)}
     for index, block in sorted(blocks.items()):
@@ -262,11 +228,8 @@ def write_blocks(path: Path, payload: dict, blocks: dict[int, Block]) -> None:
             arrays[f"platform_{index}"] = np.array(block.platform)
         if block.rekeyed:
             arrays[f"rekeyed_{index}"] = np.array(block.rekeyed)
-    buffer = io.BytesIO()
-    np.savez_compressed(buffer, **arrays)
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(Path(path), buffer.getvalue())
-    touch(path)
+    results.write_arrays(Path(path), arrays)
+    touch(path, mode)
 
 
 def block_sizes(trials: int, block: int = BLOCK) -> list[int]:
@@ -294,8 +257,6 @@ def curves(archs: np.ndarray, counts: np.ndarray, validation: np.ndarray, test: 
     >>> curves(np.array([[0, 2, 1]]), np.array([3]), val, test).tolist()
     [[30.0, 20.0, 10.0]]
     """
-    from nascompanion.search.history import best_so_far_index
-
     if which not in ("test", "validation"):
         raise ValueError(f"which={which!r} is not allowed; choose one of: 'test', 'validation'")
     rows = np.arange(archs.shape[0])[:, None]

@@ -10,11 +10,8 @@ file, and the entry is rebuilt from the source, never served.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import math
-import os
-import tempfile
 import warnings
 from dataclasses import asdict
 from pathlib import Path
@@ -33,6 +30,12 @@ from nascompanion.data.benchmark import (
     validate,
 )
 from nascompanion.data.digests import file_md5
+from nascompanion.results.atomic import write_atomically
+from nascompanion.results.store import write_arrays
+from nascompanion.results.keys import code_digest, payload_key
+
+__all__ = ["FORMAT_VERSION", "IMPORTER_MODULES", "source_digests", "key_record", "cache_key", "write_atomically",
+           "save", "load", "checked", "cached"]
 
 FORMAT_VERSION = 2
 """Version of the cache file layout; 2: the full key inside, keyed by the sources' content."""
@@ -45,14 +48,10 @@ IMPORTER_MODULES = (
 
 
 def _importer_fingerprint() -> str:
-    """Digest of the importer code, so a changed importer never serves an old cache."""
+    """Digest of the importer code (:func:`~nascompanion.results.keys.code_digest` of :data:`IMPORTER_MODULES`),
+    so a changed importer never serves an old cache."""
     folder = Path(__file__).parent
-    digest = hashlib.sha256()
-    for name in IMPORTER_MODULES:
-        path = folder / name
-        if path.exists():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return code_digest([folder / name for name in IMPORTER_MODULES if (folder / name).exists()], length=16)
 
 
 def source_digests(files: list[Path]) -> dict[Path, str]:
@@ -77,33 +76,12 @@ def key_record(kind: str, digests: Mapping[Path, str], options: Mapping[str, obj
 
 
 def _name(record: dict) -> str:
-    return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()[:24]
+    return payload_key(record)
 
 
 def cache_key(kind: str, files: list[Path], options: Mapping[str, object] | None = None) -> str:
     """A key that changes when the content of any source file changes, a file is moved, or the importers change."""
     return _name(key_record(kind, source_digests(files), options))
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file beside it: a killed write leaves ``path`` as it was.
-
-    >>> import tempfile
-    >>> target = Path(tempfile.mkdtemp()) / "x.bin"
-    >>> write_atomically(target, b"abc"); target.read_bytes()
-    b'abc'
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def save(benchmark: Benchmark, path: Path, key: dict | None = None) -> None:
@@ -127,9 +105,7 @@ def save(benchmark: Benchmark, path: Path, key: dict | None = None) -> None:
                 arrays[array_key] = values
                 entry["arrays"][metric] = array_key
         meta["datasets"][name] = entry
-    buffer = io.BytesIO()  # a buffer, so numpy does not append ".npz"
-    np.savez_compressed(buffer, meta=np.array(json.dumps(meta)), **arrays)
-    write_atomically(path, buffer.getvalue())
+    write_arrays(path, {"meta": np.array(json.dumps(meta)), **arrays})
 
 
 def load(path: Path, key: dict | None = None) -> Benchmark:

@@ -74,6 +74,7 @@ from nascompanion.data.benchmark import BenchmarkDataError
 from nascompanion.data.digits import FOLDER as SHIPPED_FOLDER
 from nascompanion.data.digits import MANIFEST_NOTES, load_digits_benchmark, with_checksum
 from nascompanion.data.digests import file_md5
+from nascompanion.results.atomic import write_atomically
 from nascompanion.spaces import nb201
 from nascompanion.train.digits_data import Distortion, Split
 from nascompanion.train.network import NetworkSpec
@@ -132,21 +133,9 @@ def plan(pipelines: Sequence[str] = tuple(PIPELINES), seeds: Sequence[int] = SEE
 
 
 def write_atomic(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    """Write ``arrays`` as an ``.npz`` at ``path`` so that ``path`` is either absent or complete."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, **arrays)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write ``arrays`` as an ``.npz`` at ``path`` so that ``path`` is either absent or complete (through a
+    ``.tmp-`` file beside it, which :func:`_finished_chunks` skips, flushed to the disk before the rename)."""
+    write_atomically(Path(path), lambda handle: np.savez(handle, **arrays), prefix=".tmp-", suffix=".npz", sync=True)
 
 
 def read_chunk(path: Path) -> dict[str, np.ndarray] | None:
@@ -170,10 +159,10 @@ def train_chunk_fn(setting: Setting, device: str = "cpu", autocast: bool = False
 
     ``pipelines`` defaults to ``setting.pipelines()``.
     """
-    import torch
+    import torch   # here, not at the top: torch is needed only to train, not to check or gather a grid
 
-    from nascompanion.train.batched import steps_per_epoch, train_batched
-    from nascompanion.train.digits_data import load_split
+    from nascompanion.train.batched import steps_per_epoch, train_batched   # torch too
+    from nascompanion.train.digits_data import load_split   # torch too
 
     pipelines = dict(setting.pipelines() if pipelines is None else pipelines)
     data = load_split(setting.split, device=device, distortion=setting.distortion)
@@ -439,7 +428,7 @@ def gather(out: Path, pipelines: Sequence[str] = tuple(PIPELINES), seeds: Sequen
 
 
 def _versions() -> dict[str, str]:
-    import sklearn
+    import sklearn   # here, not at the top: heavy, and read only to write a manifest
     import torch
 
     return {
@@ -452,7 +441,7 @@ def _versions() -> dict[str, str]:
 
 
 def _hardware() -> str:
-    import torch
+    import torch   # here, not at the top: torch is needed only to train and to describe the hardware
 
     if torch.cuda.is_available():
         return f"{torch.cuda.get_device_name(0)} ({platform.machine()}, {os.cpu_count()} CPU cores)"
@@ -543,7 +532,7 @@ def _check_destination(dest: Path, chunks: Sequence[Chunk], overwrite: bool) -> 
 
 def _ratio(arrays: dict[str, np.ndarray], name: str, keep: np.ndarray) -> float | None:
     """The pipeline's discriminativeness, or ``None`` where it is undefined (see :data:`MANIFEST_NOTES`)."""
-    from nascompanion.train.batched import discriminativeness
+    from nascompanion.train.batched import discriminativeness   # here: the batched trainer loads torch
 
     val = arrays[f"{name}_val_correct"].astype(float)
     acc = np.where(val >= 0, 100.0 * val / max(int(arrays["n_val"]), 1), np.nan)
@@ -660,7 +649,7 @@ def sweep(candidates: Sequence[Setting], n_archs: int, device: str, seeds: Seque
     ``time_limit`` seconds have passed. ``on_record`` is called with each
     record as soon as it is measured.
     """
-    from nascompanion.train.batched import ratio, spread, train_batched
+    from nascompanion.train.batched import ratio, spread, train_batched   # here: both load torch
     from nascompanion.train.digits_data import load_split
 
     rng = np.random.default_rng(sample_seed)

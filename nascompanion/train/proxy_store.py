@@ -4,7 +4,8 @@ Training the book's supernet and evaluating all 15,625 cells with it takes minut
 paper-scale table ships in ``nascompanion/train/proxy_tables/``, named by
 :func:`~nascompanion.train.supernet.cache_key` (every setting, the cells, the source of
 :mod:`~nascompanion.train.supernet` and the data's checksum). :func:`proxy_table` follows the store
-mode of :func:`nascompanion.compare.store.mode`:
+mode it is given (:class:`nascompanion.results.store.Mode`; default the process's, chosen with
+:func:`nascompanion.results.store.use`):
 
 ``use``
     the shipped table when its key matches, else the local cache, else computed (and cached);
@@ -23,11 +24,12 @@ float32 kernels, so :func:`replay_sample` expects exact agreement on that platfo
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
 
+from nascompanion.results.store import Mode, resolve, write_arrays
+from nascompanion.search.registry import torch_platform
 from nascompanion.train import supernet
 
 FOLDER_NAME = "proxy_tables"
@@ -47,23 +49,17 @@ def shipped_path(key: str) -> Path:
 
 
 def _platform() -> str:
-    from nascompanion.search.registry import torch_platform
-
     return torch_platform()
 
 
 def write_shipped(table: supernet.ProxyTable, key: str) -> Path:
     """Write ``table`` to the shipped folder under ``key`` (the fields
     :func:`~nascompanion.train.supernet.read_table` checks, and the platform), compressed and atomically."""
-    from nascompanion.data.cache import write_atomically
-
     seconds = np.array([table.train_seconds, table.eval_seconds])
     path = shipped_path(key)
-    buffer = io.BytesIO()
-    np.savez_compressed(buffer, loss=table.loss, accuracy=table.accuracy, seconds=seconds, key=np.array(key),
-                        digest=np.array(supernet._values_digest(table.loss, table.accuracy, seconds)),
-                        platform=np.array(_platform()))
-    write_atomically(path, buffer.getvalue())
+    write_arrays(path, {"loss": table.loss, "accuracy": table.accuracy, "seconds": seconds, "key": np.array(key),
+                        "digest": np.array(supernet._values_digest(table.loss, table.accuracy, seconds)),
+                        "platform": np.array(_platform())})
     return path
 
 
@@ -74,9 +70,9 @@ def shipped_platform(path: Path) -> str:
 
 
 def proxy_table(settings: supernet.SupernetSettings, cells: np.ndarray | None = None,
-                chunk: int = 64) -> supernet.ProxyTable:
+                chunk: int = 64, mode: str | Mode | None = None) -> supernet.ProxyTable:
     """:func:`~nascompanion.train.supernet.proxy_table`, read from or written to the shipped tables as
-    the store mode says (see the module docstring).
+    the store ``mode`` says (default: the process's; see the module docstring).
 
     Examples
     --------
@@ -85,27 +81,24 @@ def proxy_table(settings: supernet.SupernetSettings, cells: np.ndarray | None = 
     >>> proxy_table(s, cells=[5, 6]).loss.shape
     (2,)
     """
-    from nascompanion.compare import store
-
-    mode = store.mode()
-    if mode in ("recompute", "rewrite"):
+    mode = resolve(mode)
+    if not mode.reads:
         table = supernet.proxy_table(settings, cells, use_cache=False, chunk=chunk)
-        if mode == "rewrite":
-            key = _key(settings, table.cells)
-            store.touch(write_shipped(table, key))
+        if mode.name == "rewrite":
+            mode.touch(write_shipped(table, _key(settings, table.cells)))
         return table
     checked = np.arange(supernet.nb201.N_ARCHS) if cells is None else supernet._check_cells(cells)
     key = _key(settings, checked)
     path = shipped_path(key)
     found = supernet.read_table(path, key, checked.size)
     if found is not None:
-        store.touch(path)
+        mode.touch(path)
         loss, accuracy, seconds = found
         return supernet.ProxyTable(checked, loss, accuracy, settings, float(seconds[0]), float(seconds[1]),
                                    from_cache=True)
     table = supernet.proxy_table(settings, checked, use_cache=True, chunk=chunk)
-    if mode == "update":
-        store.touch(write_shipped(table, key))
+    if mode.name == "update":
+        mode.touch(write_shipped(table, key))
     return table
 
 
