@@ -2,7 +2,10 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from nascompanion.landscape.ragged_minima import count_local_minima_loop
 from nascompanion.landscape.ragged_minima import local_minima as csr_minima
 from nascompanion.landscape.stats import landscape_stats, local_minima, ls_map
 from nascompanion.objectives import TrialLosses
@@ -79,7 +82,8 @@ def test_a_fixed_degree_mutate_takes_the_draws_it_took_before():
 def test_local_minima_match_the_hand_count_and_the_csr_count(rule):
     # 3 (1 below its 3) and 5 (0 below its 4) under both rules; 1 (3.0; 5, 3, 4 around it) only under the
     # non-strict rule, as it ties 2; 2 has 3 below it.
-    expected = {"non-strict": [False, True, False, True, False, True], "strict": [False, False, False, True, False, True]}
+    expected = {"non-strict": [False, True, False, True, False, True],
+                "strict": [False, False, False, True, False, True]}
     assert local_minima(LOSS, tiny(), rule).tolist() == expected[rule]
     assert local_minima(LOSS, tiny(), rule).tolist() == csr_minima(LOSS, INDPTR, INDICES, rule).tolist()
 
@@ -158,3 +162,35 @@ def test_monte_carlo_means_and_correlation_use_real_pairs():
     mc = montecarlo.simulate(space, np.random.default_rng(0), draws=2, sampler=lambda rng: LOSS / 10)
     assert mc.minima.tolist() == [3, 3] and mc.n == 6
     assert mc.within[0, 0] == pytest.approx(2 / 6)   # the starts whose minimum is the global one, node 5
+
+
+@st.composite
+def ragged_graphs(draw):
+    """A random symmetric graph on 2..12 nodes, every node with a neighbour, and a loss with ties."""
+    n = draw(st.integers(2, 12))
+    pairs = draw(st.sets(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), min_size=1, max_size=30))
+    edges = {(a, b) for a, b in pairs if a != b} | {(i, i + 1) for i in range(n - 1)}   # a path keeps all connected
+    edges |= {(b, a) for a, b in edges}
+    rows, cols = np.array(sorted(edges)).T
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))])
+    loss = np.array(draw(st.lists(st.integers(0, 4), min_size=n, max_size=n)), dtype=float)
+    return indptr, cols, loss
+
+
+@given(ragged_graphs())
+def test_minima_on_the_padded_table_equal_the_csr_loop_under_both_rules(graph):
+    indptr, indices, loss = graph
+    space = TableSpace.from_csr(indptr, indices)
+    for rule in ("non-strict", "strict"):
+        assert int(local_minima(loss, space, rule).sum()) == count_local_minima_loop(loss, indptr, indices, rule)
+    assert landscape_stats(loss, space).local_minima == count_local_minima_loop(loss, indptr, indices)
+
+
+@given(ragged_graphs())
+def test_a_space_gives_back_its_csr_neighbourhood(graph):
+    indptr, indices, _ = graph
+    space = TableSpace.from_csr(indptr, indices)
+    rows, cols = space.pairs()
+    assert rows.tolist() == np.repeat(np.arange(space.size), np.diff(indptr)).tolist()
+    assert cols.tolist() == indices.tolist()
+    assert space.degree_of(np.arange(space.size)).tolist() == np.diff(indptr).tolist()

@@ -200,7 +200,7 @@ class Benchmark:
             object.__setattr__(self, "arch_strings", ())
 
     def space_name(self, dataset: str) -> str:
-        """Name of the space ``dataset`` lives in: ``"nb201"``, or NAS-Bench-Graph's ``"full"`` or ``"proteins"``."""
+        """The space ``dataset`` lives in: ``"nb201"``, or NAS-Bench-Graph's ``"full"`` or ``"proteins"``."""
         self.dataset(dataset)
         if self.provenance.kind != GRAPH_KIND:
             return "nb201"
@@ -395,7 +395,8 @@ def _validate_graph(benchmark: Benchmark, where: str) -> Benchmark:
         raise BenchmarkDataError(f"{where}: no dataset found")
     for name, results in benchmark.results.items():
         if name not in GRAPH_DATASETS:
-            raise BenchmarkDataError(f"{where}: {name!r} is not a NAS-Bench-Graph dataset ({', '.join(GRAPH_DATASETS)})")
+            raise BenchmarkDataError(f"{where}: {name!r} is not a NAS-Bench-Graph dataset "
+                                     f"({', '.join(GRAPH_DATASETS)})")
         expected = SPACE_SIZES[space_of(name)]
         for metric in METRICS:
             values = getattr(results, metric)

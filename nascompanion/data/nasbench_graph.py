@@ -35,7 +35,8 @@ from pathlib import Path
 
 import numpy as np
 
-from nascompanion.data.benchmark import GRAPH_KIND, Benchmark, BenchmarkDataError, DatasetResults, Provenance, unpickle_file
+from nascompanion.data.benchmark import (GRAPH_KIND, Benchmark, BenchmarkDataError, DatasetResults, Provenance,
+                                         unpickle_file)
 from nascompanion.data.restricted_pickle import AllowList, numeric_scalar
 from nascompanion.spaces.graph_nas import graph_nas_space
 

@@ -76,7 +76,8 @@ def local_minima(losses: np.ndarray, space: TableSpace | np.ndarray, rule: str =
     --------
     >>> from nascompanion.spaces import TableSpace
     >>> path = TableSpace.from_csr(np.array([0, 1, 3, 4]), np.array([1, 0, 2, 1]))   # 0 - 1 - 2
-    >>> local_minima(np.array([1.0, 1.0, 3.0]), path).tolist(), local_minima(np.array([1.0, 1.0, 3.0]), path, "strict").tolist()
+    >>> loss = np.array([1.0, 1.0, 3.0])
+    >>> local_minima(loss, path).tolist(), local_minima(loss, path, "strict").tolist()
     ([True, True, False], [False, False, False])
     """
     if rule not in RULES:

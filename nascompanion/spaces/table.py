@@ -150,7 +150,7 @@ class TableSpace:
 
     @property
     def degree(self) -> int:
-        """Neighbours per architecture; the largest number (the table's width) when they vary (see :attr:`degrees`)."""
+        """Neighbours per architecture; the largest number (the table's width) when they vary (:attr:`degrees`)."""
         return self.table.shape[1]
 
     def sample(self, rng: np.random.Generator) -> int:
