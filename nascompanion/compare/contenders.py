@@ -1,7 +1,8 @@
 """The algorithms of the comparison and their knobs, as data.
 
-:data:`KNOBS` maps an algorithm to the fields of a
-:class:`~nascompanion.compare.experiment.Setting` that set its keyword arguments, and
+A :class:`Setting` is an :class:`~nascompanion.compare.experiment.Experiment` and the
+knobs of the algorithms that have any; :data:`KNOBS` maps an algorithm to the fields
+of a :class:`Setting` that set its keyword arguments, and
 :data:`SHAPERS` turns those into what the registered search takes where it is more than
 the field's value (BANANAS' predictor by name, local search's first-lower rule that only
 its continuing variant has). An algorithm without knobs runs with its registry defaults.
@@ -9,15 +10,47 @@ its continuing variant has). An algorithm without knobs runs with its registry d
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Callable
 
-from nascompanion.compare.experiment import Setting
+from nascompanion.compare.experiment import Experiment
 from nascompanion.search import registry
 from nascompanion.search.bananas import AUTHORS_PREDICTOR, PredictorSettings
 
 LABELS = {name: algorithm.label for name, algorithm in registry.ALGORITHMS.items()}
 """Reader's name of every registered algorithm."""
+
+@dataclass(frozen=True)
+class Setting(Experiment):
+    """One cell of the comparison: the experiment and the algorithms' knobs (a flat record, the one a
+    stored history is keyed by).
+
+    The knobs' defaults are the authors' protocol on NAS-Bench-201 (naszilla 1.0):
+    local search ``continue_at_min`` from the best of ``k_init = 10`` random
+    cells, each neighbourhood scanned in a random order up to its first lower
+    neighbour (``local_search_first_lower``; the paper's Algorithm 1 scans it all),
+    BANANAS with the authors' predictor
+    (:data:`~nascompanion.search.bananas.AUTHORS_PREDICTOR`: ten layers of width 20,
+    batches of 32) trained for 150 epochs. ``bananas_predictor="book"`` is the
+    book's earlier, cheaper predictor (three layers, full batch).
+
+    Examples
+    --------
+    >>> s = Setting("toy", "denoised", trials=5, local_search_k_init=1)
+    >>> s.experiment(), s.local_search_k_init
+    (Experiment(dataset='toy', version='denoised', x=None, metric='validation', trials=5, budget=300, seed=0, test_dataset=None), 1)
+    """
+
+    local_search_variant: str = "continue_at_min"
+    bananas_epochs: int = 150
+    local_search_k_init: int = 10
+    bananas_predictor: str = "authors"
+    local_search_first_lower: bool = True
+
+    def experiment(self) -> Experiment:
+        """The experiment alone, without the knobs."""
+        return Experiment(**{f: getattr(self, f) for f in Experiment.__dataclass_fields__})
+
 
 KNOBS: dict[str, dict[str, str]] = {
     "local_search": {"variant": "local_search_variant", "k_init": "local_search_k_init",

@@ -26,26 +26,17 @@ MAIN: tuple[str, ...] = ALGORITHMS[:5]
 
 
 @dataclass(frozen=True)
-class Setting:
-    """One cell of the comparison: the experiment (``dataset``, objective ``version`` and ``x``, searched
-    ``metric``, ``trials``, ``budget``, ``seed``, reported ``test_dataset``) and the knobs of the algorithms
-    that have any (the fields named in :data:`nascompanion.compare.contenders.KNOBS`).
+class Experiment:
+    """The experiment: which ``dataset``, which objective (``version`` and, for ``"noise"``, its multiplier
+    ``x``), the ``metric`` searched, how many ``trials`` of ``budget`` queries, the ``seed``, and
+    ``test_dataset``, the training whose test error is reported (the authors: ``"cifar10"`` when searching
+    ``"cifar10-valid"``; ``None``: the searched training's own).
 
-    The defaults are the authors' protocol on NAS-Bench-201 (naszilla 1.0):
-    local search ``continue_at_min`` from the best of ``k_init = 10`` random
-    cells, each neighbourhood scanned in a random order up to its first lower
-    neighbour (``local_search_first_lower``; the paper's Algorithm 1 scans it all),
-    BANANAS with the authors' predictor
-    (:data:`~nascompanion.search.bananas.AUTHORS_PREDICTOR`: ten layers of width 20,
-    batches of 32) trained for 150 epochs, 300 queries, 200 trials.
-    ``bananas_predictor="book"`` is the book's earlier, cheaper predictor (three
-    layers, full batch). ``test_dataset`` names the training whose test error is
-    reported (the authors: ``"cifar10"`` when searching ``"cifar10-valid"``);
-    ``None`` reports the searched training's own test error.
+    Defaults are the authors' protocol on NAS-Bench-201 (naszilla 1.0): 300 queries, 200 trials.
 
     Examples
     --------
-    >>> Setting("cifar10-valid", "noise", x=0.5, test_dataset="cifar10").label()
+    >>> Experiment("cifar10-valid", "noise", x=0.5, test_dataset="cifar10").label()
     'cifar10-valid, noise(x=0.5), validation -> cifar10 test'
     """
 
@@ -56,12 +47,7 @@ class Setting:
     trials: int = 200
     budget: int = 300
     seed: int = 0
-    local_search_variant: str = "continue_at_min"
-    bananas_epochs: int = 150
     test_dataset: str | None = None
-    local_search_k_init: int = 10
-    bananas_predictor: str = "authors"
-    local_search_first_lower: bool = True
 
     def label(self) -> str:
         """Short description for figure titles."""
@@ -81,21 +67,21 @@ def stable_int(text: str) -> int:
     return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
 
 
-def streams(setting: Setting) -> tuple[np.random.SeedSequence, dict[str, np.random.SeedSequence]]:
+def streams(setting: Experiment) -> tuple[np.random.SeedSequence, dict[str, np.random.SeedSequence]]:
     """The landscape's stream and every algorithm's stream for ``setting`` (common random numbers)."""
     root = np.random.SeedSequence([setting.seed, stable_int(setting.dataset), stable_int(setting.version)])
     landscape_seed, *algorithm_seeds = root.spawn(1 + len(ALGORITHMS))
     return landscape_seed, dict(zip(ALGORITHMS, algorithm_seeds))
 
 
-def block_stream(setting: Setting, algorithm: str, index: int) -> np.random.SeedSequence:
+def block_stream(setting: Experiment, algorithm: str, index: int) -> np.random.SeedSequence:
     """The stream of block ``index`` of ``algorithm``'s trials: derived from the algorithm's stream and
     ``index`` alone, so a block's history does not depend on how many trials are run."""
     parent = streams(setting)[1][algorithm]
     return np.random.SeedSequence(parent.entropy, spawn_key=(*parent.spawn_key, index))
 
 
-def landscapes(benchmark, setting: Setting, trials: int) -> TrialLosses:
+def landscapes(benchmark, setting: Experiment, trials: int) -> TrialLosses:
     """The first ``trials`` trials' loss tables of ``setting`` (drawn in trial order from its landscape stream)."""
     landscape_seed, _ = streams(setting)
     return trial_losses(benchmark, setting.dataset, setting.version, trials, np.random.default_rng(landscape_seed),

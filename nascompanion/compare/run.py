@@ -12,8 +12,8 @@ variants (:mod:`~nascompanion.compare.variants`). The chapters import them from 
 from __future__ import annotations
 
 from nascompanion.compare import store
-from nascompanion.compare.contenders import LABELS, algorithm_config
-from nascompanion.compare.experiment import ALGORITHMS, MAIN, Setting
+from nascompanion.compare.contenders import LABELS, Setting, algorithm_config
+from nascompanion.compare.experiment import ALGORITHMS, MAIN, Experiment
 from nascompanion.compare.experiment import landscapes as _landscapes
 from nascompanion.compare.experiment import stable_int as _stable_int
 from nascompanion.compare.experiment import streams as _streams
@@ -31,7 +31,7 @@ from nascompanion.compare.tables import (
 )
 from nascompanion.compare.variants import protocol_variants
 
-__all__ = ["ALGORITHMS", "MAIN", "LABELS", "CACHE_VERSION", "Setting", "algorithm_config", "compare", "run_algorithm",
+__all__ = ["ALGORITHMS", "MAIN", "LABELS", "CACHE_VERSION", "Experiment", "Setting", "algorithm_config", "compare", "run_algorithm",
            "run_block", "store_payload", "Sweep", "noise_sweep", "gap_slope", "sweep_gaps", "rerun_spread",
            "summary_table", "ranks_at", "final_errors", "found_optimum", "protocol_table", "protocol_variants",
            "decisive_gap", "store", "_code_digest", "_landscapes", "_stable_int", "_streams"]

@@ -18,8 +18,8 @@ import numpy as np
 from tqdm import tqdm
 
 from nascompanion.compare import curve_cache, searches, store
-from nascompanion.compare.contenders import LABELS
-from nascompanion.compare.experiment import ALGORITHMS, MAIN, Setting, landscapes
+from nascompanion.compare.contenders import LABELS, Setting
+from nascompanion.compare.experiment import ALGORITHMS, MAIN, landscapes
 from nascompanion.config import workers
 from nascompanion.objectives import TrialLosses
 from nascompanion.results.store import Mode, resolve

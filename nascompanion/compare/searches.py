@@ -18,8 +18,8 @@ import numpy as np
 
 from nascompanion import objectives
 from nascompanion.compare import contenders, experiment, store
-from nascompanion.compare.contenders import algorithm_config
-from nascompanion.compare.experiment import ALGORITHMS, Setting, block_stream, landscapes, streams
+from nascompanion.compare.contenders import Setting, algorithm_config
+from nascompanion.compare.experiment import ALGORITHMS, block_stream, landscapes, streams
 from nascompanion.objectives import TrialLosses
 from nascompanion.results import keys
 from nascompanion.search import candidates, history, lockstep_best_first, query_log, registry

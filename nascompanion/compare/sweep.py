@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from nascompanion.compare.experiment import ALGORITHMS, Setting
+from nascompanion.compare.contenders import Setting
+from nascompanion.compare.experiment import ALGORITHMS
 from nascompanion.compare.runner import compare
 from nascompanion.compare.tables import final_errors
 from nascompanion.report.stats import sem, slope_interval

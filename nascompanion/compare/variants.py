@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nascompanion.compare.contenders import LABELS
-from nascompanion.compare.experiment import Setting
+from nascompanion.compare.contenders import LABELS, Setting
 from nascompanion.compare.runner import compare
 from nascompanion.report.stats import paired_difference
 
