@@ -126,17 +126,9 @@ def locate(source: str | Path | None = None) -> Located:
         else:
             name, path = None, found
             reason = f"{DATA_ENV} is not set; found a data folder beside the repository"
-    if name == EMBEDDED_SOURCE:
+    if name is not None:
         looked = tuple(candidate_data_locations()) if source is None and not os.environ.get(DATA_ENV) else ()
-        return Located("nb201-embedded", embedded.shipped_folder() / embedded.TABLE_FILE, reason, looked)
-    if name == DIGITS_SOURCE:
-        from nascompanion.data.digits import shipped_path
-
-        return Located("digits201", shipped_path(), reason)
-    if name == GRAPH_SOURCE:
-        from nascompanion.data.nasbench_graph import bench_path
-
-        return Located(GRAPH_SOURCE, bench_path("cora").parent, reason)
+        return _named_location(name, reason, looked)
     if path.is_file():
         if path.suffix == ".pth":
             return Located("nb201-official", path, reason)
@@ -158,6 +150,19 @@ def locate(source: str | Path | None = None) -> Located:
     if is_table_folder(path):
         return Located("nb201-tables", path, reason)
     raise DataNotFoundError(f"{path}: holds no NAS-Bench-201 data. {HOW_TO_GET_DATA}")
+
+
+def _named_location(name: str, reason: str, looked: tuple[Path, ...]) -> Located:
+    """Where a named source (one of :data:`NAMED_SOURCES`) is read from."""
+    if name == DIGITS_SOURCE:
+        from nascompanion.data.digits import shipped_path
+
+        return Located("digits201", shipped_path(), reason)
+    if name == GRAPH_SOURCE:
+        from nascompanion.data.nasbench_graph import bench_path
+
+        return Located(GRAPH_SOURCE, bench_path("cora").parent, reason)
+    return Located("nb201-embedded", embedded.shipped_folder() / embedded.TABLE_FILE, reason, looked)
 
 
 def find_source(source: str | Path | None = None) -> tuple[str, Path]:
@@ -219,16 +224,8 @@ def load_benchmark(source: str | Path | None = None, use_cache: bool = True, tru
     """
     _check_arguments(source, use_cache=use_cache, trust_modified=trust_modified)
     kind, path = find_source(source)
-    if kind == "nb201-embedded":
-        return embedded.load_embedded(path.parent)
-    if kind == "digits201":
-        from nascompanion.data.digits import load_digits_benchmark
-
-        return load_digits_benchmark(path)
-    if kind == GRAPH_SOURCE:
-        from nascompanion.data.nasbench_graph import graph_benchmark
-
-        return graph_benchmark(use_cache=use_cache)
+    if kind in ("nb201-embedded", "digits201", GRAPH_SOURCE):
+        return _load_named(kind, path, use_cache)
     if kind == "nb201-official":
         from nascompanion.data.official import load_official
 
@@ -244,6 +241,19 @@ def load_benchmark(source: str | Path | None = None, use_cache: bool = True, tru
         raise
     return cache.cached(kind, files, lambda: load_tables(path, trust_modified), use_cache,
                         options={"modified": list(modified)}, digests=digests)
+
+
+def _load_named(kind: str, path: Path, use_cache: bool) -> Benchmark:
+    """A benchmark that ships with the package or with an installed one."""
+    if kind == "nb201-embedded":
+        return embedded.load_embedded(path.parent)
+    if kind == "digits201":
+        from nascompanion.data.digits import load_digits_benchmark
+
+        return load_digits_benchmark(path)
+    from nascompanion.data.nasbench_graph import graph_benchmark
+
+    return graph_benchmark(use_cache=use_cache)
 
 
 def table_files(folder: Path) -> list[Path]:
