@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from nascompanion import __version__
 from nascompanion.data.benchmark import Benchmark, BenchmarkDataError, Provenance
 from nascompanion.data.cache import write_atomically
 from nascompanion.data.digests import compare_all, file_md5, mark_modified, published_md5s
@@ -143,8 +144,6 @@ def build_manifest(arrays: dict[str, np.ndarray], files: dict[str, Path], table:
     ``modified`` lists the source files whose md5 differs from the published one (used knowingly);
     a manifest records them only when there are some.
     """
-    from nascompanion import __version__
-
     return {
         "format": FORMAT_VERSION,
         "what": "NAS-Bench-201 mean-of-seeds 200-epoch accuracies of all 15,625 cells, and one-seed "

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2
 
+from nascompanion.objectives import seed_noise
 from nascompanion.report import paper
 
 PAIRS = {"CIFAR-10": "cifar10-valid", "CIFAR-100": "cifar100", "ImageNet16": "ImageNet16-120"}
@@ -33,8 +34,6 @@ def median_sd_factor(seeds: int) -> float:
 def implied_sigma_table(benchmark) -> pd.DataFrame:
     """Per dataset: ANASOD's median SD, the sigma it implies at three and at two seeds, and the book's
     class and best-cells estimates (:func:`nascompanion.objectives.seed_noise`)."""
-    from nascompanion.objectives import seed_noise
-
     column = paper.ANASOD_TABLE1.value
     factor = {seeds: median_sd_factor(seeds) for seeds in (2, 3)}
     return pd.DataFrame({anasod: {"ANASOD median per-seed SD": column[anasod][3],

@@ -13,6 +13,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from nascompanion.landscape.real_intervals import race_bootstrap
 from nascompanion.report.stats import Interval
 
 EVOLUTIONS = ("evolution", "evolution_requery")
@@ -37,7 +38,7 @@ def run_race(benchmark, accuracy: Mapping[str, np.ndarray], algorithms: Sequence
     dict
         ``{landscape: {algorithm: curves (trials, budget)}}``.
     """
-    from nascompanion.compare import run as cmp
+    from nascompanion.compare import run as cmp  # loads torch (through the search registry): only the race needs it
 
     race = {}
     for name in accuracy:
@@ -50,7 +51,7 @@ def run_race(benchmark, accuracy: Mapping[str, np.ndarray], algorithms: Sequence
 def found_table(race: Mapping[str, Mapping[str, np.ndarray]], accuracy: Mapping[str, np.ndarray],
                 budget: int) -> pd.DataFrame:
     """Share of trials of each algorithm (columns, by label) that found each landscape's best cell by ``budget``."""
-    from nascompanion.compare import run as cmp
+    from nascompanion.compare import run as cmp  # loads torch (through the search registry): only the race needs it
 
     return pd.DataFrame({name: cmp.found_optimum(r, float(100.0 - accuracy[name].max()), at=(budget,))
                          .set_index("algorithm")[f"found by {budget}"] for name, r in race.items()}).T
@@ -88,8 +89,6 @@ def race_gaps(race: Mapping[str, Mapping[str, np.ndarray]], noise: pd.Series, rn
     >>> round(rho["evolution"].estimate, 2), list(finals.columns)[-1]
     (1.0, 'rank_disagreement')
     """
-    from nascompanion.landscape.real_intervals import race_bootstrap
-
     finals = pd.DataFrame({name: {a: float(c[:, -1].mean()) for a, c in r.items()} for name, r in race.items()}).T
     rho_gap = {}
     for evo in EVOLUTIONS:

@@ -348,7 +348,7 @@ def _table1_frame(rows: dict, paper: Mapping | None, paper_version: Mapping[str,
 
 def _one_seed_stats(benchmark, dataset: str, metric: str, neighbours: TableSpace | np.ndarray, draws: int,
                     rng: np.random.Generator, batch: int) -> list[dict]:
-    """:func:`batched_stats` of ``draws`` one-seed landscapes (every cell gets one of its seeds), in blocks of ``batch``."""
+    """:func:`batched_stats` of ``draws`` one-seed landscapes (each cell one of its seeds), ``batch`` at a time."""
     losses = objectives.trial_losses(benchmark, dataset, "standard", draws, rng, metric=metric).validation
     return [batched_stats(losses[start:start + batch], neighbours) for start in range(0, draws, batch)]
 

@@ -20,7 +20,7 @@ import pandas as pd
 
 from nascompanion.data.seed_noise import check_bootstrap
 from nascompanion.report.findings import Finding, Rule, Span
-from nascompanion.search.history import History
+from nascompanion.search.history import History, best_so_far
 
 READINGS: tuple[str, ...] = ("mean runs per search", "each search's own runs", "each search's complete runs")
 """The readings of :math:`r` in :math:`(1-p)^r`, in the order :meth:`RestartCheck.readings` lists them."""
@@ -195,8 +195,6 @@ def variant_summary(histories: Mapping[str, Sequence[History]], target: int) -> 
     >>> variant_summary({"full": [h]}, 1).loc["full"].tolist()
     [100.0, 1.5, 2.0]
     """
-    from nascompanion.search.history import best_so_far
-
     rows = {variant: {"found global minimum (%)": 100 * np.mean([h.best_arch == target for h in hs]),
                       "mean final test loss": np.mean([best_so_far(h)[-1] for h in hs]),
                       "mean runs per search": np.mean([h.restarts + 1 for h in hs])}

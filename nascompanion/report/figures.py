@@ -16,6 +16,8 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
+from nascompanion.report.stats import mean_sem
+
 ALGORITHM_COLOURS: Mapping[str, str] = {
     "local_search": "tab:red", "local search": "tab:red",
     "random_search": "tab:gray", "random search": "tab:gray",
@@ -220,8 +222,6 @@ def curve_panels(panels: Mapping[str, Mapping[str, np.ndarray]], labels: Mapping
         Curves are drawn from query ``start``; the y-axis runs from the lowest
         final mean (less 3 s.e.) to the highest mean ``span`` queries after ``start``.
     """
-    from nascompanion.report.stats import mean_sem
-
     ncols = ncols or len(panels)
     nrows = int(np.ceil(len(panels) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(panel_width * ncols, 3.4 * nrows), squeeze=False,

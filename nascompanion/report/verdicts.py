@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from nascompanion.report.findings import FAILS, HOLDS, UNCHECKABLE
+from nascompanion.report.stats import paired_difference
 
 
 def words(holds: bool | None) -> str:
@@ -89,8 +90,6 @@ def paired_gaps(results: Mapping[str, np.ndarray], algorithm: str, query: int, z
     >>> paired_gaps(r, "ls", 1)[["other", "trials", "difference"]].to_dict("records")
     [{'other': 'rs', 'trials': 3, 'difference': -1.1666666666666667}]
     """
-    from nascompanion.report.stats import paired_difference
-
     mine = np.asarray(results[algorithm])[:, query - 1]
     rows = []
     for other, curves in results.items():

@@ -10,6 +10,7 @@ from typing import Mapping
 import numpy as np
 
 from nascompanion.report.figures import figure, show
+from nascompanion.theory.fitting import neighbour_pairs, normalise
 
 __all__ = ["within_eps", "preimage_vs_loss", "histogram_fit", "pair_density", "legend_below", "figure", "show",
            "eq53_fits_figure", "pair_density_figure", "data_within_figure", "data_preimage_figure"]
@@ -109,8 +110,6 @@ def eq53_fits_figure(raw: Mapping[str, np.ndarray], fits: Mapping[tuple[str, str
     fits
         ``(landscape, normalisation, method)`` -> fit (as :func:`nascompanion.theory.fitted_data.fit_grid`).
     """
-    from nascompanion.theory.fitting import normalise
-
     fig, axes = figure(ncols=len(normalisations), nrows=len(raw), width=4, height=2.7)
     for row, (name, values) in enumerate(raw.items()):
         for col, how in enumerate(normalisations):
@@ -127,8 +126,6 @@ def eq53_fits_figure(raw: Mapping[str, np.ndarray], fits: Mapping[tuple[str, str
 
 def pair_density_figure(norm: Mapping[str, np.ndarray], neighbours: np.ndarray):
     """The paper's Figure 5.2 on the data: the density of neighbouring pairs' losses, one panel per landscape."""
-    from nascompanion.theory.fitting import neighbour_pairs
-
     fig, axes = figure(ncols=len(norm), width=2.7, height=2.9)
     for ax, (name, values) in zip(axes, norm.items()):
         pair_density(ax, *neighbour_pairs(values, neighbours), title=name)
