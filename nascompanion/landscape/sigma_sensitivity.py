@@ -1,27 +1,28 @@
 """How Table 1's simulated standard row depends on the seed-noise scale sigma (``search_space`` chapter).
 
 These sit in the landscape layer because they simulate landscapes; the estimates of sigma themselves are
-:mod:`nascompanion.data.noise_scale`'s.
+:mod:`nascompanion.objectives.noise_scale`'s.
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Mapping
 
 import numpy as np
 import pandas as pd
 
 from nascompanion.data.benchmark import Benchmark
-from nascompanion.data.noise_scale import better_half
 from nascompanion.landscape.noise import landscape_inputs, landscape_table
 from nascompanion.landscape.stats import ls_map
+from nascompanion.objectives.noise_scale import better_half
 
 
 def minima_in_better_half(benchmark: Benchmark, neighbours: np.ndarray,
                           rng: np.random.Generator) -> pd.DataFrame:
     """Where seed noise makes local minima: one simulated one-seed landscape per dataset.
 
-    Each dataset's landscape is its searched mean loss plus the book's sigma (:func:`nascompanion.data.noise_scale.class_estimate`,
+    Each dataset's landscape is its searched mean loss plus the book's sigma (:func:`nascompanion.objectives.noise_scale.class_estimate`,
     through :func:`nascompanion.landscape.noise.landscape_inputs`) times standard normal draws
     ``z``. Every dataset gets the same ``z``: a copy of ``rng`` draws them afresh for each, so the
     datasets differ only in their losses and their sigma.
@@ -39,7 +40,7 @@ def minima_in_better_half(benchmark: Benchmark, neighbours: np.ndarray,
     -------
     pandas.DataFrame
         One row per dataset of ``benchmark``: ``local minima`` (how many) and ``% in the better
-        half`` (the share of them in :func:`~nascompanion.data.noise_scale.better_half`).
+        half`` (the share of them in :func:`~nascompanion.objectives.noise_scale.better_half`).
 
     Examples
     --------
@@ -50,8 +51,6 @@ def minima_in_better_half(benchmark: Benchmark, neighbours: np.ndarray,
     >>> bool((where["% in the better half"] > 90).all()), list(where.columns)
     (True, ['local minima', '% in the better half'])
     """
-    import copy
-
     where = {}
     for name in benchmark.datasets:
         inp = landscape_inputs(benchmark, name)
@@ -94,8 +93,6 @@ def standard_row_by_sigma(base: np.ndarray, sigmas: Mapping[str, float], neighbo
     >>> float(rows.loc[("small", "local_minima"), "ours"])
     1.0
     """
-    import copy
-
     rows = {}
     for name, sigma in sigmas.items():
         table = landscape_table(base, sigma, neighbours, draws, copy.deepcopy(rng), include_random=False)
