@@ -80,8 +80,7 @@ def _standard(benchmark: Benchmark, dataset: str, spec: ObjectiveSpec, trials: i
 
 def _random(benchmark: Benchmark, dataset: str, spec: ObjectiveSpec, trials: int,
             rng: np.random.Generator) -> tuple[np.ndarray, SeedTest]:
-    benchmark.dataset(dataset)
-    return rng.uniform(0.0, 1.0, size=(trials, len(benchmark.arch_strings))), None
+    return rng.uniform(0.0, 1.0, size=(trials, benchmark.size(dataset))), None
 
 
 def _noise(benchmark: Benchmark, dataset: str, spec: ObjectiveSpec, trials: int,
