@@ -37,8 +37,9 @@ class Setting(Experiment):
     Examples
     --------
     >>> s = Setting("toy", "denoised", trials=5, local_search_k_init=1)
-    >>> s.experiment(), s.local_search_k_init
-    (Experiment(dataset='toy', version='denoised', x=None, metric='validation', trials=5, budget=300, seed=0, test_dataset=None), 1)
+    >>> s.experiment(), s.local_search_k_init   # doctest: +NORMALIZE_WHITESPACE
+    (Experiment(dataset='toy', version='denoised', x=None, metric='validation', trials=5, budget=300, seed=0,
+    test_dataset=None), 1)
     """
 
     local_search_variant: str = "continue_at_min"

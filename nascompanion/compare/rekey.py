@@ -87,7 +87,8 @@ def current_payload(block: replay.StoredBlock, checksums: Mapping[str, str]) -> 
     ValueError
         If it differs from the stored one in anything but the code digest (another setting or data).
     """
-    payload = payload_json(store_payload(_setting(block), block.algorithm, dict(checksums), stored_space(block.payload)))
+    space = stored_space(block.payload)
+    payload = payload_json(store_payload(_setting(block), block.algorithm, dict(checksums), space))
     if {k: v for k, v in payload.items() if k != "code"} != {k: v for k, v in block.payload.items() if k != "code"}:
         raise ValueError(f"{block.path.name}: stored for another setting or data than its fields now describe")
     return payload
@@ -172,7 +173,8 @@ def rekey_file(blocks: list[replay.StoredBlock], benchmark, prefixes: Mapping[st
         status = "differs" if proof is None else ("proven" if dry_run else "rekeyed")
         outcome = Outcome(block, status, proof or detail, time.perf_counter() - start)
         if proof is not None and block.index not in moved:
-            moved[block.index] = replace(stored[block.index], rekeyed=_record(stored[block.index], first.payload["code"], proof))
+            record = _record(stored[block.index], first.payload["code"], proof)
+            moved[block.index] = replace(stored[block.index], rekeyed=record)
             if not dry_run:   # each proven block as it is done: a stopped run keeps what it finished
                 store.write_blocks(target, payload, moved)
         outcomes.append(outcome)

@@ -19,7 +19,14 @@ from typing import Callable, Iterable
 import numpy as np
 
 from nascompanion.compare import store
-from nascompanion.compare.searches import code_digest, payload_json, run_block, setting_of, store_payload, stored_space
+from nascompanion.compare.searches import (
+    code_digest,
+    payload_json,
+    run_block,
+    setting_of,
+    store_payload,
+    stored_space,
+)
 from nascompanion.search import registry
 
 

@@ -31,7 +31,8 @@ from nascompanion.compare.tables import (
 )
 from nascompanion.compare.variants import protocol_variants
 
-__all__ = ["ALGORITHMS", "MAIN", "LABELS", "CACHE_VERSION", "Experiment", "Setting", "algorithm_config", "compare", "run_algorithm",
-           "run_block", "store_payload", "Sweep", "noise_sweep", "gap_slope", "sweep_gaps", "rerun_spread",
-           "summary_table", "ranks_at", "final_errors", "found_optimum", "protocol_table", "protocol_variants",
-           "decisive_gap", "store", "_code_digest", "_landscapes", "_stable_int", "_streams"]
+__all__ = ["ALGORITHMS", "MAIN", "LABELS", "CACHE_VERSION", "Experiment", "Setting", "algorithm_config",
+           "compare", "run_algorithm", "run_block", "store_payload", "Sweep", "noise_sweep", "gap_slope",
+           "sweep_gaps", "rerun_spread", "summary_table", "ranks_at", "final_errors", "found_optimum",
+           "protocol_table", "protocol_variants", "decisive_gap", "store", "_code_digest", "_landscapes",
+           "_stable_int", "_streams"]

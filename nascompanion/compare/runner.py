@@ -63,8 +63,8 @@ def stored_curves(benchmark, setting: Setting, algorithm: str, losses: TrialLoss
             raise RuntimeError(f"{algorithm} on {setting.label()}, block {index}: its history has {problem}")
         computed[index] = replace(block, platform=platform()) if platform else block
         if target is not None:   # each block as it is done: a stopped run keeps what it finished
-            store.write_blocks(store.path_for(target, algorithm, payload), payload, {**read.get(target, {}), **computed},
-                               mode=mode)
+            blocks = {**read.get(target, {}), **computed}
+            store.write_blocks(store.path_for(target, algorithm, payload), payload, blocks, mode=mode)
         bar.update()
     bar.close()
     found.update(computed)
