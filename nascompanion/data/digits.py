@@ -351,7 +351,7 @@ def sweep_figure(sweep: pd.DataFrame, target: float, width: float = 6.0, height:
     >>> [t.get_text() for t in fig.legends[0].get_texts()]
     ['plain digits, noisy', 'distorted digits, denoised', 'IQR = 5 x seed SD']
     """
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # heavy; the data layer loads without it
 
     fig, ax = plt.subplots(figsize=(width, height), constrained_layout=True)
     for (distorted, pipeline), part in sweep.groupby(["distorted", "pipeline"], sort=False):

@@ -15,6 +15,7 @@ from typing import Mapping
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.text import Text
 
 from nascompanion.report.stats import mean_sem
 
@@ -104,8 +105,6 @@ def smallest_font(fig: plt.Figure) -> float:
     8.0
     >>> plt.close(fig)
     """
-    from matplotlib.text import Text
-
     fig.draw_without_rendering()
     sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
     return float(min(sizes)) if sizes else float("inf")

@@ -107,7 +107,7 @@ def normal_z(level: float) -> float:
     >>> round(normal_z(0.9), 3), round(normal_z(0.95), 2)
     (1.645, 1.96)
     """
-    from scipy.special import ndtri
+    from scipy.special import ndtri  # scipy: slow to import, needed only here
 
     if not 0 < level < 1:
         raise ValueError(f"level={level!r} must lie strictly between 0 and 1")

@@ -227,7 +227,7 @@ def _preimages(weighted: np.ndarray, tail: np.ndarray, first: np.ndarray, factor
 
 def naive_within(pdf_n: Density1, pdf_e: Density2, s: int, eps: float, k_max: int = 2, factors=None) -> float:
     """Theorem 5.1 by nested :func:`scipy.integrate.quad` (slow baseline, ``k_max <= 2``)."""
-    from scipy.integrate import quad
+    from scipy.integrate import quad  # slow to import; only this baseline
 
     if k_max > 2:
         raise ValueError("the nested-quad baseline is only feasible for k_max <= 2")

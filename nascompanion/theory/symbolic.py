@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 import sympy as sp
+from scipy.special import hyp1f1
 
 x, y, z = sp.symbols("x y z", nonnegative=True)
 s = sp.Symbol("s", positive=True, integer=True)
@@ -253,7 +254,5 @@ def tree_series_check(order: int = 6) -> Step:
 
 def approximation_error(s_value: int, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Exact tree-form ``E|LS^{-*}(x)|`` and the approximation ``1 + s G^s e^{G^s}`` on a grid of ``G``."""
-    from scipy.special import hyp1f1
-
     w = np.asarray(grid, dtype=float) ** s_value
     return hyp1f1(1.0, 1.0 / s_value, w), 1 + s_value * w * np.exp(w)

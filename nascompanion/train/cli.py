@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 from typing import Callable, Sequence
 
+import torch
+
 from nascompanion.spaces import nb201
 from nascompanion.train import engine, grid
 from nascompanion.train.digits_data import N_IMAGES
@@ -167,8 +169,6 @@ def check_device(device: str) -> str:
     ...
     nascompanion.train.cli.UsageError: --device 'tpu': allowed are cpu, cuda and cuda:N
     """
-    import torch
-
     try:
         kind = torch.device(device)
     except (RuntimeError, ValueError):

@@ -131,7 +131,7 @@ def distort(images: np.ndarray, copies: int, distortion: Distortion, stream: int
 
 def load_digit_arrays() -> tuple[np.ndarray, np.ndarray]:
     """All digit images ``(1797, 1, 8, 8)`` float32 in [0, 1] and labels ``(1797,)`` int64."""
-    from sklearn.datasets import load_digits
+    from sklearn.datasets import load_digits  # sklearn takes about a second to import; only the raw images need it
 
     bunch = load_digits()
     images = (bunch.images.astype(np.float32) / 16.0)[:, None, :, :]

@@ -46,6 +46,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Hashable, Iterable, Iterator, Sequence
 
+import torch
+
 from nascompanion.train.grid import Chunk, TrainFn, check_trained, read_chunk, run_grid, train_chunk_fn, write_atomic
 from nascompanion.train.pipelines import Setting
 
@@ -111,8 +113,6 @@ def limit_threads(threads: int) -> None:
     1
     >>> limit_threads(before)
     """
-    import torch
-
     if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
         raise ValueError(f"threads must be an integer >= 1, got {threads!r}")
     torch.set_num_threads(threads)
@@ -173,7 +173,7 @@ def train_and_write(out: str, chunk: Chunk, factory: TrainerFactory) -> dict:
 
 def _worker_address() -> str:
     try:
-        from distributed import get_worker
+        from distributed import get_worker  # dask: optional, needed only on a cluster
 
         return str(get_worker().address)
     except (ImportError, ValueError):
@@ -185,7 +185,7 @@ class _Flow:
 
     def __init__(self, client: Client, out: Path, todo: deque, factory: TrainerFactory, time_limit: float | None,
                  log: Callable[[str], None], retries: int, resources: dict[str, float] | None) -> None:
-        from distributed import as_completed
+        from distributed import as_completed  # dask: optional, needed only on a cluster
 
         self.client, self.out, self.todo, self.factory = client, out, todo, factory
         self.time_limit, self.log, self.retries, self.resources = time_limit, log, retries, resources
@@ -288,8 +288,6 @@ def run_chunks(client: Client, out: Path, chunks: Iterable[Chunk], factory: Trai
 
 def visible_gpus() -> list[str]:
     """The GPUs this process may use, as ``CUDA_VISIBLE_DEVICES`` entries (empty without CUDA)."""
-    import torch
-
     if not torch.cuda.is_available():
         return []
     listed = os.environ.get("CUDA_VISIBLE_DEVICES")
@@ -336,14 +334,14 @@ def local_cluster(workers: int, device: str = "cpu",
     ValueError
         If ``workers < 1``, or ``device`` is a GPU and fewer GPUs than workers are visible.
     """
-    from distributed import Client, LocalCluster, Nanny
+    from distributed import Client, LocalCluster, Nanny  # dask: optional, needed only on a cluster
 
     workers = check_workers(workers)
     # no dashboard; the scheduler's HTTP routes on a free local port, not 8787 (which may be taken)
     common = dict(processes=True, threads_per_worker=1, dashboard_address=None,
                   scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
     if device.startswith("cuda"):
-        from distributed.system import MEMORY_LIMIT
+        from distributed.system import MEMORY_LIMIT  # dask: optional, needed only on a cluster
 
         gpus = visible_gpus()
         if device != "cuda":  # one named GPU
@@ -436,7 +434,7 @@ def run(out: Path, chunks: Sequence[Chunk], spec: TrainerFactory, workers: int |
     if not any(read_chunk(Path(out) / chunk.file_name) is None for chunk in chunks):
         return []  # nothing to train: no cluster to start or reach
     if scheduler is not None:
-        from distributed import Client
+        from distributed import Client  # dask: optional, needed only on a cluster
 
         try:
             client = Client(scheduler)

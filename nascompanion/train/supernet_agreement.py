@@ -14,6 +14,7 @@ from typing import Mapping
 
 import numpy as np
 import pandas as pd
+from scipy.stats import kendalltau
 
 from nascompanion.related import supernet_rank
 from nascompanion.report.tables import interval
@@ -54,8 +55,6 @@ def tau_table(taus: Mapping, loss_taus: Mapping, seed_taus: Mapping, level: floa
 def taus_by_training(table, settings, cells: np.ndarray, alone: Mapping[str, np.ndarray], trainings: int) -> dict:
     """Kendall's tau of each supernet training (seed 0: ``table``; seeds 1, 2, ...: ``settings`` with
     that seed, evaluated on ``cells`` only) against stand-alone training, per pipeline."""
-    from scipy.stats import kendalltau
-
 
     accuracies = [table.accuracy[cells]] + [proxy_store.proxy_table(replace(settings, seed=k), cells=cells).accuracy
                                             for k in range(1, trainings)]
