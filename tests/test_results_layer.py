@@ -110,3 +110,14 @@ def test_the_comparison_runs_on_a_space_other_than_nb201s(tmp_path, monkeypatch)
         np.testing.assert_array_equal(curves[name], again[name])
     with pytest.raises(ValueError, match="stored histories on space 'hamming\\(3,4\\)'; allowed: nb201"):
         searches.stored_space(payload)
+
+
+def test_every_shipped_history_gets_a_payload_under_the_code_installed_now_that_differs_only_in_its_digest():
+    """What a rekey needs: the new code builds, from each stored setting record, the same payload but the code."""
+    from nascompanion.compare import rekey, replay
+
+    first_blocks = {b.path: b for b in reversed(replay.stored_blocks())}
+    assert first_blocks
+    for block in first_blocks.values():
+        payload = rekey.current_payload(block, dict(block.payload["data"]))   # raises if anything else differs
+        assert payload["code"] == searches.code_digest(block.algorithm)
