@@ -87,7 +87,7 @@ def data_embed(folder: Path, dest: Path | None, trust_modified: bool = False) ->
 def store_check(per_algorithm: int | None, seed: int, folder: Path | None = None) -> int:
     """Replay ``per_algorithm`` stored blocks of each stored algorithm (``None``: all) of the store in ``folder``
     (default: the shipped one); print one line per block."""
-    from nascompanion.compare import replay   # here: it loads torch (through BANANAS), which other commands skip
+    from nascompanion.compare import replay   # here: these load torch (through BANANAS), which other commands skip
     from nascompanion.compare.rekey import default_loaders
 
     if folder is not None and not Path(folder).is_dir():

@@ -28,6 +28,7 @@ but writes nothing).
 
 from __future__ import annotations
 
+import argparse
 import json
 import time
 from dataclasses import dataclass, replace
@@ -37,6 +38,8 @@ from typing import Callable, Mapping
 import numpy as np
 
 from nascompanion.compare import replay, store
+from nascompanion.data import load_benchmark
+from nascompanion.data.analognas import load_analognas
 from nascompanion.compare.searches import code_digest, payload_json, run_block, setting_of, store_payload, stored_space
 from nascompanion.search import registry
 
@@ -262,9 +265,6 @@ def _moved(block: replay.StoredBlock) -> bool:
 
 def default_loaders() -> dict[str, Callable]:
     """The benchmarks the shipped store was computed on: the NAS-Bench-201 tables and AnalogNAS."""
-    from nascompanion.data import load_benchmark
-    from nascompanion.data.analognas import load_analognas
-
     return {"nb201": lambda: load_benchmark("nb201"), "analognas": load_analognas}
 
 
@@ -279,8 +279,6 @@ def _prefix(text: str) -> tuple[str, int]:
 
 
 def _parser():
-    import argparse   # the command line only
-
     parser = argparse.ArgumentParser(prog="python -m nascompanion.compare.rekey", description=__doc__.split("\n")[0])
     parser.add_argument("--folder", type=Path, help="store folder (default: the shipped store)")
     parser.add_argument("--dry-run", action="store_true", help="replay and report, write nothing")
