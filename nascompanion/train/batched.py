@@ -27,6 +27,13 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from nascompanion.data.seed_noise import (  # noqa: F401  (the statistics that judge a pipeline, kept importable here)
+    discriminativeness,
+    discriminativeness_difference_interval,
+    discriminativeness_interval,
+    ratio,
+    spread,
+)
 from nascompanion.spaces import nb201
 from nascompanion.train.cell import BN_EPS, BN_MOMENTUM, CONV_KERNELS
 from nascompanion.train.digits_data import DigitsData
@@ -451,12 +458,3 @@ def train_single(arch: int, seed: int, pipeline: Pipeline, spec: NetworkSpec, da
     return TrainResult(archs, np.array([val]), np.array([test]), len(data.y_val), len(data.y_test),
                        np.array([float(loss_sum) / max(batches, 1)]))
 
-
-# The benchmark statistics that judge a pipeline live with the other seed-noise estimates.
-from nascompanion.data.seed_noise import (  # noqa: E402,F401
-    discriminativeness,
-    discriminativeness_difference_interval,
-    discriminativeness_interval,
-    ratio,
-    spread,
-)
