@@ -118,6 +118,8 @@ def _store_commands(sub: argparse._SubParsersAction, common: list) -> None:
     rekey.add_argument("--prefix", action="append", default=[], metavar="ALGORITHM=N",
                        help="prove ALGORITHM's blocks on the first N queries of every trial")
     rekey.add_argument("--algorithm", action="append", help="only this stored algorithm's blocks (repeatable)")
+    rekey.add_argument("--limit", type=positive_int, help="prove at most N stale blocks")
+    rekey.add_argument("--list", action="store_true", help="name the stale blocks, replay nothing")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -177,8 +177,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.store_command == "check":
             return store_check(args.per_algorithm, args.seed, args.folder)
         if args.store_command == "rekey":
-            return store_rekey(args.folder, args.dry_run, args.prefix, args.algorithm, getattr(args, "limit", None),
-                               getattr(args, "list", False))
+            return store_rekey(args.folder, args.dry_run, args.prefix, args.algorithm, args.limit, args.list)
         return store_update(args.chapters, args.recompute, args.workers, args.threads)
     signal.signal(signal.SIGTERM, _stop)
     if args.command == "run":

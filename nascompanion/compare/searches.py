@@ -16,14 +16,13 @@ from functools import lru_cache
 
 import numpy as np
 
-from nascompanion import objectives
 from nascompanion.compare import contenders, experiment, store
 from nascompanion.compare.contenders import Setting, algorithm_config
 from nascompanion.compare.experiment import ALGORITHMS, block_stream, landscapes, streams
-from nascompanion.objectives import TrialLosses
+from nascompanion.objectives import TrialLosses, loss, noise_scale, versions, views
 from nascompanion.results import keys
 from nascompanion.search import candidates, history, lockstep_best_first, query_log, registry
-from nascompanion.spaces import nb201, nb201_space, table
+from nascompanion.spaces import graph_nas, nb201, nb201_space, table
 from nascompanion.spaces.table import TableSpace
 
 CACHE_VERSION = 2
@@ -78,7 +77,7 @@ def run_block(benchmark, setting: Setting, algorithm: str, index: int, size: int
 def code_digest(algorithm: str) -> str:
     """Digest of the code a result of ``algorithm`` depends on, so a changed algorithm's results are never
     reused: its module (for local search also its lockstep walk), the query log, result and candidate code,
-    the objectives, the spaces, the experiment and the algorithms' knobs, and what runs it
+    the objectives (not their chapter tables), the spaces, the experiment and the algorithms' knobs, and what runs it
     (:func:`run_block` for the stored algorithms); other edits, e.g. to tables, figures or the store's file
     format checks, keep the cache and the store.
 
@@ -89,7 +88,8 @@ def code_digest(algorithm: str) -> str:
     """
     module = inspect.getmodule(registry.get(algorithm).function)
     walks = {lockstep_best_first} if algorithm == "local_search" else set()   # the lockstep walk it runs
-    found = {module, *walks, candidates, history, query_log, objectives, nb201, table}
+    objective = {loss, noise_scale, versions, views}
+    found = {module, *walks, candidates, history, query_log, *objective, nb201, graph_nas, table}
     modules = sorted(found, key=lambda m: m.__name__)
     runner = [run_block] if algorithm in store.STORED else [run_algorithm, quick_curves]   # what makes its history
     return keys.code_digest([*modules, experiment, contenders, *runner], length=16)
