@@ -33,7 +33,7 @@ def test_the_declaration_agrees_with_the_chapters_parameters_cell(name):
 
 def test_every_notebook_is_declared_and_the_store_chapters_are_those_that_use_it():
     assert sorted(book.CHAPTERS) == sorted(path.stem for path in book.NOTEBOOK_DIR.glob("*.md"))
-    assert book.STORE_CHAPTERS == ("real_noise", "nas_comparison", "anasod", "pvll_nas")
+    assert book.STORE_CHAPTERS == ("real_noise", "nas_comparison", "anasod", "pvll_nas", "graph_landscapes")
 
 
 def test_no_notebook_source_is_evaluated_to_check_parameters():

@@ -29,6 +29,8 @@ EVERYWHERE = {
 ALLOWED = {
     "anasod": {"90": "coverage of the stated intervals"},
     "denoising_pipeline": {"2": "two pipelines, a fact of the grid"},
+    "graph_landscapes": {"24": "neighbours of a NAS-Bench-201 cell, a fact of the space",
+                         "1,000": "the published study's number of search runs (its method)"},
     "local_search": {"300": "the paper's budget, in a heading", "24": "neighbours of a cell, a fact of the space",
                      "90": "coverage of the stated intervals"},
     "nas_comparison": {"30": "evolution's population (setting)", "10": "evolution's tournament and initial size",

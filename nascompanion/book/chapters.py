@@ -10,7 +10,7 @@ holds it equal to every chapter's ``parameters`` cell, names and defaults.
 >>> CHAPTERS["theory"].parameter("seed")
 Parameter(name='seed', default=0, kind='int', choices=(), low=0, high=4294967295)
 >>> [c.name for c in CHAPTERS.values() if c.uses_store]
-['real_noise', 'nas_comparison', 'anasod', 'pvll_nas']
+['real_noise', 'nas_comparison', 'anasod', 'pvll_nas', 'graph_landscapes']
 """
 
 from __future__ import annotations
@@ -77,6 +77,7 @@ _ALL = (
     Chapter("nas_comparison", (SCALE, SEED, DATA), uses_store=True),
     Chapter("anasod", (SCALE, SEED, DATA), uses_store=True),
     Chapter("pvll_nas", (SCALE, SEED, DATA), uses_store=True),
+    Chapter("graph_landscapes", (SCALE, SEED, DATA), uses_store=True),
     Chapter("denoising_pipeline", (SCALE, SEED)),
 )
 
@@ -99,7 +100,7 @@ def chapter(name: str) -> Chapter:
     >>> chapter("intro")
     Traceback (most recent call last):
     ...
-    ValueError: unknown chapter 'intro'; chapters: search_space, local_search, noise_and_local_minima, real_noise, theory, theory_meets_data, nas_comparison, anasod, pvll_nas, denoising_pipeline
+    ValueError: unknown chapter 'intro'; chapters: search_space, local_search, noise_and_local_minima, real_noise, theory, theory_meets_data, nas_comparison, anasod, pvll_nas, graph_landscapes, denoising_pipeline
     """
     if not isinstance(name, str) or name not in CHAPTERS:
         raise ValueError(f"unknown chapter {name!r}; chapters: {', '.join(CHAPTERS)}")

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import pandas as pd
+
 OCHOA_VEERAPEN_2022 = ("Ochoa, G. and Veerapen, N. (2022). Neural Architecture Search: A Visual Analysis. "
                        "PPSN XVII, 603-615. doi:10.1007/978-3-031-14714-2_42")
 """The source of the records below (read in the authors' copy, assets/PPSN_2022_NAS_Landscapes.pdf of
@@ -68,3 +70,48 @@ PUBLISHED: tuple[PublishedMeasure, ...] = (
     _lon_nodes("ImageNet16-120", "f_avg", "f", 28),
 )
 """Every record found, in the source's order."""
+
+
+NB201_NAMES = {"CIFAR-10": "cifar10-valid", "CIFAR-100": "cifar100", "ImageNet16-120": "ImageNet16-120"}
+"""The source's dataset names -> this book's NB201 datasets (CIFAR-10: the ``cifar10-valid`` training, whose
+validation accuracy the source's fitness is)."""
+
+
+def beside_ours(measures: pd.DataFrame) -> pd.DataFrame:
+    """Every published record beside the book's number for the same measure on NB201's tables.
+
+    Parameters
+    ----------
+    measures
+        :func:`~nascompanion.landscape.measures_table.measures_table` rows indexed by ``(family, landscape)``
+        that include the NB201 datasets of :data:`NB201_NAMES` (any family).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``dataset``, ``fitness``, ``measure``, ``published``, ``ours``, ``where``: the FDC range on the
+        source's sign (accuracy; ours is ``-fdc_rank``), and the sampled strict local optima beside the book's
+        exhaustive count of strict local minima.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"fdc_rank": [0.4, 0.5, 0.3], "strict_minima": [13, 24, 36]},
+    ...                     index=pd.MultiIndex.from_tuples([("f", n) for n in NB201_NAMES.values()]))
+    >>> beside_ours(rows)[["published", "ours"]].values.tolist()[:2]
+    [['-0.46 to -0.33', '-0.50 to -0.30'], ['19', '13']]
+    """
+    by_name = measures.reset_index(level=0, drop=True)
+    ours = by_name.loc[list(NB201_NAMES.values())]
+    rows = []
+    for record in PUBLISHED:
+        if record.measure == "fdc_spearman_range":
+            low, high = record.value
+            flipped = -ours["fdc_rank"]
+            rows.append([record.dataset, record.metric, "Spearman FDC (accuracy)", f"{low:.2f} to {high:.2f}",
+                         f"{flipped.min():.2f} to {flipped.max():.2f}", record.where])
+        else:
+            count = int(ours.loc[NB201_NAMES[record.dataset], "strict_minima"])
+            rows.append([record.dataset, record.metric, "strict local optima (theirs sampled, ours all)",
+                         f"{record.value:.0f}", f"{count}", record.where])
+    return pd.DataFrame(rows, columns=["dataset", "fitness", "measure", "published", "ours", "where"])
