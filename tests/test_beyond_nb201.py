@@ -65,8 +65,8 @@ def test_table1_values_count_small_basins_and_ties():
     index = pd.MultiIndex.from_tuples([(beyond.GRAPH, "a"), (beyond.GRAPH, "b"), (beyond.NB201, "c")])
     table1 = pd.DataFrame([[10.0, 5.0, 2.0, 3.0], [30.0, 25.0, 40.0, 4.0], [13.0, 13.0, 70.0, 6.0]],
                           index=index, columns=list(beyond.TABLE1_COLUMNS))
-    random = pd.DataFrame([[600.0, 600.0, 0.2, 2.5]], index=pd.MultiIndex.from_tuples([("random losses", beyond.GRAPH)]),
-                          columns=list(beyond.TABLE1_COLUMNS))
+    index = pd.MultiIndex.from_tuples([("random losses", beyond.GRAPH)])
+    random = pd.DataFrame([[600.0, 600.0, 0.2, 2.5]], index=index, columns=list(beyond.TABLE1_COLUMNS))
     values = beyond.table1_values(table1, random)
     assert values["graph_small_basins"] == 1 and values["tie_share"] == pytest.approx(25.0)
     assert values["nb201_rules_agree"] == "agree" and values["random_graph_minima"] == 600.0

@@ -91,7 +91,8 @@ def graph_sites(graph) -> list[Site]:
 def nb201_sites(nb201) -> list[Site]:
     """The NAS comparison's three NB201 sites (:data:`NB201_DATASETS`)."""
     space = nb201.space(next(iter(NB201_DATASETS)))
-    return [Site(NB201, name, metric, nb201, space, NB201_REPORTED.get(name)) for name, metric in NB201_DATASETS.items()]
+    return [Site(NB201, name, metric, nb201, space, NB201_REPORTED.get(name))
+            for name, metric in NB201_DATASETS.items()]
 
 
 def table1_rows(sites: Sequence[Site], losses: Mapping[tuple[str, str], np.ndarray]) -> pd.DataFrame:
