@@ -339,3 +339,16 @@ def measure_values(measures: pd.DataFrame) -> dict:
 def measure_columns(measures: pd.DataFrame, names) -> dict[str, np.ndarray]:
     """``{name: its values in the order of the rows}`` for every measure in ``names``."""
     return {name: measures[name].to_numpy(dtype=float) for name in names}
+
+
+def fewest_distinct(losses: Mapping[tuple[str, str], np.ndarray], family: str = GRAPH) -> dict:
+    """The ``family``'s landscape with the fewest distinct loss values: its name, that count, and its size.
+
+    Examples
+    --------
+    >>> fewest_distinct({("g", "a"): np.array([1.0, 1.0, 2.0]), ("g", "b"): np.arange(3.0)}, "g")
+    {'distinct_dataset': 'a', 'distinct_values': 2, 'distinct_of': 3}
+    """
+    counts = {key[1]: (np.unique(loss).size, loss.size) for key, loss in losses.items() if key[0] == family}
+    name = min(counts, key=lambda k: counts[k][0])
+    return {"distinct_dataset": name, "distinct_values": counts[name][0], "distinct_of": counts[name][1]}
