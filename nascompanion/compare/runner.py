@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import replace
 from typing import Callable, Iterator
 
 import numpy as np
 from tqdm import tqdm
 
-from nascompanion.compare import curve_cache, searches, store
+from nascompanion.compare import curve_cache, dispatch, searches, store
 from nascompanion.compare.contenders import LABELS, Setting
 from nascompanion.compare.experiment import ALGORITHMS, MAIN, landscapes
 from nascompanion.config import workers
 from nascompanion.objectives import TrialLosses
 from nascompanion.results.store import Mode, resolve
-from nascompanion.search import registry
 from nascompanion.spaces.table import TableSpace
 
 
@@ -44,63 +42,67 @@ def _found_blocks(setting: Setting, algorithm: str, payload: dict, mode: Mode, n
 
 
 def stored_curves(benchmark, setting: Setting, algorithm: str, losses: TrialLosses, progress: bool,
-                  mode: Mode, which: str = "test", space: TableSpace | None = None) -> np.ndarray:
-    """Curves of a stored algorithm: stored blocks where their key matches, the rest computed (and stored),
-    read and written as ``mode`` says."""
+                  mode: Mode, which: str = "test", space: TableSpace | None = None,
+                  compute: dispatch.Compute = searches.run_block) -> np.ndarray:
+    """Curves of a stored algorithm: stored blocks where their key matches, the rest computed with ``compute``
+    (and stored), read and written as ``mode`` says."""
     space = searches.space_or_default(space)
     payload = searches.store_payload(setting, algorithm, dict(benchmark.provenance.checksums), space)
     sizes = store.block_sizes(setting.trials)
-    found, read = _found_blocks(setting, algorithm, payload, mode, space.size)
+    found, _ = _found_blocks(setting, algorithm, payload, mode, space.size)
     missing = [i for i in range(len(sizes)) if i not in found]
     target = store.write_folder(mode)
-    platform = registry.get(algorithm).platform
-    computed = {}
+    # the blocks are written where they are computed, each as it is done: a stopped run keeps what it finished
+    job = dispatch.Job(setting, algorithm, payload, None if target is None else str(target), mode.reads,
+                           space.size)
+    address = dispatch.scheduler()
+    if address is not None and missing:
+        blocks = dispatch.on_cluster(address, job, missing, sizes, losses, space, compute)
+    else:
+        blocks = computed_blocks(job, missing, sizes, losses, space, compute)
     bar = tqdm(total=len(missing), desc=f"{LABELS[algorithm]}, {setting.label()}", unit="block",
                disable=not progress, leave=False)
-    for index, block in computed_blocks(setting, algorithm, missing, sizes, losses, space):
-        problem = store.check_block(block, sizes[index], setting.budget, space.size)
-        if problem:
-            raise RuntimeError(f"{algorithm} on {setting.label()}, block {index}: its history has {problem}")
-        computed[index] = replace(block, platform=platform()) if platform else block
-        if target is not None:   # each block as it is done: a stopped run keeps what it finished
-            blocks = {**read.get(target, {}), **computed}
-            store.write_blocks(store.path_for(target, algorithm, payload), payload, blocks, mode=mode)
+    for index, block in blocks:
+        found[index] = block
+        if job.path is not None:
+            store.touch(job.path, mode)
         bar.update()
     bar.close()
-    found.update(computed)
     archs = np.concatenate([found[i].archs for i in range(len(sizes))])
     counts = np.concatenate([found[i].counts for i in range(len(sizes))])
     return store.curves(archs, counts, losses.validation, losses.test, which)
 
 
-def computed_blocks(setting: Setting, algorithm: str, missing: list[int], sizes: list[int], losses: TrialLosses,
-                    space: TableSpace) -> Iterator[tuple[int, store.Block]]:
-    """Yield ``(index, block)`` for every missing block, computed in this process or, with
+def computed_blocks(job: dispatch.Job, missing: list[int], sizes: list[int], losses: TrialLosses,
+                    space: TableSpace, compute: dispatch.Compute = searches.run_block
+                    ) -> Iterator[tuple[int, store.Block]]:
+    """Yield ``(index, block)`` for every missing block, computed and stored in this process or, with
     ``$NASCOMPANION_WORKERS`` above 1, in that many worker processes (one torch thread each), as they finish."""
     count = min(workers(), len(missing))
     if count <= 1:
         for index in missing:
-            yield index, searches.run_block(None, setting, algorithm, index, sizes[index], losses, space)
+            yield index, dispatch.store_block(job, index, sizes[index], losses, space, compute)[0]
         return
     with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start,
                              initargs=(losses, space)) as pool:
-        futures = {pool.submit(_worker_block, setting, algorithm, i, sizes[i]): i for i in missing}
+        futures = {pool.submit(_worker_block, job, i, sizes[i], compute): i for i in missing}
         for future in as_completed(futures):
-            yield futures[future], future.result()
+            block, written, _ = future.result()
+            if not written:
+                job.add(futures[future], block)
+            yield futures[future], block
 
 
 _WORKER: dict = {}
 
 
 def _worker_start(losses: TrialLosses, space: TableSpace) -> None:
-    import torch   # heavy and optional: only the worker processes of the model-based searches need it
-
-    torch.set_num_threads(1)
-    _WORKER.update(losses=losses, space=space)
+    _WORKER.update(losses=losses, space=space)   # sent once per worker process, not with every block
 
 
-def _worker_block(setting: Setting, algorithm: str, index: int, size: int) -> store.Block:
-    return searches.run_block(None, setting, algorithm, index, size, _WORKER["losses"], _WORKER["space"])
+def _worker_block(job: dispatch.Job, index: int, size: int, compute: dispatch.Compute
+                  ) -> tuple[store.Block, bool, str]:
+    return dispatch.store_block(job, index, size, _WORKER["losses"], _WORKER["space"], compute)
 
 
 def _check_request(algorithms: tuple[str, ...], which: str) -> None:

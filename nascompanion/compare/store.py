@@ -32,8 +32,11 @@ nothing (``nascompanion book --recompute``); ``update`` reads and writes the shi
 from __future__ import annotations
 
 import json
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
@@ -58,7 +61,7 @@ TOUCHED_ENV = "NASCOMPANION_STORE_TOUCHED"
 FORMAT = 1
 
 __all__ = ["MODES", "Mode", "use", "mode", "touch", "STORED", "BLOCK", "FORMAT", "Block", "check_block", "read_blocks",
-           "write_blocks", "block_sizes", "curves", "key", "path_for", "read_folders", "write_folder"]
+           "write_blocks", "add_blocks", "block_sizes", "curves", "key", "path_for", "read_folders", "write_folder"]
 
 
 def mode() -> str:
@@ -230,6 +233,64 @@ def write_blocks(path: Path, payload: dict, blocks: dict[int, Block], mode: Mode
             arrays[f"rekeyed_{index}"] = np.array(block.rekeyed)
     results.write_arrays(Path(path), arrays)
     touch(path, mode)
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold the exclusive lock of the store file ``path`` (a hidden ``.NAME.lock`` beside it, removed on release).
+
+    After the lock is taken, the lock file must still be the one at its path: a writer that waited on one its
+    holder removed tries again, so two writers never hold the lock at once.
+    """
+    try:
+        import fcntl
+    except ImportError:   # not on a POSIX system: no lock (a single writer stays safe)
+        yield
+        return
+    lock = Path(path).with_name(f".{Path(path).name}.lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        handle = os.open(lock, os.O_CREAT | os.O_RDWR, 0o644)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            same = os.stat(lock).st_ino == os.fstat(handle).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(handle)
+    try:
+        yield
+    finally:
+        os.unlink(lock)
+        os.close(handle)
+
+
+def add_blocks(path: Path, payload: dict, blocks: dict[int, Block], budget: int, n_archs: int,
+               mode: Mode | None = None) -> None:
+    """Add ``blocks`` to those stored at ``path`` for ``payload``, under the file's lock: the file is read again,
+    the new blocks replace those of the same index, and it is written atomically (unchanged, not written), so
+    writers of other blocks of the same file, in other processes, never lose one.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "bo-x.npz"
+    >>> one = Block(np.array([[1, 0]], dtype=np.int16), np.array([2], dtype=np.int16))
+    >>> add_blocks(path, {"a": 1}, {0: one}, 2, 3, Mode()); add_blocks(path, {"a": 1}, {2: one}, 2, 3, Mode())
+    >>> sorted(read_blocks(path, {"a": 1}, 2, 3, mode=Mode()))
+    [0, 2]
+    """
+    with _locked(path):
+        stored = read_blocks(path, payload, budget, n_archs, mode=mode)
+        if all(index in stored and _same(stored[index], block) for index, block in blocks.items()):
+            return
+        write_blocks(path, payload, {**stored, **blocks}, mode=mode)
+
+
+def _same(a: Block, b: Block) -> bool:
+    return (np.array_equal(a.archs, b.archs) and np.array_equal(a.counts, b.counts)
+            and (a.platform, a.rekeyed) == (b.platform, b.rekeyed))
 
 
 def block_sizes(trials: int, block: int = BLOCK) -> list[int]:

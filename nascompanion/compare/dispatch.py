@@ -1,0 +1,237 @@
+"""Compute the comparison's missing blocks of stored histories, here or on the workers of a dask cluster.
+
+One task computes one block (:func:`~nascompanion.compare.searches.run_block`) and stores it itself
+(:func:`store_block`): the block is checked, stamped with the platform it was computed on, and added to
+its file under the file's lock (:func:`~nascompanion.compare.store.add_blocks`), so workers finishing
+blocks of the same file at once never lose one. A worker that cannot write the store's folder (a
+cluster without a shared file system) returns the block and the submitting process adds it the
+moment it arrives; adding a block that is already there changes nothing, so every block is in the
+file before it is counted as done.
+
+The store's folder and whether its blocks are read are arguments of each task (:class:`Job`), never
+the worker's own store mode; each worker computes with one torch, BLAS and OpenMP thread
+(:func:`one_thread`). A worker killed mid-block costs only its block: the scheduler gives it to
+another worker (up to ``distributed.scheduler.allowed-failures`` times). The work is the plan minus
+the stored blocks, so rerunning after any stop computes only what is missing.
+
+Where blocks are computed: on the cluster whose scheduler address is in ``$NASCOMPANION_SCHEDULER``
+(set by ``nascompanion store update --workers N`` or ``--scheduler ADDRESS`` for the chapters it
+runs), else in this process or ``$NASCOMPANION_WORKERS`` local processes as before.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterator
+
+from nascompanion.compare import searches, store
+from nascompanion.compare.contenders import LABELS, Setting
+from nascompanion.objectives import TrialLosses
+from nascompanion.results.store import Mode
+from nascompanion.search import registry
+from nascompanion.spaces.table import TableSpace
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+SCHEDULER_ENV = "NASCOMPANION_SCHEDULER"
+"""Environment variable: the address of the dask scheduler that computes missing blocks (unset: none)."""
+
+Compute = Callable[..., store.Block]
+"""What computes a block: called as :func:`~nascompanion.compare.searches.run_block` is."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """The blocks of one algorithm on one setting: where they are stored (``folder``; ``None``: nowhere) under
+    ``payload``, whether a stored block is reused (``reuse``), and the space's size the blocks are checked against.
+    """
+
+    setting: Setting
+    algorithm: str
+    payload: dict
+    folder: str | None
+    reuse: bool
+    n_archs: int
+
+    @property
+    def path(self) -> Path | None:
+        """The file of the job's blocks (``None``: nowhere)."""
+        return None if self.folder is None else store.path_for(Path(self.folder), self.algorithm, self.payload)
+
+    def stored(self, index: int, size: int) -> store.Block | None:
+        """Block ``index`` of ``size`` trials, if stored and reused."""
+        if not self.reuse or self.path is None:
+            return None
+        block = store.read_blocks(self.path, self.payload, self.setting.budget, self.n_archs, mode=Mode()).get(index)
+        return block if block is not None and block.counts.shape[0] == size else None
+
+    def add(self, index: int, block: store.Block) -> None:
+        """Store ``block`` as block ``index`` (nothing if it is there already)."""
+        if self.path is not None:
+            store.add_blocks(self.path, self.payload, {index: block}, self.setting.budget, self.n_archs, Mode())
+
+
+def one_thread() -> None:
+    """Let torch and the BLAS and OpenMP pools of this process use one thread each (as every block is computed)."""
+    import torch   # heavy: loaded only where a block is computed (the model-based searches need it anyway)
+
+    torch.set_num_threads(1)
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:   # without it the pools keep what OMP_NUM_THREADS and the like said at start
+        return
+    threadpool_limits(limits=1)
+
+
+def store_block(job: Job, index: int, size: int, losses: TrialLosses, space: TableSpace,
+                compute: Compute = searches.run_block) -> tuple[store.Block, bool, str]:
+    """One task: block ``index`` (``size`` trials) of ``job``, computed with one thread and stored, unless stored.
+
+    Returns
+    -------
+    block, written, where
+        The block, whether it is in the store's file now (``False``: it could not be written here), and
+        where it was computed (a worker's address, else this process's id).
+
+    Raises
+    ------
+    RuntimeError
+        If the computed history is not a valid block (naming the algorithm, setting and block).
+    """
+    found = job.stored(index, size)
+    if found is not None:
+        return found, True, _here()
+    one_thread()
+    block = compute(None, job.setting, job.algorithm, index, size, losses, space)
+    problem = store.check_block(block, size, job.setting.budget, job.n_archs)
+    if problem:
+        raise RuntimeError(f"{job.algorithm} on {job.setting.label()}, block {index}: its history has {problem}")
+    platform = registry.get(job.algorithm).platform
+    block = replace(block, platform=platform()) if platform else block
+    try:
+        job.add(index, block)
+    except OSError:   # the store's folder is not reachable from this worker: the submitting process writes it
+        return block, False, _here()
+    return block, True, _here()
+
+
+def _here() -> str:
+    try:
+        from distributed import get_worker   # dask: optional, needed only on a cluster
+
+        return str(get_worker().address)
+    except (ImportError, ValueError):
+        return f"pid {os.getpid()}"
+
+
+def scheduler() -> str | None:
+    """The scheduler address in ``$NASCOMPANION_SCHEDULER`` (``None``: unset or empty)."""
+    return os.environ.get(SCHEDULER_ENV) or None
+
+
+def terminal(line: str) -> None:
+    """Print ``line`` on the terminal, also from a chapter's kernel (whose ``sys.stderr`` goes into the notebook)."""
+    print(line, file=sys.__stderr__ or sys.stderr, flush=True)
+
+
+def _duration(seconds: float) -> str:
+    """``seconds`` in words.
+
+    Examples
+    --------
+    >>> _duration(42.4), _duration(125)
+    ('42 s', '2 min 5 s')
+    """
+    minutes, rest = divmod(int(round(seconds)), 60)
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
+
+
+class Progress:
+    """One line per finished block: how many of how many, the time since the start, and the time expected to go."""
+
+    def __init__(self, what: str, total: int, log: Callable[[str], None]) -> None:
+        self.what, self.total, self.log, self.done, self.t0 = what, total, log, 0, time.perf_counter()
+
+    def block(self, index: int, where: str) -> None:
+        """Report block ``index`` done on ``where``."""
+        self.done += 1
+        elapsed = time.perf_counter() - self.t0
+        left = elapsed / self.done * (self.total - self.done)
+        self.log(f"[blocks] {self.what}: block {index} on {where}, {self.done} of {self.total} done, "
+                 f"{_duration(elapsed)} elapsed, about {_duration(left)} to go")
+
+
+def on_cluster(address: str, job: Job, missing: list[int], sizes: list[int], losses: TrialLosses,
+               space: TableSpace, compute: Compute = searches.run_block,
+               log: Callable[[str], None] = terminal) -> Iterator[tuple[int, store.Block]]:
+    """Yield ``(index, block)`` for every block of ``missing``, computed and stored on the workers of the dask
+    scheduler at ``address``, as they finish (each in the store's file by then).
+
+    Raises
+    ------
+    ConnectionError
+        If no scheduler answers at ``address``.
+    """
+    from distributed import Client, as_completed   # dask: optional, needed only on a cluster
+
+    try:
+        client = Client(address, set_as_default=False)
+    except OSError as err:
+        raise ConnectionError(f"scheduler {address!r} (${SCHEDULER_ENV}): cannot connect ({err}); start the "
+                              "cluster first or check the address") from err
+    with client:
+        progress = Progress(f"{LABELS.get(job.algorithm, job.algorithm)}, {job.setting.label()}", len(missing), log)
+        log(f"[blocks] {progress.what}: {len(missing)} block(s) to compute on {len(client.nthreads())} worker(s)")
+        shared_losses, shared_space = client.scatter([losses, space], hash=False)
+        futures = {client.submit(store_block, job, i, sizes[i], shared_losses, shared_space, compute, pure=False): i
+                   for i in missing}
+        for future, (block, written, where) in as_completed(futures, with_results=True):
+            index = futures[future]
+            if not written:
+                job.add(index, block)
+            progress.block(index, where)
+            yield index, block
+
+
+@contextmanager
+def cluster(workers: int | None = None, address: str | None = None) -> Iterator[str | None]:
+    """The scheduler address blocks are computed on, set in ``$NASCOMPANION_SCHEDULER`` for the processes this
+    one starts (the chapters' kernels) until the context ends: a :class:`~distributed.LocalCluster` of
+    ``workers`` processes of one thread each (closed at the end), or the running cluster at ``address``.
+    Neither: nothing is set (``None``).
+
+    Raises
+    ------
+    ValueError
+        If both are given.
+    """
+    if workers is not None and address is not None:
+        raise ValueError(f"give workers ({workers}) or scheduler ({address!r}), not both: "
+                         "a running cluster has its own workers")
+    if workers is None and address is None:
+        yield None
+        return
+    before = os.environ.get(SCHEDULER_ENV)
+    try:
+        if address is not None:
+            os.environ[SCHEDULER_ENV] = address
+            yield address
+            return
+        from distributed import LocalCluster   # dask: optional, needed only on a cluster
+
+        env = {name: "1" for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, env=env, dashboard_address=None,
+                          scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as local:
+            os.environ[SCHEDULER_ENV] = local.scheduler_address
+            yield local.scheduler_address
+    finally:
+        if before is None:
+            os.environ.pop(SCHEDULER_ENV, None)
+        else:
+            os.environ[SCHEDULER_ENV] = before
