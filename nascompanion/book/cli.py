@@ -16,13 +16,12 @@ from nascompanion.book.arguments import UsageError, build_parser
 from nascompanion.book.errors import EXPECTED, command_line, one_line, silence_stdout
 from nascompanion.book.parameters import check_parameters, parse
 from nascompanion.config import WORKERS_ENV, writable_folder
+from nascompanion.data import WHERE_TO_GET_PER_SEED_DATA, BenchmarkDataError, DataNotFoundError, embedded, load_benchmark, locate
+from nascompanion.objectives import ObjectiveUnavailableError, VERSIONS, seed_noise
 
 
 def data_check(source: str | None, trust_modified: bool = False) -> int:
     """Print which data the package reads, why, what each dataset supports, and where to get more."""
-    from nascompanion.data import WHERE_TO_GET_PER_SEED_DATA, BenchmarkDataError, DataNotFoundError, load_benchmark, locate
-    from nascompanion.objectives import ObjectiveUnavailableError, VERSIONS, seed_noise
-
     try:
         located = locate(source)
         bench = load_benchmark(source, trust_modified=trust_modified)
@@ -77,8 +76,6 @@ def data_check(source: str | None, trust_modified: bool = False) -> int:
 
 def data_embed(folder: Path, dest: Path | None, trust_modified: bool = False) -> int:
     """Rebuild the tables that ship with the package from the CSV tables in ``folder``."""
-    from nascompanion.data import embedded
-
     written = embedded.embed(folder, dest or embedded.shipped_folder(), trust_modified=trust_modified)   # a refusal is the command's one-line error
     print(f"wrote {written} ({written.stat().st_size / 1e3:.0f} kB) and {written.with_name(embedded.MANIFEST_FILE).name}")
     return 0
@@ -87,15 +84,14 @@ def data_embed(folder: Path, dest: Path | None, trust_modified: bool = False) ->
 def store_check(per_algorithm: int | None, seed: int, folder: Path | None = None) -> int:
     """Replay ``per_algorithm`` stored blocks of each stored algorithm (``None``: all) of the store in ``folder``
     (default: the shipped one); print one line per block."""
-    from nascompanion.compare import replay   # here: these load torch (through BANANAS), which other commands skip
-    from nascompanion.compare.rekey import default_loaders
+    from nascompanion.compare import rekey, replay   # here: these load torch (through BANANAS), which other commands skip
 
     if folder is not None and not Path(folder).is_dir():
         raise NotADirectoryError(20, "not a folder of stored histories", str(folder))
     blocks = replay.stored_blocks(folder)
     usable = replay.current(blocks)
     print(f"{len(blocks)} stored blocks, {len(usable)} for the code installed now")
-    loaders = default_loaders()
+    loaders = rekey.default_loaders()
     failed = 0
     count = len(usable) if per_algorithm is None else per_algorithm
     for block in replay.sample(usable, count, np.random.default_rng(seed)):

@@ -15,6 +15,7 @@ each shows::
 from __future__ import annotations
 
 import argparse
+import base64
 import copy
 import json
 import re
@@ -22,6 +23,9 @@ import sys
 import time
 from pathlib import Path
 from typing import Any, Mapping
+
+from nascompanion.book.render_check import CSS_PX_PER_INCH, FigureSize, png_dpi, png_smallest_pt
+from nascompanion.report.figures import RENDERED_WIDTH_INCHES
 
 FIGURE_MIME = "image/png"
 """The output type of a figure shown in a cell."""
@@ -186,11 +190,6 @@ def figure_sizes(notebook: Mapping[str, Any], column_px: float | None = None) ->
     >>> figure_sizes({"cells": [{"cell_type": "code", "metadata": {}, "outputs": [out]}]})[0][0].blurred
     True
     """
-    import base64
-
-    from nascompanion.book.render_check import CSS_PX_PER_INCH, FigureSize, png_dpi, png_smallest_pt
-    from nascompanion.report.figures import RENDERED_WIDTH_INCHES
-
     column_px = RENDERED_WIDTH_INCHES * CSS_PX_PER_INCH if column_px is None else column_px
     sizes: dict[int, list] = {}
     for i, cell in _code_cells(notebook):

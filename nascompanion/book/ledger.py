@@ -16,6 +16,7 @@ from typing import Iterable
 
 from nascompanion.book.runner import BOOK_CHAPTER_DIR, CHAPTERS
 from nascompanion.config import REPO_ROOT
+from nascompanion.results.atomic import write_atomically
 from nascompanion.report.findings import (BEFORE, FAILS, HOLDS, MIME, OUTCOMES, THIS_BOOK, UNCHECKABLE, UNDECIDED, Finding,
                                           format_span, format_value)
 
@@ -92,8 +93,6 @@ def ledger(findings: Iterable[Finding]) -> dict:
 
 def write_ledger(path: Path = LEDGER_FILE, chapter_dir: Path = BOOK_CHAPTER_DIR) -> Path:
     """Collect the executed chapters' findings and write the ledger atomically; return its path."""
-    from nascompanion.data.cache import write_atomically
-
     data = ledger(collect(chapter_dir))
     write_atomically(Path(path), (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode())
     return Path(path)

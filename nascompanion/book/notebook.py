@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Sequence, TypeVar
 
+from nascompanion.compare import store
+
 T = TypeVar("T")
 
 SCALES: tuple[str, ...] = ("smoke", "paper")
@@ -75,8 +77,6 @@ def apply_run_settings(store_mode: str = "use", store_log: str | None = None) ->
     ...
     ValueError: store_mode='sometimes'; allowed: use, recompute, update, rewrite
     """
-    from nascompanion.compare import store
-
     if store_mode not in store.MODES:
         raise ValueError(f"store_mode={store_mode!r}; allowed: {', '.join(store.MODES)}")
     store.use(store_mode, store_log)

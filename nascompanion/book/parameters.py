@@ -21,6 +21,7 @@ from typing import Any, Mapping
 from nascompanion.book.chapters import Parameter, chapter
 from nascompanion.book.errors import shorten
 from nascompanion.book.notebook import check_choice, check_range
+from nascompanion.data import NAMED_SOURCES, locate
 
 _NUMBERS = {"int": int, "float": float}
 
@@ -81,8 +82,6 @@ def _check_source(parameter: Parameter, value: str | Path | None) -> str | None:
     repository, so a path relative to where the command was given must not be read from there)."""
     if value is None:
         return None
-    from nascompanion.data import NAMED_SOURCES, locate
-
     try:
         locate(value)
     except (OSError, ValueError) as err:

@@ -8,8 +8,10 @@ them again.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -17,13 +19,20 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Mapping
 
+import nascompanion
 from nascompanion.book import chapters as declared
-from nascompanion.book.parameters import check_parameters
 from nascompanion.book.errors import shorten
+from nascompanion.book.notebook import SCALES
+from nascompanion.book.offline import offline_problems
+from nascompanion.book.parameters import check_parameters
+from nascompanion.compare import store
 from nascompanion.config import CACHE_ENV, REPO_ROOT, THREADS_ENV, UnwritableFolderError, cache_dir, writable_folder
 from nascompanion.config import threads as config_threads
+from nascompanion.data import locate
+from nascompanion.results.atomic import write_atomically
 
 CHAPTERS: tuple[str, ...] = tuple(declared.CHAPTERS)
 """Chapter notebooks in book order (names of files in ``notebooks/``; declared in :mod:`~nascompanion.book.chapters`)."""
@@ -200,9 +209,6 @@ def run_chapter(
     ChapterFailed
         If a cell raised; the message names the cell, the error and the working file.
     """
-    from nascompanion.compare import store
-    from nascompanion.data.cache import write_atomically
-
     checked = _differing(name, check_parameters(name, parameters or {}))
     settings = {"store_mode": _store_mode(store_mode or store.mode()), "store_log": str(store_log) if store_log else None}
     output = _check_output(Path(output) if output else BOOK_CHAPTER_DIR / f"{name}.ipynb")
@@ -231,15 +237,11 @@ def _differing(name: str, checked: dict[str, Any]) -> dict[str, Any]:
     >>> _differing("theory", {"scale": "paper", "seed": 3})
     {'seed': 3}
     """
-    from nascompanion.book.chapters import chapter
-
-    defaults = {p.name: p.default for p in chapter(name).parameters}
+    defaults = {p.name: p.default for p in declared.chapter(name).parameters}
     return {key: value for key, value in checked.items() if key not in defaults or value != defaults[key]}
 
 
 def _store_mode(mode: str) -> str:
-    from nascompanion.compare import store
-
     if mode not in store.MODES:
         raise ValueError(f"store mode {mode!r}; allowed: {', '.join(store.MODES)}")
     return mode
@@ -267,18 +269,11 @@ TIMES_FILE = BOOK_CHAPTER_DIR / "run_times.json"
 
 
 def _machine() -> str:
-    import platform
-
     return f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPU cores, {platform.system()}"
 
 
 def record_times(runs: list[ChapterRun], scale: str, path: Path = TIMES_FILE) -> dict:
     """Store this build's seconds per chapter for ``scale`` (chapters not run keep theirs); return all of them."""
-    import json
-
-    from nascompanion.data import locate
-    from nascompanion.data.cache import write_atomically
-
     try:
         times = json.loads(path.read_text())
         seconds = dict(times.get(scale, {}).get("seconds", {}))
@@ -318,11 +313,6 @@ def run_report(times: Mapping[str, Any]) -> str:
     >>> print(report.splitlines()[len(CHAPTERS) + 3])
     - `smoke`: a laptop; data: nb201-tables (the copy shipped in the package; NASCOMPANION_DATA is set to 'nb201').
     """
-    from importlib.metadata import PackageNotFoundError, version
-
-    import nascompanion
-    from nascompanion.book.notebook import SCALES
-
     scales = [key for scale in SCALES for key in (scale, f"{scale}-recompute") if key in times]
     lines = ["| chapter | " + " | ".join(f"`{scale}` (s)" for scale in scales) + " |",
              "| --- | " + " | ".join("---:" for _ in scales) + " |"]
@@ -382,8 +372,7 @@ def run_all(scale: str = "paper", output_dir: Path | None = None, chapters: tupl
 
 def _remove_unused(used: set[str]) -> None:
     """Remove the stored histories and proxy tables that no store chapter read or wrote."""
-    from nascompanion.compare import store
-    from nascompanion.train import proxy_store
+    from nascompanion.train import proxy_store   # here: it loads torch, which no other function of the runner needs
 
     for path in [*store.shipped_dir().glob("*.npz"), *proxy_store.shipped_dir().glob("*.npz")]:
         if path.name not in used:
@@ -399,10 +388,7 @@ def update_store(chapters: tuple[str, ...] = STORE_CHAPTERS, recompute: bool = F
 
     The executed chapters replace those in ``book/chapters`` as :func:`run_chapter` does.
     """
-    import tempfile
-
-    from nascompanion.compare import store
-    from nascompanion.train import proxy_store
+    from nascompanion.train import proxy_store   # here: it loads torch, which no other function of the runner needs
 
     for name in chapters:
         check_chapter(name)
@@ -437,8 +423,6 @@ def build_html(strict: bool = True) -> Path:
     seconds in :data:`TIMES_FILE`. A strict build also fails if a page would need the
     network to show its mathematics (:func:`nascompanion.book.offline.offline_problems`).
     """
-    import json
-
     expected = [f"{name}.ipynb" for name in CHAPTERS] + [TIMES_FILE.name]
     missing = [name for name in expected if not (BOOK_CHAPTER_DIR / name).exists()]
     if missing:
@@ -456,8 +440,6 @@ def build_html(strict: bool = True) -> Path:
     if not index.exists():
         raise RuntimeError(f"Jupyter Book finished but {index} is missing")
     if strict:
-        from nascompanion.book.offline import offline_problems
-
         problems = offline_problems(HTML_DIR)
         if problems:
             raise RuntimeError("the book would need the network to show its pages:\n  " + "\n  ".join(problems))

@@ -21,8 +21,9 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from nascompanion.report import stats
+from nascompanion.report import paper, stats
 from nascompanion.report.findings import BEFORE, FAILS, HOLDS, Finding, Rule, Span, after
+from nascompanion.spaces import nb201
 
 DETERMINES = Rule("encoding_determines", "The encoding largely determines the error: fixing it massively reduces "
                   "the variability", "ANASOD paper, Table 1", "largest of the three NB201 ratios (median SD within "
@@ -72,8 +73,6 @@ def paper_values() -> dict:
     >>> paper_values()["paper_anasod_cells_per_encoding"]
     5
     """
-    from nascompanion.report import paper
-
     values = {f"paper_{name.lower()}": getattr(paper, name).value for name in QUOTED}
     values.update({f"paper_ratio_{name.replace('-', '').lower()}": ratio
                    for name, ratio in paper.ANASOD_SD_RATIOS.value.items()})
@@ -172,8 +171,6 @@ def one_cell_findings(margins: Mapping[str, pd.DataFrame], draws: int) -> list[F
 def one_cell_values(per_draw: Mapping[str, pd.DataFrame], cells_c10: Mapping, counts: Mapping) -> dict:
     """The glued CIFAR-10 numbers of the one-cell grid (mean and s.e. over draws), with the counts of
     :func:`nascompanion.related.anasod_grid.one_cell_counts`."""
-    from nascompanion.spaces import nb201
-
     c10 = per_draw["CIFAR-10"]
     return dict(grid_one_minima_se_c10=c10["local minima"].sem(), grid_one_global_c10=c10["reach global (%)"].mean(),
                 grid_one_global_se_c10=c10["reach global (%)"].sem(), n_fewer=counts["n_fewer"],

@@ -21,6 +21,7 @@ from typing import Mapping
 
 import numpy as np
 
+from nascompanion.report import paper
 from nascompanion.report.findings import BEFORE, THIS_BOOK, Finding, Rule, Span, after
 
 DEGENERATE_SHARE = 0.25
@@ -88,8 +89,6 @@ def paper_values() -> dict:
     >>> sorted(paper_values())[:2]
     ['paper_pvll_fig3a_heldout', 'paper_pvll_fig3a_samples']
     """
-    from nascompanion.report import paper
-
     return {f"paper_{name.lower()}": getattr(paper, name).value for name in QUOTED}
 
 

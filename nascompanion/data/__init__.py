@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nascompanion.config import DATA_ENV, candidate_data_locations, data_location
-from nascompanion.data import cache, embedded, nats
+from nascompanion.data import cache, embedded, nats, official
 from nascompanion.data.benchmark import (
     DATASETS,
     Benchmark,
@@ -24,6 +24,7 @@ from nascompanion.data.benchmark import (
     SeedNoise,
 )
 from nascompanion.data.digests import ModifiedSourceError, compare_all, published_md5s
+from nascompanion.data.nasbench_graph import bench_path, graph_benchmark
 from nascompanion.data.tables import GENOTYPE_DIR, GENOTYPE_FILES, REQUIRED_FILES, is_table_folder, load_tables
 
 OFFICIAL_FILES = ("NAS-Bench-201-v1_1-096897.pth", "NAS-Bench-201-v1_0-e61699.pth")
@@ -155,12 +156,10 @@ def locate(source: str | Path | None = None) -> Located:
 def _named_location(name: str, reason: str, looked: tuple[Path, ...]) -> Located:
     """Where a named source (one of :data:`NAMED_SOURCES`) is read from."""
     if name == DIGITS_SOURCE:
-        from nascompanion.data.digits import shipped_path
+        from nascompanion.data.digits import shipped_path   # here: it loads pandas; importing the data layer does not
 
         return Located("digits201", shipped_path(), reason)
     if name == GRAPH_SOURCE:
-        from nascompanion.data.nasbench_graph import bench_path
-
         return Located(GRAPH_SOURCE, bench_path("cora").parent, reason)
     return Located("nb201-embedded", embedded.shipped_folder() / embedded.TABLE_FILE, reason, looked)
 
@@ -227,9 +226,7 @@ def load_benchmark(source: str | Path | None = None, use_cache: bool = True, tru
     if kind in ("nb201-embedded", "digits201", GRAPH_SOURCE):
         return _load_named(kind, path, use_cache)
     if kind == "nb201-official":
-        from nascompanion.data.official import load_official
-
-        return cache.cached(kind, [path], lambda: load_official(path), use_cache)
+        return cache.cached(kind, [path], lambda: official.load_official(path), use_cache)
     if kind == nats.KIND:
         return nats.cached_nats_tss(path, use_cache=use_cache)
     files = table_files(path)
@@ -248,11 +245,9 @@ def _load_named(kind: str, path: Path, use_cache: bool) -> Benchmark:
     if kind == "nb201-embedded":
         return embedded.load_embedded(path.parent)
     if kind == "digits201":
-        from nascompanion.data.digits import load_digits_benchmark
+        from nascompanion.data.digits import load_digits_benchmark   # here: it loads pandas, as above
 
         return load_digits_benchmark(path)
-    from nascompanion.data.nasbench_graph import graph_benchmark
-
     return graph_benchmark(use_cache=use_cache)
 
 

@@ -10,7 +10,10 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from nascompanion.data import restricted_pickle
 from nascompanion.spaces import nb201
+from nascompanion.spaces.graph_nas import SPACE_SIZES, graph_space
+from nascompanion.spaces.table import nb201_space
 
 DATASETS: tuple[str, ...] = ("cifar10-valid", "cifar10", "cifar100", "ImageNet16-120")
 """NAS-Bench-201's four training set-ups, under its own names."""
@@ -71,8 +74,6 @@ def unpickle_file(path: Path, raw: bytes, allowed, kind: str, altered: str, unre
     unreadable
         The message for a broken pickle, with ``{error}`` for the error's type and text.
     """
-    from nascompanion.data import restricted_pickle
-
     try:
         return restricted_pickle.loads(raw, allowed)
     except restricted_pickle.RefusedGlobalError as err:
@@ -204,7 +205,7 @@ class Benchmark:
         self.dataset(dataset)
         if self.provenance.kind != GRAPH_KIND:
             return "nb201"
-        from nascompanion.data.nasbench_graph import space_of
+        from nascompanion.data.nasbench_graph import space_of   # here: that module imports this one
 
         return space_of(dataset)
 
@@ -212,11 +213,7 @@ class Benchmark:
         """The :class:`~nascompanion.spaces.table.TableSpace` whose nodes are the rows of ``dataset``."""
         name = self.space_name(dataset)
         if name == "nb201":
-            from nascompanion.spaces.table import nb201_space
-
             return nb201_space()
-        from nascompanion.spaces.graph_nas import graph_space
-
         return graph_space(name)
 
     def size(self, dataset: str) -> int:
@@ -240,7 +237,7 @@ class Benchmark:
                              f"{', '.join(EXTRA_COLUMNS)} are NAS-Bench-Graph's")
         if column not in EXTRA_COLUMNS:
             raise ValueError(f"unknown column {column!r}; allowed: {', '.join(EXTRA_COLUMNS)}")
-        from nascompanion.data.nasbench_graph import load_graph_dataset
+        from nascompanion.data.nasbench_graph import load_graph_dataset   # here: that module imports this one
 
         return getattr(load_graph_dataset(dataset), column)
 
@@ -388,8 +385,7 @@ def validate(benchmark: Benchmark, where: str, check_optima: bool = True) -> Ben
 
 def _validate_graph(benchmark: Benchmark, where: str) -> Benchmark:
     """:func:`validate` for NAS-Bench-Graph: known datasets, one column, the space's row count, values in [0, 100]."""
-    from nascompanion.data.nasbench_graph import DATASETS as GRAPH_DATASETS, space_of
-    from nascompanion.spaces.graph_nas import SPACE_SIZES
+    from nascompanion.data.nasbench_graph import DATASETS as GRAPH_DATASETS, space_of   # here: it imports this module
 
     if not benchmark.results:
         raise BenchmarkDataError(f"{where}: no dataset found")

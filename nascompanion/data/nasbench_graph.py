@@ -35,8 +35,10 @@ from pathlib import Path
 
 import numpy as np
 
+from nascompanion.data import cache
 from nascompanion.data.benchmark import (GRAPH_KIND, Benchmark, BenchmarkDataError, DatasetResults, Provenance,
                                          unpickle_file)
+from nascompanion.data.digests import file_md5
 from nascompanion.data.restricted_pickle import AllowList, numeric_scalar
 from nascompanion.spaces.graph_nas import graph_nas_space
 
@@ -239,8 +241,6 @@ def _results(data: GraphDataset) -> DatasetResults:
 
 
 def _build(paths: dict[str, Path]) -> Benchmark:
-    from nascompanion.data.digests import file_md5
-
     results = {name: _results(read_bench(path, name)) for name, path in paths.items()}
     provenance = Provenance(GRAPH_KIND, tuple(str(p) for p in paths.values()),
                             {p.name: file_md5(p) for p in paths.values()}, NOTES)
@@ -257,9 +257,6 @@ def graph_benchmark(use_cache: bool = True) -> Benchmark:
     >>> bench.datasets[:3], bench.size("cora"), bench.size("proteins"), bench.space("proteins").size
     (('cora', 'citeseer', 'pubmed'), 26206, 2021, 2021)
     """
-    from nascompanion.data import cache
-    from nascompanion.data.digests import file_md5
-
     paths = {name: bench_path(name) for name in DATASETS}
     for path in paths.values():
         if not path.is_file():

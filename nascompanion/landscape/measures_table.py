@@ -21,8 +21,14 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from nascompanion.data import load_benchmark
+from nascompanion.data.analognas import load_analognas
+from nascompanion.data.digits import load_digits_benchmark
+from nascompanion.data.nasbench_graph import load_graph_benchmark
 from nascompanion.landscape.measures import WALK_LENGTH, WALKS, landscape_measures
 from nascompanion.objectives import denoised_losses, error
+from nascompanion.spaces import nb201
+from nascompanion.spaces.graph_nas import SPACES, graph_nas_space
 
 COLUMNS = ("metric", "nodes", "non_strict_minima", "strict_minima", "global_minima", "global_basin_share", "fdc",
            "fdc_rank", "autocorrelation", "correlation_length")
@@ -129,13 +135,6 @@ def book_landscapes(rng: np.random.Generator) -> list[Landscape]:
     landscapes, the digits benchmark's two pipelines and NAS-Bench-Graph's nine datasets. ``rng`` draws
     the two random rows (NB201's space, NAS-Bench-Graph's nine-operation space).
     """
-    from nascompanion.data import load_benchmark
-    from nascompanion.data.analognas import load_analognas
-    from nascompanion.data.digits import load_digits_benchmark
-    from nascompanion.data.nasbench_graph import load_graph_benchmark
-    from nascompanion.spaces import nb201
-    from nascompanion.spaces.graph_nas import SPACES, graph_nas_space
-
     table = nb201.neighbour_table()
     spaces = {name: graph_nas_space(name) for name in SPACES}
     return (nb201_landscapes(load_benchmark(), table)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from nascompanion.compare import run as cmp
 from nascompanion.report import stats
+from nascompanion.search import registry
 
 BASELINES: tuple[str, ...] = ("local_search", "random_search", "evolution")
 """The book's searches the ANASOD searches are compared with."""
@@ -44,8 +45,6 @@ def anasod_runs(sources: Mapping[str, tuple], names: list[str], runs: dict, *, s
     Adds each search's test error of the returned cell to ``runs`` (in place) and returns its best
     searched error seen: dataset -> search label -> curves.
     """
-    from nascompanion.search import registry
-
     seen = {name: {} for name in names}
     for name in names:
         for method in searches:

@@ -20,6 +20,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from nascompanion import objectives
 from nascompanion.related import anasod, encoding_stats
 from nascompanion.spaces import nb201
 
@@ -110,8 +111,6 @@ def exact_sd(errors: Mapping[str, np.ndarray]) -> dict:
 def seed_sds(sources: Mapping[str, tuple], errors: Mapping[str, np.ndarray], sd: Mapping) -> dict[str, float]:
     """The seed SD of each dataset: the seed-noise estimate on mean-only data, else the median over the
     sampled cells of the SD over their seeds."""
-    from nascompanion import objectives
-
     return {name: objectives.seed_noise(b, d).sigma if errors[name].shape[1] == 1 else sd[name].median_seeds
             for name, (b, d, m) in sources.items()}
 

@@ -69,14 +69,17 @@ import zipfile
 from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
+import torch
 
 from nascompanion.data.benchmark import BenchmarkDataError
 from nascompanion.data.digits import FOLDER as SHIPPED_FOLDER
 from nascompanion.data.digits import MANIFEST_NOTES, load_digits_benchmark, with_checksum
 from nascompanion.data.digests import file_md5
+from nascompanion.data.seed_noise import discriminativeness, ratio, spread
 from nascompanion.results.atomic import write_atomically
 from nascompanion.spaces import nb201
-from nascompanion.train.digits_data import Distortion, Split
+from nascompanion.train.batched import steps_per_epoch, train_batched
+from nascompanion.train.digits_data import Distortion, Split, load_split
 from nascompanion.train.network import NetworkSpec
 from nascompanion.train.pipelines import BENCHMARK_SETTING, PIPELINES, SETTINGS, Pipeline, Setting
 
@@ -159,11 +162,6 @@ def train_chunk_fn(setting: Setting, device: str = "cpu", autocast: bool = False
 
     ``pipelines`` defaults to ``setting.pipelines()``.
     """
-    import torch   # here, not at the top: torch is needed only to train, not to check or gather a grid
-
-    from nascompanion.train.batched import steps_per_epoch, train_batched   # torch too
-    from nascompanion.train.digits_data import load_split   # torch too
-
     pipelines = dict(setting.pipelines() if pipelines is None else pipelines)
     data = load_split(setting.split, device=device, distortion=setting.distortion)
     images = int(data.x_train.shape[0])
@@ -429,7 +427,6 @@ def gather(out: Path, pipelines: Sequence[str] = tuple(PIPELINES), seeds: Sequen
 
 def _versions() -> dict[str, str]:
     import sklearn   # here, not at the top: heavy, and read only to write a manifest
-    import torch
 
     return {
         "python": platform.python_version(),
@@ -441,8 +438,6 @@ def _versions() -> dict[str, str]:
 
 
 def _hardware() -> str:
-    import torch   # here, not at the top: torch is needed only to train and to describe the hardware
-
     if torch.cuda.is_available():
         return f"{torch.cuda.get_device_name(0)} ({platform.machine()}, {os.cpu_count()} CPU cores)"
     return f"CPU only ({platform.processor() or platform.machine()}, {os.cpu_count()} cores)"
@@ -532,15 +527,13 @@ def _check_destination(dest: Path, chunks: Sequence[Chunk], overwrite: bool) -> 
 
 def _ratio(arrays: dict[str, np.ndarray], name: str, keep: np.ndarray) -> float | None:
     """The pipeline's discriminativeness, or ``None`` where it is undefined (see :data:`MANIFEST_NOTES`)."""
-    from nascompanion.train.batched import discriminativeness   # here: the batched trainer loads torch
-
     val = arrays[f"{name}_val_correct"].astype(float)
     acc = np.where(val >= 0, 100.0 * val / max(int(arrays["n_val"]), 1), np.nan)
     try:
-        ratio = discriminativeness(acc, keep)
+        value = discriminativeness(acc, keep)
     except ValueError:
         return None
-    return round(float(ratio), 3) if np.isfinite(ratio) else None
+    return round(float(value), 3) if np.isfinite(value) else None
 
 
 def _previous_manifest(dest: Path) -> dict:
@@ -649,9 +642,6 @@ def sweep(candidates: Sequence[Setting], n_archs: int, device: str, seeds: Seque
     ``time_limit`` seconds have passed. ``on_record`` is called with each
     record as soon as it is measured.
     """
-    from nascompanion.train.batched import ratio, spread, train_batched   # here: both load torch
-    from nascompanion.train.digits_data import load_split
-
     rng = np.random.default_rng(sample_seed)
     pool = np.flatnonzero(nb201.has_input_output_path())
     archs = np.sort(rng.choice(pool, n_archs, replace=False))
