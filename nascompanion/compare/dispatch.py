@@ -191,7 +191,7 @@ def on_cluster(address: str, job: Job, missing: list[int], sizes: list[int], los
         shared_losses, shared_space = client.scatter([losses, space], hash=False)
         futures = {client.submit(store_block, job, i, sizes[i], shared_losses, shared_space, compute, pure=False): i
                    for i in missing}
-        for future, (block, written, where) in as_completed(futures, with_results=True):
+        for future, (block, written, where) in as_completed(futures, client.loop, with_results=True):
             index = futures[future]
             if not written:
                 job.add(index, block)

@@ -1,0 +1,114 @@
+"""The comparison's missing blocks computed on a dask cluster: each worker stores its own blocks, a worker killed
+mid-block costs only that block, a rerun computes only what is missing, and the store ends as a serial run's."""
+
+from __future__ import annotations
+
+import os
+import signal
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nascompanion.compare import dispatch, runner, searches, store
+from nascompanion.compare.contenders import Setting
+from nascompanion.compare.experiment import landscapes
+from nascompanion.data import Benchmark, DatasetResults, Provenance, SeedNoise
+from nascompanion.results.store import Mode
+from nascompanion.spaces.table import hamming_space
+
+distributed = pytest.importorskip("distributed")
+
+SPACE = hamming_space(3, 4)   # 64 architectures
+SETTING = Setting("toy", "noise", x=1.0, trials=60, budget=12)   # blocks of 25, 25 and 10 trials
+KILLED = 1
+"""The block whose first try kills its worker."""
+
+
+def _benchmark() -> Benchmark:
+    values = np.random.default_rng(0).uniform(60, 95, size=(SPACE.size, 1))
+    results = {"toy": DatasetResults("toy", values, values - 1.0, "v", "t", False, SeedNoise(0.5, "given", 1))}
+    return Benchmark(results=results, provenance=Provenance("fake", (), {"small.csv": "md5:1"}))
+
+
+@dataclass(frozen=True)
+class KillOnce:
+    """Computes a block as the comparison does, leaving a marker file per try; the first try of block ``kill``
+    computes it, then kills its own process before the block is stored."""
+
+    markers: str
+    kill: int | None = None
+
+    def __call__(self, benchmark, setting, algorithm, index, size, losses, space) -> store.Block:
+        folder = Path(self.markers)
+        first = not any(folder.glob(f"start-{index}-*"))
+        (folder / f"start-{index}-{uuid.uuid4().hex}").write_text(str(os.getpid()))
+        block = searches.run_block(benchmark, setting, algorithm, index, size, losses, space)
+        if index == self.kill and first:
+            (folder / "killed").write_text(str(os.getpid()))
+            os.kill(os.getpid(), signal.SIGKILL)
+        return block
+
+
+def _tries(markers: Path) -> list[int]:
+    return [len(list(markers.glob(f"start-{i}-*"))) for i in range(len(store.block_sizes(SETTING.trials)))]
+
+
+def _update(bench: Benchmark, folder: Path, monkeypatch, compute) -> np.ndarray:
+    """The store update of BO on the setting, with ``folder`` as the local store."""
+    monkeypatch.setenv("NASCOMPANION_CACHE", str(folder))
+    losses = landscapes(bench, SETTING, SETTING.trials)
+    return runner.stored_curves(bench, SETTING, "bo", losses, False, Mode("use"), space=SPACE, compute=compute)
+
+
+def _arrays(folder: Path) -> dict[str, np.ndarray]:
+    (path,) = (folder / "histories").glob("bo-*.npz")
+    with np.load(path, allow_pickle=False) as stored:
+        return {name: stored[name] for name in stored.files}
+
+
+def test_blocks_on_two_workers_one_killed_mid_block_end_as_a_serial_runs_store(tmp_path, monkeypatch):
+    bench = _benchmark()
+    serial = _update(bench, tmp_path / "serial", monkeypatch, searches.run_block)
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    with dispatch.cluster(workers=2) as address:
+        assert os.environ[dispatch.SCHEDULER_ENV] == address
+        curves = _update(bench, tmp_path / "cluster", monkeypatch, KillOnce(str(markers), kill=KILLED))
+        assert (markers / "killed").exists() and _tries(markers) == [1, 2, 1]
+        want = _arrays(tmp_path / "serial")
+        assert sorted(want) == sorted(_arrays(tmp_path / "cluster"))
+        for name, array in _arrays(tmp_path / "cluster").items():
+            assert np.array_equal(array, want[name]), name
+        np.testing.assert_array_equal(curves, serial)
+
+        path = next((tmp_path / "cluster" / "histories").glob("bo-*.npz"))
+        payload = searches.store_payload(SETTING, "bo", {"small.csv": "md5:1"}, SPACE)
+        blocks = store.read_blocks(path, payload, SETTING.budget, SPACE.size, mode=Mode())
+        store.write_blocks(path, payload, {i: b for i, b in blocks.items() if i != 2}, mode=Mode())
+        again = _update(bench, tmp_path / "cluster", monkeypatch, KillOnce(str(markers)))
+        assert _tries(markers) == [1, 2, 2]   # only the missing block
+        for name, array in _arrays(tmp_path / "cluster").items():
+            assert np.array_equal(array, want[name]), name
+        np.testing.assert_array_equal(again, serial)
+    assert dispatch.SCHEDULER_ENV not in os.environ
+
+
+def test_adding_a_block_keeps_the_blocks_other_writers_stored(tmp_path):
+    payload = {"a": 1}
+    path = tmp_path / "bo-x.npz"
+    one = store.Block(np.array([[1, 0]], dtype=np.int16), np.array([2], dtype=np.int16))
+    two = store.Block(np.array([[2, -1]], dtype=np.int16), np.array([1], dtype=np.int16))
+    store.write_blocks(path, payload, {0: one}, mode=Mode())
+    store.add_blocks(path, payload, {1: two}, 2, 3, Mode())
+    blocks = store.read_blocks(path, payload, 2, 3, mode=Mode())
+    assert sorted(blocks) == [0, 1] and np.array_equal(blocks[1].archs, two.archs)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bo-x.npz"]   # no lock or temporary file left
+
+
+def test_workers_and_a_scheduler_together_are_refused():
+    with pytest.raises(ValueError, match="give workers \\(2\\) or scheduler \\('tcp://h:1'\\), not both"):
+        with dispatch.cluster(workers=2, address="tcp://h:1"):
+            pass
