@@ -112,3 +112,13 @@ def test_workers_and_a_scheduler_together_are_refused():
     with pytest.raises(ValueError, match="give workers \\(2\\) or scheduler \\('tcp://h:1'\\), not both"):
         with dispatch.cluster(workers=2, address="tcp://h:1"):
             pass
+
+
+def test_store_update_takes_workers_or_a_scheduler_not_both():
+    from nascompanion.book.arguments import UsageError, build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["store", "update", "--workers", "2"]).workers == 2
+    assert parser.parse_args(["store", "update", "--scheduler", "tcp://h:1"]).scheduler == "tcp://h:1"
+    with pytest.raises(UsageError, match="argument --scheduler: not allowed with argument --workers"):
+        parser.parse_args(["store", "update", "--workers", "2", "--scheduler", "tcp://h:1"])

@@ -101,9 +101,14 @@ def _store_commands(sub: argparse._SubParsersAction, common: list) -> None:
                                   parents=common)
     update.add_argument("--recompute", action="store_true", help="compute every entry again, reusing none")
     update.add_argument("--chapters", nargs="+", default=list(book.STORE_CHAPTERS), metavar="CHAPTER")
-    update.add_argument("--workers", type=positive_int, default=None,
-                        help="processes computing missing blocks, one torch thread each (default: "
-                             "$NASCOMPANION_WORKERS, else 1)")
+    where = update.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=positive_int, default=None, metavar="N",
+                       help="compute missing blocks on a local dask cluster of N processes, one thread each "
+                            "(default: in each chapter, or $NASCOMPANION_WORKERS local processes)")
+    where.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                       help="compute missing blocks on the running dask cluster whose scheduler is at ADDRESS "
+                            "(its workers must import nascompanion and see the store's folder, else this "
+                            "process writes what they compute)")
     update.add_argument("--threads", type=positive_int, help=_THREADS_HELP)
     replay = store_sub.add_parser("check", help="recompute stored blocks and compare them with the store",
                                   parents=common)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ from nascompanion.book import runner as book
 from nascompanion.book.arguments import UsageError, build_parser
 from nascompanion.book.errors import EXPECTED, command_line, one_line, silence_stdout
 from nascompanion.book.parameters import check_parameters, parse
-from nascompanion.config import WORKERS_ENV, writable_folder
+from nascompanion.config import writable_folder
 from nascompanion.data import WHERE_TO_GET_PER_SEED_DATA, BenchmarkDataError, DataNotFoundError, embedded, load_benchmark, locate
 from nascompanion.objectives import ObjectiveUnavailableError, VERSIONS, seed_noise
 
@@ -155,11 +154,11 @@ def execute_into(scale: str, output_dir: Path, threads: int | None) -> int:
     return 0
 
 
-def store_update(chapters: list[str], recompute: bool, workers: int | None, threads: int | None) -> int:
-    """Rerun the store chapters at paper scale, writing the shipped store (see :func:`runner.update_store`)."""
-    if workers is not None:
-        os.environ[WORKERS_ENV] = str(workers)   # the kernels inherit it
-    book.update_store(tuple(chapters), recompute=recompute, threads=threads)
+def store_update(chapters: list[str], recompute: bool, workers: int | None, threads: int | None,
+                 scheduler: str | None = None) -> int:
+    """Rerun the store chapters at paper scale, writing the shipped store (see :func:`runner.update_store`), with
+    the missing blocks computed on a local dask cluster of ``workers`` processes or the one at ``scheduler``."""
+    book.update_store(tuple(chapters), recompute=recompute, threads=threads, workers=workers, scheduler=scheduler)
     return 0
 
 
@@ -174,7 +173,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             return store_check(args.per_algorithm, args.seed, args.folder)
         if args.store_command == "rekey":
             return store_rekey(args.folder, args.dry_run, args.prefix, args.algorithm, args.limit, args.list)
-        return store_update(args.chapters, args.recompute, args.workers, args.threads)
+        return store_update(args.chapters, args.recompute, args.workers, args.threads, args.scheduler)
     signal.signal(signal.SIGTERM, _stop)
     if args.command == "run":
         return run_one(args.chapter, args.parameter, args.output, args.threads)

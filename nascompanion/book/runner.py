@@ -381,20 +381,25 @@ def _remove_unused(used: set[str]) -> None:
 
 
 def update_store(chapters: tuple[str, ...] = STORE_CHAPTERS, recompute: bool = False,
-                 threads: int | None = None) -> list[Path]:
+                 threads: int | None = None, workers: int | None = None, scheduler: str | None = None) -> list[Path]:
     """Run ``chapters`` at paper scale with the shipped store read and written; then remove the stored files
     none of them used. ``recompute`` computes every entry again (reading no cache either) and records the
     chapters' seconds as ``"paper-recompute"`` in :data:`TIMES_FILE`. Returns the files of the store.
 
+    The missing blocks of stored histories are computed on a local dask cluster of ``workers`` processes, or
+    on the running one whose scheduler is at ``scheduler`` (:func:`nascompanion.compare.dispatch.cluster`);
+    neither: in each chapter's kernel, as ``$NASCOMPANION_WORKERS`` says.
+
     The executed chapters replace those in ``book/chapters`` as :func:`run_chapter` does.
     """
+    from nascompanion.compare import dispatch   # here: it loads torch (through the searches), as proxy_store does
     from nascompanion.train import proxy_store   # here: it loads torch, which no other function of the runner needs
 
     for name in chapters:
         check_chapter(name)
     folder = store.shipped_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as scratch:
+    with tempfile.TemporaryDirectory() as scratch, dispatch.cluster(workers, scheduler):   # the kernels inherit it
         touched = Path(scratch) / "touched.txt"
         touched.touch()
         runs = []
