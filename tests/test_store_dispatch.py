@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from nascompanion.compare import dispatch, runner, searches, store
 from nascompanion.compare.contenders import Setting
@@ -44,7 +45,7 @@ class KillOnce:
     def __call__(self, benchmark, setting, algorithm, index, size, losses, space) -> store.Block:
         folder = Path(self.markers)
         first = not any(folder.glob(f"start-{index}-*"))
-        (folder / f"start-{index}-{uuid.uuid4().hex}").write_text(str(os.getpid()))
+        (folder / f"start-{index}-{uuid.uuid4().hex}").write_text(f"{os.getpid()} {torch.get_num_threads()}")
         block = searches.run_block(benchmark, setting, algorithm, index, size, losses, space)
         if index == self.kill and first:
             (folder / "killed").write_text(str(os.getpid()))
@@ -78,6 +79,7 @@ def test_blocks_on_two_workers_one_killed_mid_block_end_as_a_serial_runs_store(t
         assert os.environ[dispatch.SCHEDULER_ENV] == address
         curves = _update(bench, tmp_path / "cluster", monkeypatch, KillOnce(str(markers), kill=KILLED))
         assert (markers / "killed").exists() and _tries(markers) == [1, 2, 1]
+        assert {p.read_text().split()[1] for p in markers.glob("start-*")} == {"1"}   # one torch thread each
         want = _arrays(tmp_path / "serial")
         assert sorted(want) == sorted(_arrays(tmp_path / "cluster"))
         for name, array in _arrays(tmp_path / "cluster").items():

@@ -74,7 +74,8 @@ class Job:
     def add(self, index: int, block: store.Block) -> None:
         """Store ``block`` as block ``index`` (nothing if it is there already)."""
         if self.path is not None:
-            store.add_blocks(self.path, self.payload, {index: block}, self.setting.budget, self.n_archs, Mode())
+            store.add_blocks(self.path, self.payload, {index: block}, self.setting.budget, self.n_archs, Mode(),
+                             report=self.reuse)
 
 
 def one_thread() -> None:

@@ -68,6 +68,8 @@ def stored_curves(benchmark, setting: Setting, algorithm: str, losses: TrialLoss
             store.touch(job.path, mode)
         bar.update()
     bar.close()
+    if job.path is not None and not mode.reads and missing:   # a rewritten file holds only this run's blocks
+        store.write_blocks(job.path, payload, {i: found[i] for i in missing}, mode=mode)
     archs = np.concatenate([found[i].archs for i in range(len(sizes))])
     counts = np.concatenate([found[i].counts for i in range(len(sizes))])
     return store.curves(archs, counts, losses.validation, losses.test, which)

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -267,10 +268,11 @@ def _locked(path: Path) -> Iterator[None]:
 
 
 def add_blocks(path: Path, payload: dict, blocks: dict[int, Block], budget: int, n_archs: int,
-               mode: Mode | None = None) -> None:
+               mode: Mode | None = None, report: bool = True) -> None:
     """Add ``blocks`` to those stored at ``path`` for ``payload``, under the file's lock: the file is read again,
     the new blocks replace those of the same index, and it is written atomically (unchanged, not written), so
-    writers of other blocks of the same file, in other processes, never lose one.
+    writers of other blocks of the same file, in other processes, never lose one. A damaged stored block is
+    left out, with a warning unless ``report`` is false (a store rewritten, whose old blocks are not read).
 
     Examples
     --------
@@ -281,7 +283,9 @@ def add_blocks(path: Path, payload: dict, blocks: dict[int, Block], budget: int,
     >>> sorted(read_blocks(path, {"a": 1}, 2, 3, mode=Mode()))
     [0, 2]
     """
-    with _locked(path):
+    with _locked(path), warnings.catch_warnings():
+        if not report:
+            warnings.simplefilter("ignore")
         stored = read_blocks(path, payload, budget, n_archs, mode=mode)
         if all(index in stored and _same(stored[index], block) for index, block in blocks.items()):
             return
