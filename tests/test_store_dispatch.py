@@ -4,6 +4,7 @@ mid-block costs only that block, a rerun computes only what is missing, and the 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import uuid
 from dataclasses import dataclass
@@ -95,6 +96,13 @@ def test_blocks_on_two_workers_one_killed_mid_block_end_as_a_serial_runs_store(t
         for name, array in _arrays(tmp_path / "cluster").items():
             assert np.array_equal(array, want[name]), name
         np.testing.assert_array_equal(again, serial)
+
+        lines: list[str] = []   # progress: blocks done of all, time elapsed and expected
+        job = dispatch.Job(SETTING, "bo", payload, str(tmp_path / "fresh"), True, SPACE.size)
+        losses = landscapes(bench, SETTING, SETTING.trials)
+        done = list(dispatch.on_cluster(address, job, [0, 2], [25, 25, 10], losses, SPACE, log=lines.append))
+        assert sorted(i for i, _ in done) == [0, 2] and len(lines) == 3
+        assert re.fullmatch(r"\[blocks\] .*: block [02] on .+, 2 of 2 done, \d+ s elapsed, about 0 s to go", lines[-1])
     assert dispatch.SCHEDULER_ENV not in os.environ
 
 

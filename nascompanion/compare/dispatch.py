@@ -136,9 +136,13 @@ def scheduler() -> str | None:
     return os.environ.get(SCHEDULER_ENV) or None
 
 
+TOPIC = "nascompanion-blocks"
+"""The scheduler's event topic on which the progress lines of the blocks are published."""
+
+
 def terminal(line: str) -> None:
-    """Print ``line`` on the terminal, also from a chapter's kernel (whose ``sys.stderr`` goes into the notebook)."""
-    print(line, file=sys.__stderr__ or sys.stderr, flush=True)
+    """Print ``line`` on this process's standard error."""
+    print(line, file=sys.stderr, flush=True)
 
 
 def _duration(seconds: float) -> str:
@@ -170,9 +174,12 @@ class Progress:
 
 def on_cluster(address: str, job: Job, missing: list[int], sizes: list[int], losses: TrialLosses,
                space: TableSpace, compute: Compute = searches.run_block,
-               log: Callable[[str], None] = terminal) -> Iterator[tuple[int, store.Block]]:
+               log: Callable[[str], None] | None = None) -> Iterator[tuple[int, store.Block]]:
     """Yield ``(index, block)`` for every block of ``missing``, computed and stored on the workers of the dask
     scheduler at ``address``, as they finish (each in the store's file by then).
+
+    Progress lines are published on the scheduler's :data:`TOPIC` (the process that holds :func:`cluster`
+    prints them on its terminal; a chapter's own output stays free of them) and given to ``log``, if any.
 
     Raises
     ------
@@ -187,8 +194,15 @@ def on_cluster(address: str, job: Job, missing: list[int], sizes: list[int], los
         raise ConnectionError(f"scheduler {address!r} (${SCHEDULER_ENV}): cannot connect ({err}); start the "
                               "cluster first or check the address") from err
     with client:
-        progress = Progress(f"{LABELS.get(job.algorithm, job.algorithm)}, {job.setting.label()}", len(missing), log)
-        log(f"[blocks] {progress.what}: {len(missing)} block(s) to compute on {len(client.nthreads())} worker(s)")
+        def publish(line: str) -> None:
+            client.log_event(TOPIC, line)
+            if log is not None:
+                log(line)
+
+        progress = Progress(f"{LABELS.get(job.algorithm, job.algorithm)}, {job.setting.label()}", len(missing),
+                            publish)
+        publish(f"[blocks] {progress.what}: {len(missing)} block(s) to compute on "
+                f"{len(client.nthreads())} worker(s)")
         shared_losses, shared_space = client.scatter([losses, space], hash=False)
         futures = {client.submit(store_block, job, i, sizes[i], shared_losses, shared_space, compute, pure=False): i
                    for i in missing}
@@ -205,12 +219,14 @@ def cluster(workers: int | None = None, address: str | None = None) -> Iterator[
     """The scheduler address blocks are computed on, set in ``$NASCOMPANION_SCHEDULER`` for the processes this
     one starts (the chapters' kernels) until the context ends: a :class:`~distributed.LocalCluster` of
     ``workers`` processes of one thread each (closed at the end), or the running cluster at ``address``.
-    Neither: nothing is set (``None``).
+    Neither: nothing is set (``None``). Meanwhile the blocks' progress lines (:data:`TOPIC`) are printed here.
 
     Raises
     ------
     ValueError
         If both are given.
+    ConnectionError
+        If no scheduler answers at ``address``.
     """
     if workers is not None and address is not None:
         raise ValueError(f"give workers ({workers}) or scheduler ({address!r}), not both: "
@@ -221,14 +237,16 @@ def cluster(workers: int | None = None, address: str | None = None) -> Iterator[
     before = os.environ.get(SCHEDULER_ENV)
     try:
         if address is not None:
-            os.environ[SCHEDULER_ENV] = address
-            yield address
+            with _printing(address):
+                os.environ[SCHEDULER_ENV] = address
+                yield address
             return
         from distributed import LocalCluster   # dask: optional, needed only on a cluster
 
         env = {name: "1" for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, env=env, dashboard_address=None,
-                          scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as local:
+                          scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as local, \
+                _printing(local.scheduler_address):
             os.environ[SCHEDULER_ENV] = local.scheduler_address
             yield local.scheduler_address
     finally:
@@ -236,3 +254,18 @@ def cluster(workers: int | None = None, address: str | None = None) -> Iterator[
             os.environ.pop(SCHEDULER_ENV, None)
         else:
             os.environ[SCHEDULER_ENV] = before
+
+
+@contextmanager
+def _printing(address: str) -> Iterator[None]:
+    """Print on this process's terminal the progress lines published on :data:`TOPIC` at ``address``."""
+    from distributed import Client   # dask: optional, needed only on a cluster
+
+    try:
+        client = Client(address, set_as_default=False)
+    except OSError as err:
+        raise ConnectionError(f"scheduler {address!r}: cannot connect ({err}); start the cluster first "
+                              "or check the address") from err
+    with client:
+        client.subscribe_topic(TOPIC, lambda event: terminal(str(event[1])))
+        yield
