@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Mapping
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import LogLocator
 import numpy as np
 import pandas as pd
 
@@ -29,34 +30,45 @@ FAMILY_STYLES: Mapping[str, dict] = {
 """Colour and marker of each family of landscapes."""
 
 
-def degree_figure(spaces: Mapping[str, TableSpace], width: float = 8.0, height: float = 3.2) -> plt.Figure:
-    """The share of architectures with each number of neighbours, one step line per space."""
+def degree_figure(spaces: Mapping[str, TableSpace], width: float = 8.0, height: float = 3.2,
+                  bin_width: int = 4) -> plt.Figure:
+    """The share of architectures by number of neighbours (bins of ``bin_width``), one outline per space."""
     fig, ax = plt.subplots(figsize=(width, height))
+    most = max(int(space.table.shape[1]) for space in spaces.values())
+    edges = np.arange(0, most + bin_width + 1, bin_width)
     for name, space in spaces.items():
         degrees = np.full(space.size, space.degree) if space.degrees is None else np.asarray(space.degrees)
-        counts = np.bincount(degrees)
-        shown = np.flatnonzero(counts)
-        ax.plot(shown, 100 * counts[shown] / space.size, drawstyle="steps-mid", marker=".", label=name)
+        ax.hist(degrees, bins=edges, weights=np.full(space.size, 100 / space.size), histtype="step", lw=1.6,
+                label=name)
     ax.set_xlabel("neighbours of an architecture")
     ax.set_ylabel("architectures (%)")
-    ax.set_yscale("log")
-    _plain_log_ticks(ax.yaxis)
     ax.legend(loc="upper right")
     return fig
 
 
 def _plain_log_ticks(axis) -> None:
-    """Tick labels of a log axis as plain numbers (0.01, 1, 100), not powers of ten set in maths fonts."""
+    """Ticks of a log axis at 1, 2 and 5 of each decade, labelled as plain numbers (0.5, 1, 20), not as powers
+    of ten set in maths fonts."""
+    axis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
     axis.set_major_formatter("{x:g}")
     axis.set_minor_formatter("")
 
 
+RANDOM_MARKERS = ("x", "+", "1", "2")
+"""Markers of the random-loss points, one per space, in the order of the rows."""
+
+
 def minima_basin_figure(table: pd.DataFrame, width: float = 8.0, height: float = 4.2) -> plt.Figure:
     """Local minima (no strictly lower neighbour) against the share of starts reaching the global minimum,
-    one point per landscape of ``table`` (indexed by ``(family, landscape)``), both on log scales."""
+    one point per landscape of ``table`` (indexed by ``(family, landscape)``), both on log scales; the rows of
+    the family ``"random losses"`` are marked per space in the legend instead of named beside the point."""
     fig, ax = plt.subplots(figsize=(width, height))
     minima, basin = table.columns[0], table.columns[2]
     for family, rows in table.groupby(level=0, sort=False):
+        if family == "random losses":
+            for marker, ((_, space), row) in zip(RANDOM_MARKERS, rows.iterrows()):
+                ax.scatter(row[minima], row[basin], s=48, color="0.4", marker=marker, label=f"random losses, {space}")
+            continue
         ax.scatter(rows[minima], rows[basin], s=36, label=family, **FAMILY_STYLES.get(family, {}))
         for (_, name), row in rows.iterrows():
             ax.annotate(name, (row[minima], row[basin]), xytext=(4, 3), textcoords="offset points", fontsize=9)
@@ -66,7 +78,7 @@ def minima_basin_figure(table: pd.DataFrame, width: float = 8.0, height: float =
     _plain_log_ticks(ax.yaxis)
     ax.set_xlabel("local minima (no strictly lower neighbour)")
     ax.set_ylabel("starts reaching the global minimum (%)")
-    ax.legend(loc="lower left")
+    ax.legend(loc="lower left", fontsize=9)
     return fig
 
 
@@ -88,5 +100,5 @@ def lead_figure(gaps: pd.DataFrame, width: float = 8.0, height: float = 4.0) -> 
     ax.axhline(0, color="k", lw=0.8)
     ax.set_xticks(np.arange(len(datasets)), datasets, rotation=30, ha="right")
     ax.set_ylabel("local search minus other\n(final test error, points)")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.32), ncol=4)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.26), ncol=2)
     return fig
