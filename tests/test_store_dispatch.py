@@ -132,3 +132,17 @@ def test_store_update_takes_workers_or_a_scheduler_not_both():
     assert parser.parse_args(["store", "update", "--scheduler", "tcp://h:1"]).scheduler == "tcp://h:1"
     with pytest.raises(UsageError, match="argument --scheduler: not allowed with argument --workers"):
         parser.parse_args(["store", "update", "--workers", "2", "--scheduler", "tcp://h:1"])
+
+
+def test_a_block_its_worker_cannot_write_is_returned_for_the_submitting_process_to_write(tmp_path):
+    bench = _benchmark()
+    (tmp_path / "a-file").write_text("")
+    payload = searches.store_payload(SETTING, "bo", {"small.csv": "md5:1"}, SPACE)
+    losses = landscapes(bench, SETTING, SETTING.trials)
+    unreachable = dispatch.Job(SETTING, "bo", payload, str(tmp_path / "a-file" / "store"), True, SPACE.size)
+    block, written, _ = dispatch.store_block(unreachable, 2, 10, losses, SPACE)
+    assert not written and block.archs.shape == (10, SETTING.budget)
+    reachable = dispatch.Job(SETTING, "bo", payload, str(tmp_path / "store"), True, SPACE.size)
+    reachable.add(2, block)
+    again, written, _ = dispatch.store_block(reachable, 2, 10, losses, SPACE, compute=None)   # stored: not computed
+    assert written and np.array_equal(again.archs, block.archs) and np.array_equal(again.counts, block.counts)
