@@ -5,6 +5,8 @@ the data's checksums (:mod:`~nascompanion.compare.curve_cache`); the model-based
 (:data:`~nascompanion.compare.store.STORED`), which take minutes, run in blocks of
 trials whose query histories are stored (:mod:`~nascompanion.compare.store`, shipped
 with the package), so a rebuild of the book reuses them and recomputes only the curves.
+Missing blocks are computed and stored here, in local worker processes, or on a dask
+cluster (:mod:`~nascompanion.compare.dispatch`).
 """
 
 from __future__ import annotations
@@ -26,19 +28,17 @@ from nascompanion.spaces.table import TableSpace
 
 
 def _found_blocks(setting: Setting, algorithm: str, payload: dict, mode: Mode, n_archs: int
-                  ) -> tuple[dict[int, store.Block], dict]:
-    """The stored blocks of ``setting``'s trials in every folder ``mode`` reads (the first found wins), and
-    every folder's valid blocks (so the one written to is not read again)."""
+                  ) -> dict[int, store.Block]:
+    """The stored blocks of ``setting``'s trials in every folder ``mode`` reads (the first found wins)."""
     sizes = store.block_sizes(setting.trials)
     found: dict[int, store.Block] = {}
-    read: dict = {}
     for folder in store.read_folders(mode):
-        stored = read[folder] = store.read_blocks(store.path_for(folder, algorithm, payload), payload, setting.budget,
-                                                  n_archs, mode=mode)
+        stored = store.read_blocks(store.path_for(folder, algorithm, payload), payload, setting.budget, n_archs,
+                                   mode=mode)
         for index, block in stored.items():
             if index < len(sizes) and block.counts.shape[0] == sizes[index]:
                 found.setdefault(index, block)
-    return found, read
+    return found
 
 
 def stored_curves(benchmark, setting: Setting, algorithm: str, losses: TrialLosses, progress: bool,
@@ -49,7 +49,7 @@ def stored_curves(benchmark, setting: Setting, algorithm: str, losses: TrialLoss
     space = searches.space_or_default(space)
     payload = searches.store_payload(setting, algorithm, dict(benchmark.provenance.checksums), space)
     sizes = store.block_sizes(setting.trials)
-    found, _ = _found_blocks(setting, algorithm, payload, mode, space.size)
+    found = _found_blocks(setting, algorithm, payload, mode, space.size)
     missing = [i for i in range(len(sizes)) if i not in found]
     target = store.write_folder(mode)
     # the blocks are written where they are computed, each as it is done: a stopped run keeps what it finished

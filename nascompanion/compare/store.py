@@ -27,6 +27,9 @@ passed as an argument or chosen for the process with :func:`use`: ``use`` (the d
 shipped store then the local one and writes to the local one; ``recompute`` reads and writes
 nothing (``nascompanion book --recompute``); ``update`` reads and writes the shipped store
 (``nascompanion store update``); ``rewrite`` writes the shipped store without reading it.
+
+A file holds every block of one setting and algorithm; processes that compute blocks of the same file
+at once each add theirs under the file's lock (:func:`add_blocks`), so none is lost.
 """
 
 from __future__ import annotations
