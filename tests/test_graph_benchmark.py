@@ -7,6 +7,7 @@ import pytest
 
 from nascompanion.data import load_benchmark, locate
 from nascompanion.data.benchmark import Benchmark, BenchmarkDataError, DatasetResults, validate
+from nascompanion.data import nasbench_graph
 from nascompanion.data.nasbench_graph import DATASETS, load_graph_dataset
 from nascompanion.spaces.graph_nas import SPACE_SIZES, graph_nas_space, graph_space
 from nascompanion.spaces.table import one_hot
@@ -55,12 +56,12 @@ def test_nb201_benchmarks_live_in_nb201s_space():
 
 def test_latency_and_parameters_are_extra_columns(bench):
     data = load_graph_dataset("citeseer")
-    np.testing.assert_array_equal(bench[1].extra("citeseer", "latency"), data.latency)
-    np.testing.assert_array_equal(bench[1].extra("citeseer", "parameters"), data.parameters)
+    np.testing.assert_array_equal(nasbench_graph.extra_column(bench[1], "citeseer", "latency"), data.latency)
+    np.testing.assert_array_equal(nasbench_graph.extra_column(bench[1], "citeseer", "parameters"), data.parameters)
     with pytest.raises(ValueError, match="unknown column 'flops'; allowed: latency, parameters"):
-        bench[1].extra("citeseer", "flops")
+        nasbench_graph.extra_column(bench[1], "citeseer", "flops")
     with pytest.raises(ValueError, match="no columns besides accuracy"):
-        load_benchmark("nb201").extra("cifar10", "latency")
+        nasbench_graph.extra_column(load_benchmark("nb201"), "cifar10", "latency")
 
 
 def test_a_graph_dataset_with_another_row_count_is_refused(bench):

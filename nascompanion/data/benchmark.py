@@ -11,6 +11,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from nascompanion.data import restricted_pickle
+from nascompanion.data.graph_datasets import DATASETS as GRAPH_DATASETS, space_of
 from nascompanion.spaces import nb201
 from nascompanion.spaces.graph_nas import SPACE_SIZES, graph_space
 from nascompanion.spaces.table import nb201_space
@@ -205,8 +206,6 @@ class Benchmark:
         self.dataset(dataset)
         if self.provenance.kind != GRAPH_KIND:
             return "nb201"
-        from nascompanion.data.nasbench_graph import space_of   # here: that module imports this one
-
         return space_of(dataset)
 
     def space(self, dataset: str):
@@ -220,26 +219,6 @@ class Benchmark:
         """Number of architectures (rows) of ``dataset``."""
         results = self.dataset(dataset)
         return next(getattr(results, m) for m in METRICS if getattr(results, m) is not None).shape[0]
-
-    def extra(self, dataset: str, column: str) -> np.ndarray:
-        """A NAS-Bench-Graph column other than accuracy (one of :data:`EXTRA_COLUMNS`), in row order.
-
-        Read from the installed package's file on demand (the cache holds accuracies only).
-
-        Raises
-        ------
-        ValueError
-            For a source without such columns, or a column not in :data:`EXTRA_COLUMNS`.
-        """
-        self.dataset(dataset)
-        if self.provenance.kind != GRAPH_KIND:
-            raise ValueError(f"{self.provenance.kind} has no columns besides accuracy; "
-                             f"{', '.join(EXTRA_COLUMNS)} are NAS-Bench-Graph's")
-        if column not in EXTRA_COLUMNS:
-            raise ValueError(f"unknown column {column!r}; allowed: {', '.join(EXTRA_COLUMNS)}")
-        from nascompanion.data.nasbench_graph import load_graph_dataset   # here: that module imports this one
-
-        return getattr(load_graph_dataset(dataset), column)
 
     @property
     def datasets(self) -> tuple[str, ...]:
@@ -385,8 +364,6 @@ def validate(benchmark: Benchmark, where: str, check_optima: bool = True) -> Ben
 
 def _validate_graph(benchmark: Benchmark, where: str) -> Benchmark:
     """:func:`validate` for NAS-Bench-Graph: known datasets, one column, the space's row count, values in [0, 100]."""
-    from nascompanion.data.nasbench_graph import DATASETS as GRAPH_DATASETS, space_of   # here: it imports this module
-
     if not benchmark.results:
         raise BenchmarkDataError(f"{where}: no dataset found")
     for name, results in benchmark.results.items():

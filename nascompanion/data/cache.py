@@ -41,7 +41,8 @@ FORMAT_VERSION = 2
 """Version of the cache file layout; 2: the full key inside, keyed by the sources' content."""
 
 IMPORTER_MODULES = (
-    "benchmark.py", "cache.py", "csvread.py", "digests.py", "nats.py", "official.py", "restricted_pickle.py",
+    "benchmark.py", "cache.py", "csvread.py", "digests.py", "graph_datasets.py", "nats.py", "official.py",
+    "restricted_pickle.py",
     "seed_noise.py", "tables.py",
 )
 """The modules whose code a cached benchmark depends on (their bytes are part of every key)."""

@@ -36,14 +36,12 @@ from pathlib import Path
 import numpy as np
 
 from nascompanion.data import cache
-from nascompanion.data.benchmark import (GRAPH_KIND, Benchmark, BenchmarkDataError, DatasetResults, Provenance,
-                                         unpickle_file)
+from nascompanion.data.benchmark import (EXTRA_COLUMNS, GRAPH_KIND, Benchmark, BenchmarkDataError, DatasetResults,
+                                         Provenance, unpickle_file)
 from nascompanion.data.digests import file_md5
+from nascompanion.data.graph_datasets import DATASETS, check_dataset, space_of  # noqa: F401 (importer's names)
 from nascompanion.data.restricted_pickle import AllowList, numeric_scalar
 from nascompanion.spaces.graph_nas import graph_nas_space
-
-DATASETS = ("cora", "citeseer", "pubmed", "cs", "physics", "photo", "computers", "arxiv", "proteins")
-"""The nine datasets, named as the package names them."""
 
 FIELDS = ("valid_perf", "perf", "latency", "para")
 """What each entry of a ``.bench`` file holds."""
@@ -102,21 +100,6 @@ class GraphDataset:
     path: Path
 
 
-def space_of(dataset: str) -> str:
-    """The space a dataset was run in: ``"proteins"`` for proteins, ``"full"`` otherwise.
-
-    >>> space_of("cora"), space_of("proteins")
-    ('full', 'proteins')
-    """
-    _check_dataset(dataset)
-    return "proteins" if dataset == "proteins" else "full"
-
-
-def _check_dataset(dataset: str) -> None:
-    if dataset not in DATASETS:
-        raise ValueError(f"unknown NAS-Bench-Graph dataset {dataset!r}; allowed: {', '.join(DATASETS)}")
-
-
 def bench_path(dataset: str) -> Path:
     """The ``.bench`` file of a dataset inside the installed package.
 
@@ -127,7 +110,7 @@ def bench_path(dataset: str) -> Path:
     BenchmarkDataError
         When the package is not installed.
     """
-    _check_dataset(dataset)
+    check_dataset(dataset)
     try:
         spec = importlib.util.find_spec(PACKAGE)
     except (ImportError, ValueError):
@@ -265,3 +248,21 @@ def graph_benchmark(use_cache: bool = True) -> Benchmark:
     code = {"importer": file_md5(here), "space": file_md5(here.parents[1] / "spaces" / "graph_nas.py")}
     return cache.cached(GRAPH_KIND, list(paths.values()), lambda: _build(paths), use_cache, options=code,
                         check_optima=False)
+
+
+def extra_column(benchmark: Benchmark, dataset: str, column: str) -> np.ndarray:
+    """A NAS-Bench-Graph column other than accuracy (one of :data:`~nascompanion.data.benchmark.EXTRA_COLUMNS`),
+    in the benchmark's row order, read from the installed package's file (the cache holds accuracies only).
+
+    Raises
+    ------
+    ValueError
+        For a benchmark that is not NAS-Bench-Graph, or a column not in ``EXTRA_COLUMNS``.
+    """
+    benchmark.dataset(dataset)
+    if benchmark.provenance.kind != GRAPH_KIND:
+        raise ValueError(f"{benchmark.provenance.kind} has no columns besides accuracy; "
+                         f"{', '.join(EXTRA_COLUMNS)} are NAS-Bench-Graph's")
+    if column not in EXTRA_COLUMNS:
+        raise ValueError(f"unknown column {column!r}; allowed: {', '.join(EXTRA_COLUMNS)}")
+    return getattr(load_graph_dataset(dataset), column)
