@@ -264,8 +264,9 @@ def _moved(block: replay.StoredBlock) -> bool:
 
 
 def default_loaders() -> dict[str, Callable]:
-    """The benchmarks the shipped store was computed on: the NAS-Bench-201 tables and AnalogNAS."""
-    return {"nb201": lambda: load_benchmark("nb201"), "analognas": load_analognas}
+    """The benchmarks the shipped store was computed on: the NAS-Bench-201 tables, AnalogNAS and NAS-Bench-Graph."""
+    return {"nb201": lambda: load_benchmark("nb201"), "analognas": load_analognas,
+            "nas-bench-graph": lambda: load_benchmark("nas-bench-graph")}
 
 
 def _prefix(text: str) -> tuple[str, int]:

@@ -95,6 +95,11 @@ def code_digest(algorithm: str) -> str:
     return keys.code_digest([*modules, experiment, contenders, *runner], length=16)
 
 
+STORED_SPACES = {"nb201": nb201_space, "nas-bench-graph-full": lambda: graph_nas.graph_space("full"),
+                 "nas-bench-graph-proteins": lambda: graph_nas.graph_space("proteins")}
+"""Every space a stored history may name, by name, and how to build it."""
+
+
 def _space_field(space: TableSpace | None) -> dict:
     """The space a payload names: nothing for NAS-Bench-201 (every stored payload is on it), else its name."""
     return {} if space is None or space.name == "nb201" else {"space": space.name}
@@ -115,26 +120,29 @@ def store_payload(setting: Setting, algorithm: str, checksums: dict, space: Tabl
 
 
 def stored_space(payload: dict) -> TableSpace:
-    """The space a stored ``payload``'s histories were searched in.
+    """The space a stored ``payload``'s histories were searched in: NAS-Bench-201's, or one of
+    NAS-Bench-Graph's (:data:`STORED_SPACES`).
 
     Raises
     ------
     ValueError
-        If it names a space other than NAS-Bench-201's (the only one the comparison can rebuild by name).
+        If it names a space the comparison cannot rebuild by name.
 
     Examples
     --------
     >>> stored_space({}).name
     'nb201'
+    >>> stored_space({"space": "nas-bench-graph-proteins"}).size
+    2021
     >>> stored_space({"space": "graph"})
     Traceback (most recent call last):
     ...
-    ValueError: stored histories on space 'graph'; allowed: nb201 (pass the space to run its blocks)
+    ValueError: stored histories on space 'graph'; allowed: nb201, nas-bench-graph-full, nas-bench-graph-proteins
     """
     name = payload.get("space", "nb201")
-    if name != "nb201":
-        raise ValueError(f"stored histories on space {name!r}; allowed: nb201 (pass the space to run its blocks)")
-    return nb201_space()
+    if name not in STORED_SPACES:
+        raise ValueError(f"stored histories on space {name!r}; allowed: {', '.join(STORED_SPACES)}")
+    return STORED_SPACES[name]()
 
 
 def setting_of(payload: dict, trials: int) -> Setting:
