@@ -79,6 +79,11 @@ def _book_commands(sub: argparse._SubParsersAction, common: list) -> None:
     build.add_argument("--recompute", action="store_true",
                        help="ignore the stored histories of the model-based searches and every cached result (slow)")
     build.add_argument("--threads", type=positive_int, help=_THREADS_HELP)
+    where = build.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=positive_int, default=None, metavar="N",
+                       help="compute the model-based searches' missing blocks on a local dask cluster of N processes")
+    where.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                       help="compute them on the running dask cluster whose scheduler is at ADDRESS")
     run = sub.add_parser("run", help="execute one chapter with papermill parameters", parents=common)
     run.add_argument("chapter", help=f"one of: {', '.join(book.CHAPTERS)}")
     run.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),

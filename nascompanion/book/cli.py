@@ -133,10 +133,16 @@ def run_one(chapter: str, parameters: list[tuple[str, str]], output: Path | None
     return 0
 
 
-def build_book(scale: str, execute: bool, recompute: bool, threads: int | None) -> int:
-    """Execute every chapter (unless ``execute`` is false), write the findings ledger, render the HTML book."""
+def build_book(scale: str, execute: bool, recompute: bool, threads: int | None, workers: int | None = None,
+               scheduler: str | None = None) -> int:
+    """Execute every chapter (unless ``execute`` is false; the model-based searches' missing blocks on a local
+    dask cluster of ``workers`` processes or the one at ``scheduler``), write the findings ledger, render the
+    HTML book."""
     if execute:
-        book.run_all(scale, recompute=recompute, threads=threads)
+        from nascompanion.compare import dispatch   # here: the comparison loads torch, which rendering skips
+
+        with dispatch.cluster(workers, scheduler):
+            book.run_all(scale, recompute=recompute, threads=threads)
     findings = ledger.write_ledger()
     ledger.write_page(findings)
     print(f"[book] findings ledger: {findings.relative_to(book.REPO_ROOT)}", flush=True)
@@ -179,7 +185,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_one(args.chapter, args.parameter, args.output, args.threads)
     if args.command == "execute":
         return execute_into(args.scale, args.output_dir, args.threads)
-    return build_book(args.scale, not args.no_execute, args.recompute, args.threads)
+    return build_book(args.scale, not args.no_execute, args.recompute, args.threads, args.workers, args.scheduler)
 
 
 def main(argv: list[str] | None = None) -> int:
