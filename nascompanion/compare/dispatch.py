@@ -186,14 +186,9 @@ def on_cluster(address: str, job: Job, missing: list[int], sizes: list[int], los
     ConnectionError
         If no scheduler answers at ``address``.
     """
-    from distributed import Client, as_completed   # dask: optional, needed only on a cluster
+    from distributed import as_completed   # dask: optional, needed only on a cluster
 
-    try:
-        client = Client(address, set_as_default=False)
-    except OSError as err:
-        raise ConnectionError(f"scheduler {address!r} (${SCHEDULER_ENV}): cannot connect ({err}); start the "
-                              "cluster first or check the address") from err
-    with client:
+    with _client(address, f" (${SCHEDULER_ENV})") as client:
         def publish(line: str) -> None:
             client.log_event(TOPIC, line)
             if log is not None:
@@ -256,16 +251,20 @@ def cluster(workers: int | None = None, address: str | None = None) -> Iterator[
             os.environ[SCHEDULER_ENV] = before
 
 
-@contextmanager
-def _printing(address: str) -> Iterator[None]:
-    """Print on this process's terminal the progress lines published on :data:`TOPIC` at ``address``."""
+def _client(address: str, named: str = ""):
+    """A client of the scheduler at ``address``; a ``ConnectionError`` saying what to do when none answers."""
     from distributed import Client   # dask: optional, needed only on a cluster
 
     try:
-        client = Client(address, set_as_default=False)
+        return Client(address, set_as_default=False)
     except OSError as err:
-        raise ConnectionError(f"scheduler {address!r}: cannot connect ({err}); start the cluster first "
+        raise ConnectionError(f"scheduler {address!r}{named}: cannot connect ({err}); start the cluster first "
                               "or check the address") from err
-    with client:
+
+
+@contextmanager
+def _printing(address: str) -> Iterator[None]:
+    """Print on this process's terminal the progress lines published on :data:`TOPIC` at ``address``."""
+    with _client(address) as client:
         client.subscribe_topic(TOPIC, lambda event: terminal(str(event[1])))
         yield
