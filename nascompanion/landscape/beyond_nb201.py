@@ -45,8 +45,8 @@ NB201 = "NAS-Bench-201"
 
 MODEL_TRIALS = 25
 """Trials of BANANAS on each NAS-Bench-Graph dataset (one stored block): its predictor, five networks
-retrained every ten queries, costs minutes a trial on two CPU cores where the other searches cost
-milliseconds, so it runs on the first 25 of the 200 trials the others run."""
+retrained every ten queries, takes minutes for these 25 trials on two CPU cores, where the other searches
+run all 200 trials in seconds."""
 
 SEARCHES = ("local_search", "random_search", "evolution_requery", "bo")
 """The searches run on every trial: the paper's five but BANANAS, with the authors' evolution."""
