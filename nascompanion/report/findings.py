@@ -381,7 +381,7 @@ class FindingsTable:
         for outcome in OUTCOMES:
             claims = [f.claim for f in self.findings if f.outcome == outcome and f.source != THIS_BOOK]
             if claims:
-                lines.append(f"- **{outcome}**: " + "; ".join(claims) + ".")
+                lines.append(f"- **{outcome}**: " + "; ".join(merged_claims(claims)) + ".")
         own = [f"{f.claim} (**{f.outcome}**)" for f in self.findings if f.source == THIS_BOOK]
         if own:
             lines.append("- *Checks of the book's own methods*: " + "; ".join(own) + ".")
@@ -393,6 +393,22 @@ class FindingsTable:
             if f.id == finding_id:
                 return f.outcome
         raise KeyError(f"{self.chapter}: no finding {finding_id!r}; ids: {', '.join(f.id for f in self.findings)}")
+
+
+def merged_claims(claims: Iterable[str]) -> list[str]:
+    """The claims, those that differ only in their last word (a dataset) said once with those words listed,
+    in the order each first appears.
+
+    Examples
+    --------
+    >>> merged_claims(["A wins on cora", "B holds", "A wins on cs"])
+    ['A wins on cora, cs', 'B holds']
+    """
+    stems: dict[str, list[str]] = {}
+    for claim in claims:
+        stem, _, last = claim.rpartition(" ")
+        stems.setdefault(stem, []).append(last)
+    return [f"{stem} {', '.join(lasts)}" if stem else lasts[0] for stem, lasts in stems.items()]
 
 
 class ResultBox:
