@@ -182,3 +182,12 @@ def test_every_chapter_has_findings_in_the_committed_ledger():
     from nascompanion.book.runner import CHAPTERS
 
     assert {f.chapter for f in ledger.read_ledger()} == set(CHAPTERS)
+
+
+def test_the_result_box_lists_the_datasets_of_one_claim_once_and_never_merges_other_endings():
+    from nascompanion.report.findings import merged_claims
+
+    claims = ["LS wins on NB201 cifar10", "LS wins on NB201 cifar100", "Standard (sigma: classes)",
+              "Standard (sigma: best-cells)", "LS wins on NB201 cifar10"]
+    assert merged_claims(claims) == ["LS wins on NB201 cifar10, cifar100, cifar10", "Standard (sigma: classes)",
+                                     "Standard (sigma: best-cells)"]

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
@@ -396,19 +397,26 @@ class FindingsTable:
 
 
 def merged_claims(claims: Iterable[str]) -> list[str]:
-    """The claims, those that differ only in their last word (a dataset) said once with those words listed,
-    in the order each first appears.
+    """The claims, those that differ only in a last word that is a plain name (a dataset: letters, digits,
+    ``-``, ``_``, ``.``) said once with those names listed, in the order each first appears.
 
     Examples
     --------
-    >>> merged_claims(["A wins on cora", "B holds", "A wins on cs"])
-    ['A wins on cora, cs', 'B holds']
+    >>> merged_claims(["A wins on cora", "B holds", "A wins on cs", "C (x: a)", "C (x: b)"])
+    ['A wins on cora, cs', 'B holds', 'C (x: a)', 'C (x: b)']
     """
-    stems: dict[str, list[str]] = {}
+    entries: list[tuple[str, list[str]]] = []
+    by_stem: dict[str, list[str]] = {}
     for claim in claims:
         stem, _, last = claim.rpartition(" ")
-        stems.setdefault(stem, []).append(last)
-    return [f"{stem} {', '.join(lasts)}" if stem else lasts[0] for stem, lasts in stems.items()]
+        if stem and re.fullmatch(r"[\w.-]+", last):
+            if stem not in by_stem:
+                by_stem[stem] = []
+                entries.append((stem, by_stem[stem]))
+            by_stem[stem].append(last)
+        else:
+            entries.append((claim, []))
+    return [f"{text} {', '.join(names)}" if names else text for text, names in entries]
 
 
 class ResultBox:
