@@ -60,6 +60,11 @@ TABLE1_COLUMNS = ("local minima (no lower neighbour)", "local minima (lower than
 local search (Algorithm 1, no budget) ends at a global minimum, and the mean neighbourhood evaluations."""
 
 
+TABLE1_DECIMALS: Mapping[str, int] = {TABLE1_COLUMNS[0]: 0, TABLE1_COLUMNS[1]: 0, TABLE1_COLUMNS[2]: 1,
+                                      TABLE1_COLUMNS[3]: 2}
+"""Decimals of each column of Table 1 as shown."""
+
+
 @dataclass(frozen=True)
 class Site:
     """One landscape of the chapter: ``family`` and ``dataset`` name it; its searches see ``metric``
@@ -311,14 +316,45 @@ MEASURE_COLUMNS: Mapping[str, str] = {
     "correlation_length": "corr. length"}
 """The measures table's columns as the chapter shows them."""
 
-MEASURE_DECIMALS: Mapping[str, int] = {"nodes": 0, "minima": 0, "strict minima": 0, "basin (%)": 2, "FDC": 2,
+MEASURE_DECIMALS: Mapping[str, int] = {"minima": 0, "strict minima": 0, "basin (%)": 2, "FDC": 2,
                                        "rank FDC": 2, "rho(1)": 2, "corr. length": 2}
 """Decimals of each shown column."""
 
 
+def row_label(family: str, landscape: str) -> str:
+    """One short name for a row indexed by ``(family, landscape)``: the landscape's own name where it says
+    where it comes from, else with its family (random losses; NB201's datasets beside others).
+
+    Examples
+    --------
+    >>> row_label("NAS-Bench-Graph", "cora"), row_label("random losses", "NAS-Bench-201")
+    ('cora', 'random losses, NAS-Bench-201')
+    >>> row_label("NAS-Bench-201", "random (uniform losses)"), row_label("NAS-Bench-201", "cifar100")
+    ('random losses, NAS-Bench-201', 'cifar100 (NB201)')
+    """
+    if family == "random losses":
+        return f"random losses, {landscape}"
+    if landscape.startswith("random"):
+        return f"random losses, {family}"
+    return f"{landscape} (NB201)" if family == NB201 else landscape
+
+
+def _labelled(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    labels = [row_label(family, landscape) for family, landscape in frame.index]
+    return frame.set_axis(pd.Index(labels, name=name))
+
+
+def table1_view(table: pd.DataFrame) -> pd.DataFrame:
+    """Table 1 as the chapter shows it: one short label a row, local minima as whole numbers."""
+    return _labelled(table, "landscape").round({c: 0 for c in TABLE1_COLUMNS[:2]}).astype(
+        {c: int for c in TABLE1_COLUMNS[:2]})
+
+
 def measures_view(measures: pd.DataFrame) -> pd.DataFrame:
-    """The measures table as the chapter shows it: short column names, the basin share in percent."""
-    view = measures[list(MEASURE_COLUMNS)].rename(columns=MEASURE_COLUMNS)
+    """The measures table as the chapter shows it: one short label a row, short column names, the basin
+    share in percent; the loss each row measures and the space's size are said in the prose."""
+    shown = {k: v for k, v in MEASURE_COLUMNS.items() if k not in ("metric", "nodes")}
+    view = _labelled(measures[list(shown)].rename(columns=shown), "landscape")
     return view.assign(**{"basin (%)": 100 * view["basin (%)"]})
 
 
