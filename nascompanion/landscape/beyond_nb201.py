@@ -388,3 +388,39 @@ def fewest_distinct(losses: Mapping[tuple[str, str], np.ndarray], family: str = 
     counts = {key[1]: (np.unique(loss).size, loss.size) for key, loss in losses.items() if key[0] == family}
     name = min(counts, key=lambda k: counts[k][0])
     return {"distinct_dataset": name, "distinct_values": counts[name][0], "distinct_of": counts[name][1]}
+
+
+def reversal_values(test_gaps: Mapping, validation_gaps: Mapping, other: str = "random_search") -> dict:
+    """Where local search ends measurably worse than ``other`` in test error, what its validation error (the
+    loss it searches) says: the sentence the chapter glues as ``reversal`` (empty where there is no such
+    dataset), and how many such datasets there are.
+
+    Examples
+    --------
+    >>> def row(d, lo, hi):
+    ...     return pd.DataFrame({"other": ["random_search"], "difference": [d], "low": [lo], "high": [hi]})
+    >>> test = {("g", "a"): row(1.0, 0.5, 1.5), ("g", "b"): row(-1.0, -1.5, -0.5)}
+    >>> val = {("g", "a"): row(-0.2, -0.3, -0.1), ("g", "b"): row(-1.0, -1.5, -0.5)}
+    >>> text = reversal_values(test, val)["reversal"]
+    >>> text.startswith("On a local search ends measurably worse"), "measurably lower (-0.20 points)" in text
+    (True, True)
+    """
+    parts = []
+    for key, table in test_gaps.items():
+        test = table[table["other"] == other].iloc[0]
+        if test["low"] <= 0:
+            continue
+        val = validation_gaps[key][validation_gaps[key]["other"] == other].iloc[0]
+        side = ("measurably lower" if val["high"] < 0 else "measurably higher" if val["low"] > 0
+                else "not measurably different")
+        parts.append((key[1], side, float(val["difference"])))
+    if not parts:
+        return {"reversal": "", "reversals": 0}
+    names = ", ".join(name for name, _, _ in parts)
+    sides = "; ".join(f"{side} ({difference:+.2f} points)" if len(parts) > 1 else f"{side} ({difference:.2f} points)"
+                      for _, side, difference in parts)
+    tail = (": it finds architectures that validate better and test worse."
+            if all(side == "measurably lower" for _, side, _ in parts) else ".")
+    return {"reversal": f"On {names} local search ends measurably worse than {other.replace('_', ' ')} in test error "
+                        f"while its validation error, the loss it searches, is {sides}{tail}",
+            "reversals": len(parts)}
