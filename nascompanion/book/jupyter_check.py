@@ -150,15 +150,26 @@ def shows_result_box(notebook: Mapping[str, Any]) -> bool:
     ...     return {"cells": [{"cell_type": "code", "metadata": {}, "outputs": list(outputs)}]}
     >>> shows_result_box(notebook(box, table)), shows_result_box(notebook(glued, table))
     (True, False)
+    >>> two = {"output_type": "execute_result", "data": {"text/html": "<table/>"},
+    ...        "metadata": {FINDINGS_MIME: {"findings": [{"claim": "A on a"}, {"claim": "A on b"}]}}}
+    >>> shows_result_box(notebook({"output_type": "display_data", "data": {"text/markdown": "- A on a, b."}}, two))
+    True
     """
     claims = findings_claims(notebook)
     for _, cell in _code_cells(notebook):
         for out in cell.get("outputs", []):
             text = out.get("data", {}).get("text/markdown")
             text = "".join(text) if isinstance(text, list) else text
-            if text and claims and all(claim in text for claim in claims):
+            if text and claims and all(_names(text, claim) for claim in claims):
                 return True
     return False
+
+
+def _names(text: str, claim: str) -> bool:
+    """Whether ``text`` names ``claim``: whole, or as the box lists one claim on several datasets (its words
+    but the last once, then each last word)."""
+    stem, _, last = claim.rpartition(" ")
+    return claim in text or bool(stem) and stem in text and last in text
 
 
 def _png_width(png: bytes) -> int:
