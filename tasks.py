@@ -74,8 +74,9 @@ def book() -> None:
 def test() -> None:
     ensure_venv()
     environment = env()
+    # the unit tests and doctests on two worker processes (pytest-xdist), each test deterministic on its own
     run(PYTHON, "-m", "pytest", "tests", "nascompanion", "--doctest-modules", "-q", "-p", "no:cacheprovider",
-        "--hypothesis-profile", "ci", env=environment)
+        "--hypothesis-profile", "ci", "-n", "2", env={**environment, "PYTHONHASHSEED": "0"})
     # Every chapter at smoke scale on the shipped tables, then nbval re-executes each and compares every output.
     # nbval's kernel gets the threads the runner gives a chapter's kernel (one by default), so a re-execution
     # adds floating-point sums in the same order as the execution it is compared with

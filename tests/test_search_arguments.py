@@ -39,7 +39,8 @@ def test_a_bad_budget_is_refused_naming_the_budget_and_its_range(name, budget):
         registry.run(name, space, _losses(space.size), budget, np.random.default_rng(0))
 
 
-@pytest.mark.parametrize("rng", [None, 0, np.random.RandomState(0), np.random.SeedSequence(0)], ids=repr)
+@pytest.mark.parametrize("rng", [None, 0, np.random.RandomState(0), np.random.SeedSequence(0)],
+                         ids=["None", "0", "RandomState", "SeedSequence"])   # the same names in every process
 @pytest.mark.parametrize("name", ALL)
 def test_a_generator_that_is_not_a_numpy_generator_is_refused(name, rng):
     space = _space(name)
