@@ -24,8 +24,7 @@ from typing import Mapping
 import numpy as np
 
 from nascompanion.claims.nas_comparison import paired_finding
-from nascompanion.landscape.beyond_nb201 import trial_mean_bootstrap
-from nascompanion.landscape.real_intervals import landscape_bootstrap, race_bootstrap
+from nascompanion.landscape.real_intervals import landscape_bootstrap, race_bootstrap, trial_mean_bootstrap
 from nascompanion.report.findings import THIS_BOOK, Finding, Rule, Span, after
 
 SOURCE_BASELINE = "paper, abstract and Sec. 1 (claimed of NAS benchmarks in general)"

@@ -27,10 +27,8 @@ import pandas as pd
 from nascompanion.compare.contenders import Setting
 from nascompanion.compare.runner import compare
 from nascompanion.landscape.measures_table import Landscape
-from nascompanion.landscape.real_intervals import race_gap, spearman_rows
 from nascompanion.landscape.stats import landscape_stats, local_minima
 from nascompanion.objectives import denoised_losses
-from nascompanion.report.stats import Interval
 from nascompanion.spaces.table import TableSpace
 
 NB201_DATASETS: Mapping[str, str] = {"cifar10-valid": "validation", "cifar100": "test", "ImageNet16-120": "test"}
@@ -192,70 +190,6 @@ def run_searches(sites: Sequence[Site], *, budget: int, trials: int, model_trial
                                    space=site.space, which=which, progress=progress))
         runs[site.key] = results
     return runs
-
-
-def found_global_share(validation_curves: np.ndarray, losses: np.ndarray) -> float:
-    """Share (%) of trials whose best validation loss after the whole budget is the global minimum.
-
-    Examples
-    --------
-    >>> found_global_share(np.array([[3.0, 1.0], [3.0, 2.0]]), np.array([1.0, 2.0, 3.0]))
-    50.0
-    """
-    return float(100 * np.mean(np.asarray(validation_curves)[:, -1] <= np.min(losses)))
-
-
-def lead_over_simple(finals: Mapping[str, np.ndarray], algorithm: str = "local_search",
-                     simple: tuple[str, ...] = ("random_search", "evolution_requery")) -> float:
-    """How far ``algorithm`` finishes ahead of the better of the ``simple`` searches: the lower of their
-    mean final errors minus its own (positive: it wins).
-
-    Examples
-    --------
-    >>> lead_over_simple({"local_search": np.array([1.0]), "random_search": np.array([3.0]),
-    ...                   "evolution_requery": np.array([2.0])})
-    1.0
-    """
-    stacked = np.stack([np.asarray(finals[algorithm])] + [np.asarray(finals[name]) for name in simple])
-    return float(-race_gap(stacked))
-
-
-def trial_mean_bootstrap(values: np.ndarray, per_trial: np.ndarray, rng: np.random.Generator, level: float = 0.95,
-                         draws: int = 2000) -> Interval:
-    """Spearman's correlation of one value per landscape with a mean over each landscape's trials, with a
-    two-stage bootstrap: each resample draws the landscapes with replacement and, for every landscape
-    drawn, its trials with replacement, so the interval covers which landscapes were measured and the
-    trials run on them.
-
-    Parameters
-    ----------
-    values
-        Shape ``(landscapes,)``, e.g. the number of local minima.
-    per_trial
-        Shape ``(landscapes, trials)``, e.g. whether each trial found the global minimum (0 or 1).
-    rng, level, draws
-        Source of the resamples, coverage of the percentile interval, number of resamples.
-
-    Examples
-    --------
-    >>> found = np.array([[1, 1, 1, 1], [1, 1, 0, 1], [0, 1, 0, 0], [0, 0, 0, 0]])
-    >>> i = trial_mean_bootstrap(np.arange(4.0), found, np.random.default_rng(0), draws=500)
-    >>> i.estimate, i.high < 0
-    (-1.0, True)
-    """
-    values, per_trial = np.asarray(values, dtype=float).ravel(), np.asarray(per_trial, dtype=float)
-    if per_trial.ndim != 2 or per_trial.shape[0] != values.size or values.size < 3:
-        raise ValueError(f"need per_trial of shape (landscapes >= 3, trials) matching {values.size} values, "
-                         f"got {per_trial.shape}")
-    if not 0 < level < 1:
-        raise ValueError(f"level must lie in (0, 1), got {level!r}")
-    landscapes, trials = per_trial.shape
-    rows = rng.integers(0, landscapes, size=(draws, landscapes))
-    picks = rng.integers(0, trials, size=(draws, landscapes, trials))
-    means = per_trial[rows[..., None], picks].mean(axis=-1)
-    estimates = spearman_rows(values[rows], means)
-    low, high = np.nanquantile(estimates, [(1 - level) / 2, (1 + level) / 2])
-    return Interval(float(spearman_rows(values[None], per_trial.mean(axis=1)[None])[0]), float(low), float(high))
 
 
 def found_matrix(sites: Sequence[Site], validation_runs: Mapping[tuple[str, str], Mapping[str, np.ndarray]],

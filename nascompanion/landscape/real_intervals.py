@@ -194,3 +194,38 @@ def noise_correlations(landscapes: "pd.DataFrame", rng: np.random.Generator, lev
     """
     return {(m, c): landscape_bootstrap(landscapes[m], landscapes[c], rng, level, draws)
             for m in MEASURES for c in HARDNESS}
+
+
+def trial_mean_bootstrap(values: np.ndarray, per_trial: np.ndarray, rng: np.random.Generator, level: float = 0.95,
+                         draws: int = 2000) -> Interval:
+    """Spearman's correlation of one value per landscape with a mean over each landscape's trials, with a
+    two-stage bootstrap: each resample draws the landscapes with replacement and, for every landscape
+    drawn, its trials with replacement, so the interval covers which landscapes were measured and the
+    trials run on them.
+
+    Parameters
+    ----------
+    values
+        Shape ``(landscapes,)``, e.g. the number of local minima.
+    per_trial
+        Shape ``(landscapes, trials)``, e.g. whether each trial found the global minimum (0 or 1).
+    rng, level, draws
+        Source of the resamples, coverage of the percentile interval, number of resamples.
+
+    Examples
+    --------
+    >>> found = np.array([[1, 1, 1, 1], [1, 1, 0, 1], [0, 1, 0, 0], [0, 0, 0, 0]])
+    >>> i = trial_mean_bootstrap(np.arange(4.0), found, np.random.default_rng(0), draws=500)
+    >>> i.estimate, i.high < 0
+    (-1.0, True)
+    """
+    values, per_trial = np.asarray(values, dtype=float).ravel(), np.asarray(per_trial, dtype=float)
+    if per_trial.ndim != 2 or per_trial.shape[0] != values.size or values.size < 3:
+        raise ValueError(f"need per_trial of shape (landscapes >= 3, trials) matching {values.size} values, "
+                         f"got {per_trial.shape}")
+    landscapes, trials = per_trial.shape
+    rows = rng.integers(0, landscapes, size=(draws, landscapes))
+    picks = rng.integers(0, trials, size=(draws, landscapes, trials))
+    means = per_trial[rows[..., None], picks].mean(axis=-1)
+    low, high = _percentiles(spearman_rows(values[rows], means), level)
+    return Interval(float(spearman_rows(values[None], per_trial.mean(axis=1)[None])[0]), low, high)
