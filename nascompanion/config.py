@@ -141,3 +141,30 @@ def threads(value: int | str | None = None) -> int:
     if isinstance(value, bool) or not (text.isascii() and text.isdigit()) or int(text) < 1:
         raise ValueError(f"threads={value!r}; allowed: a positive integer (set by --threads or ${THREADS_ENV})")
     return int(text)
+
+
+def limit_threads(threads: int) -> None:
+    """Let torch and the BLAS and OpenMP pools of this process use at most ``threads`` threads each.
+
+    Workers sharing a machine each get their share of its cores this way, so
+    they do not start a thread per core each and oversubscribe it.
+
+    Examples
+    --------
+    >>> import torch
+    >>> before = torch.get_num_threads()
+    >>> limit_threads(1)
+    >>> torch.get_num_threads()
+    1
+    >>> limit_threads(before)
+    """
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise ValueError(f"threads must be an integer >= 1, got {threads!r}")
+    import torch   # heavy: loaded only by a process that computes with it (a worker, a search)
+
+    torch.set_num_threads(threads)
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # without threadpoolctl the pools keep what OMP_NUM_THREADS and the like said at start
+        return
+    threadpool_limits(limits=threads)

@@ -10,8 +10,8 @@ file before it is counted as done.
 
 The store's folder and whether its blocks are read are arguments of each task (:class:`Job`), never
 the worker's own store mode; each worker computes with one torch, BLAS and OpenMP thread
-(:func:`one_thread`). A worker killed mid-block costs only its block: the scheduler gives it to
-another worker (up to ``distributed.scheduler.allowed-failures`` times). The work is the plan minus
+(:func:`~nascompanion.config.limit_threads`). A worker killed mid-block costs only its block: the
+scheduler gives it to another worker (up to ``distributed.scheduler.allowed-failures`` times). The work is the plan minus
 the stored blocks, so rerunning after any stop computes only what is missing.
 
 Where blocks are computed: on the cluster whose scheduler address is in ``$NASCOMPANION_SCHEDULER``
@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from nascompanion.compare import searches, store
+from nascompanion.config import limit_threads
 from nascompanion.compare.contenders import LABELS, Setting
 from nascompanion.objectives import TrialLosses
 from nascompanion.results.store import Mode
@@ -78,18 +79,6 @@ class Job:
                              report=self.reuse)
 
 
-def one_thread() -> None:
-    """Let torch and the BLAS and OpenMP pools of this process use one thread each (as every block is computed)."""
-    import torch   # heavy: loaded only where a block is computed (the model-based searches need it anyway)
-
-    torch.set_num_threads(1)
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:   # without it the pools keep what OMP_NUM_THREADS and the like said at start
-        return
-    threadpool_limits(limits=1)
-
-
 def store_block(job: Job, index: int, size: int, losses: TrialLosses, space: TableSpace,
                 compute: Compute = searches.run_block) -> tuple[store.Block, bool, str]:
     """One task: block ``index`` (``size`` trials) of ``job``, computed with one thread and stored, unless stored.
@@ -108,7 +97,7 @@ def store_block(job: Job, index: int, size: int, losses: TrialLosses, space: Tab
     found = job.stored(index, size)
     if found is not None:
         return found, True, _here()
-    one_thread()
+    limit_threads(1)
     block = compute(None, job.setting, job.algorithm, index, size, losses, space)
     problem = store.check_block(block, size, job.setting.budget, job.n_archs)
     if problem:

@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Callable, Hashable, Iterable, Iterator, Sequen
 
 import torch
 
+from nascompanion.config import limit_threads  # noqa: F401 (the grid's name for it)
 from nascompanion.train.grid import Chunk, TrainFn, check_trained, read_chunk, run_grid, train_chunk_fn, write_atomic
 from nascompanion.train.pipelines import Setting
 
@@ -96,31 +97,6 @@ class TrainerSpec:
         if self.threads is not None:
             limit_threads(self.threads)
         return train_chunk_fn(self.setting, self.device, self.autocast, None, self.conv, self.cudnn_deterministic)
-
-
-def limit_threads(threads: int) -> None:
-    """Let torch and the BLAS and OpenMP pools of this process use at most ``threads`` threads each.
-
-    Workers sharing a machine each get their share of its cores this way, so
-    they do not start a thread per core each and oversubscribe it.
-
-    Examples
-    --------
-    >>> import torch
-    >>> before = torch.get_num_threads()
-    >>> limit_threads(1)
-    >>> torch.get_num_threads()
-    1
-    >>> limit_threads(before)
-    """
-    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-        raise ValueError(f"threads must be an integer >= 1, got {threads!r}")
-    torch.set_num_threads(threads)
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # without threadpoolctl the pools keep what OMP_NUM_THREADS and the like said at start
-        return
-    threadpool_limits(limits=threads)
 
 
 TrainerFactory = Callable[[], TrainFn]
