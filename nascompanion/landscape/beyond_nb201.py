@@ -148,7 +148,7 @@ def degree_table(spaces: Mapping[str, TableSpace]) -> pd.DataFrame:
     """
     rows = {}
     for name, space in spaces.items():
-        degrees = np.full(space.size, space.degree) if space.degrees is None else np.asarray(space.degrees)
+        degrees = space.degree_of(np.arange(space.size))
         rows[name] = [float(space.size), float(degrees.min()), float(np.median(degrees)), float(degrees.mean()),
                       float(degrees.max())]
     return pd.DataFrame.from_dict(rows, orient="index", columns=["architectures", "fewest neighbours",

@@ -37,7 +37,7 @@ def degree_figure(spaces: Mapping[str, TableSpace], width: float = 8.0, height: 
     most = max(int(space.table.shape[1]) for space in spaces.values())
     edges = np.arange(0, most + bin_width + 1, bin_width)
     for name, space in spaces.items():
-        degrees = np.full(space.size, space.degree) if space.degrees is None else np.asarray(space.degrees)
+        degrees = space.degree_of(np.arange(space.size))
         ax.hist(degrees, bins=edges, weights=np.full(space.size, 100 / space.size), histtype="step", lw=1.6,
                 label=name)
     ax.set_xlabel("neighbours of an architecture")
