@@ -40,6 +40,7 @@ import numpy as np
 from scipy.stats import rankdata
 
 from nascompanion.landscape.stats import converge, ls_map
+from nascompanion.spaces.table import TableSpace
 
 WALKS = 100
 """Default number of random walks."""
@@ -76,8 +77,9 @@ def as_csr(neighbours: Any) -> tuple[np.ndarray, np.ndarray]:
     """
     if hasattr(neighbours, "indptr") and hasattr(neighbours, "indices"):
         return _checked(np.asarray(neighbours.indptr), np.asarray(neighbours.indices))
-    if getattr(neighbours, "degrees", None) is not None and hasattr(neighbours, "table"):
-        return _variable_degree_table(np.asarray(neighbours.table), np.asarray(neighbours.degrees))
+    if isinstance(neighbours, TableSpace) and not neighbours.regular:   # only each row's real neighbours
+        keep = neighbours.real_columns(np.arange(neighbours.size))
+        return _checked(np.concatenate([[0], np.cumsum(neighbours.degrees)]), neighbours.table[keep])
     if hasattr(neighbours, "table"):
         neighbours = neighbours.table
     if isinstance(neighbours, tuple) and len(neighbours) == 2:
@@ -89,15 +91,6 @@ def as_csr(neighbours: Any) -> tuple[np.ndarray, np.ndarray]:
     keep = table >= 0
     indptr = np.concatenate([[0], np.cumsum(keep.sum(axis=1))])
     return _checked(indptr, table[keep])
-
-
-def _variable_degree_table(table: np.ndarray, degrees: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """CSR arrays of a variable-degree :class:`~nascompanion.spaces.TableSpace`: row ``v``'s first ``degrees[v]``
-    columns are its neighbours, the rest repeat one of them and are dropped."""
-    if degrees.shape != (table.shape[0],) or (degrees < 0).any() or (degrees > table.shape[1]).any():
-        raise ValueError(f"degrees must be {table.shape[0]} numbers in 0..{table.shape[1]}, one per row of the table")
-    keep = np.arange(table.shape[1])[None, :] < degrees[:, None]
-    return _checked(np.concatenate([[0], np.cumsum(degrees)]), table[keep])
 
 
 def _checked(indptr: np.ndarray, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
