@@ -2,10 +2,9 @@
 
 import numpy as np
 import pytest
-import torch
 
 from nascompanion.objectives import SeedObjective, TrialLosses
-from nascompanion.search.bananas import BatchedEnsemble, PredictorSettings, fit_ensembles, nb201_path_encoding
+from nascompanion.search.bananas import nb201_path_encoding
 from nascompanion.search.bayesopt import bayesian_optimization
 from nascompanion.search.candidates import distinct_random
 from nascompanion.search.evolution import regularized_evolution
@@ -85,29 +84,6 @@ def test_path_encoding_of_nb201_cells():
     assert np.flatnonzero(enc[chain]).tolist() == [20 + 2 * 16 + 3 * 4 + 1]
 
 
-def test_batched_ensemble_trains_each_member_as_if_alone():
-    torch.manual_seed(0)
-    settings = PredictorSettings(members=3, hidden=6, layers=2, epochs=15)
-    g = torch.Generator().manual_seed(3)
-    x = torch.rand(2, 12, 5, generator=g)
-    y = torch.rand(2, 12, generator=g)
-    joint = fit_ensembles(x, y, settings, torch.Generator().manual_seed(11))
-    init = BatchedEnsemble(6, 5, settings, torch.Generator().manual_seed(11))
-    for model in range(6):
-        alone = BatchedEnsemble(1, 5, settings, torch.Generator().manual_seed(0))
-        with torch.no_grad():
-            for dst, src in zip(list(alone.weights) + list(alone.biases), list(init.weights) + list(init.biases)):
-                dst.copy_(src[model: model + 1])
-        optimiser = torch.optim.Adam(alone.parameters(), lr=settings.learning_rate)
-        xs, ys = x[model // 3: model // 3 + 1], y[model // 3: model // 3 + 1]
-        for _ in range(settings.epochs):
-            optimiser.zero_grad()
-            (alone(xs) - ys).abs().mean(dim=1).sum().backward()
-            optimiser.step()
-        with torch.no_grad():
-            np.testing.assert_allclose(alone(xs).numpy()[0], joint(x.repeat_interleave(3, 0))[model].numpy(), atol=1e-5)
-
-
 def test_distinct_random_never_returns_a_queried_architecture():
     rng = np.random.default_rng(0)
     queried = rng.random((50, 30)) < 0.7
@@ -138,14 +114,3 @@ def test_lockstep_algorithms_refuse_objectives_drawn_per_query():
         random_search(space, SeedObjective(np.ones((81, 2)), np.ones((81, 2))), 5, np.random.default_rng(0))
 
 
-def test_mini_batch_training_is_seeded_and_fits_its_points():
-    settings = PredictorSettings(members=2, hidden=8, layers=4, epochs=30, batch_size=4)
-    g = torch.Generator().manual_seed(0)
-    x, y = torch.rand(2, 10, 6, generator=g), torch.rand(2, 10, generator=g)
-    one = fit_ensembles(x, y, settings, torch.Generator().manual_seed(5))
-    two = fit_ensembles(x, y, settings, torch.Generator().manual_seed(5))
-    fresh = BatchedEnsemble(4, 6, settings, torch.Generator().manual_seed(5))
-    with torch.no_grad():
-        xs, ys = x.repeat_interleave(2, 0), y.repeat_interleave(2, 0)
-        np.testing.assert_array_equal(one(xs).numpy(), two(xs).numpy())
-        assert (one(xs) - ys).abs().mean() < (fresh(xs) - ys).abs().mean()

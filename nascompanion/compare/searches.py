@@ -21,7 +21,7 @@ from nascompanion.compare.contenders import Setting, algorithm_config
 from nascompanion.compare.experiment import ALGORITHMS, block_stream, landscapes, streams
 from nascompanion.objectives import TrialLosses, loss, noise_scale, versions, views
 from nascompanion.results import keys
-from nascompanion.search import candidates, history, lockstep_best_first, query_log, registry
+from nascompanion.search import candidates, history, lockstep_best_first, predictor, query_log, registry
 from nascompanion.spaces import graph_nas, nb201, nb201_space, table
 from nascompanion.spaces.table import TableSpace
 
@@ -76,7 +76,7 @@ def run_block(benchmark, setting: Setting, algorithm: str, index: int, size: int
 @lru_cache(maxsize=None)
 def code_digest(algorithm: str) -> str:
     """Digest of the code a result of ``algorithm`` depends on, so a changed algorithm's results are never
-    reused: its module (for local search also its lockstep walk), the query log, result and candidate code,
+    reused: its module (for local search also its lockstep walk, for BANANAS its predictor), the query log, result and candidate code,
     the objectives (not their chapter tables), the spaces, the experiment and the algorithms' knobs, and what runs it
     (:func:`run_block` for the stored algorithms); other edits, e.g. to tables, figures or the store's file
     format checks, keep the cache and the store.
@@ -87,7 +87,7 @@ def code_digest(algorithm: str) -> str:
     True
     """
     module = inspect.getmodule(registry.get(algorithm).function)
-    walks = {lockstep_best_first} if algorithm == "local_search" else set()   # the lockstep walk it runs
+    walks = {"local_search": {lockstep_best_first}, "bananas": {predictor}}.get(algorithm, set())   # what it runs
     objective = {loss, noise_scale, versions, views}
     found = {module, *walks, candidates, history, query_log, *objective, nb201, graph_nas, table}
     modules = sorted(found, key=lambda m: m.__name__)
