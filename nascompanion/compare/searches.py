@@ -76,8 +76,8 @@ def run_block(benchmark, setting: Setting, algorithm: str, index: int, size: int
 @lru_cache(maxsize=None)
 def code_digest(algorithm: str) -> str:
     """Digest of the code a result of ``algorithm`` depends on, so a changed algorithm's results are never
-    reused: its module (for local search also its lockstep walk, for BANANAS its predictor), the query log, result and candidate code,
-    the objectives (not their chapter tables), the spaces, the experiment and the algorithms' knobs, and what runs it
+    reused: its module (for local search also its lockstep walk, for BANANAS its predictor), the query log,
+    result and candidate code, the objectives (not their chapter tables), the spaces, the experiment and the algorithms' knobs, and what runs it
     (:func:`run_block` for the stored algorithms); other edits, e.g. to tables, figures or the store's file
     format checks, keep the cache and the store.
 
@@ -87,9 +87,9 @@ def code_digest(algorithm: str) -> str:
     True
     """
     module = inspect.getmodule(registry.get(algorithm).function)
-    walks = {"local_search": {lockstep_best_first}, "bananas": {predictor}}.get(algorithm, set())   # what it runs
+    runs = {"local_search": {lockstep_best_first}, "bananas": {predictor}}.get(algorithm, set())   # beside its module
     objective = {loss, noise_scale, versions, views}
-    found = {module, *walks, candidates, history, query_log, *objective, nb201, graph_nas, table}
+    found = {module, *runs, candidates, history, query_log, *objective, nb201, graph_nas, table}
     modules = sorted(found, key=lambda m: m.__name__)
     runner = [run_block] if algorithm in store.STORED else [run_algorithm, quick_curves]   # what makes its history
     return keys.code_digest([*modules, experiment, contenders, *runner], length=16)
