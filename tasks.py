@@ -2,6 +2,8 @@
 """Set up and run the project with nothing but Python 3.11 installed.
 
     python3 tasks.py book    # create/reuse .venv, execute every chapter, render the HTML book
+    python3 tasks.py recompute  # the same from nothing stored: compute the store again on a local dask
+                             # cluster of one process per core, then the book from it (hours on two cores)
     python3 tasks.py test    # create/reuse .venv, run the unit tests and doctests, then every
                              # chapter at smoke scale on the shipped tables, checked by nbval
     python3 tasks.py render  # render the committed chapters and check every page in headless
@@ -19,6 +21,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import venv
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
@@ -69,6 +72,17 @@ def env() -> dict[str, str]:
 def book() -> None:
     ensure_venv()
     run(BIN / "nascompanion", "book", "--scale", "paper", env=env())
+
+
+def recompute() -> None:
+    """Compute every stored history again, reusing none (``store update --recompute``, on a local dask cluster of
+    one worker per core), then execute the book from that store; print the whole run's minutes."""
+    ensure_venv()
+    started = time.monotonic()
+    workers = str(max(os.cpu_count() or 1, 1))
+    run(BIN / "nascompanion", "store", "update", "--recompute", "--workers", workers, env=env())
+    run(BIN / "nascompanion", "book", "--scale", "paper", env=env())
+    print(f"recompute: store and book in {(time.monotonic() - started) / 60:.1f} min", flush=True)
 
 
 def test() -> None:
@@ -131,7 +145,7 @@ def render() -> None:
 
 
 def main() -> None:
-    tasks = {"book": book, "test": test, "render": render}
+    tasks = {"book": book, "recompute": recompute, "test": test, "render": render}
     if len(sys.argv) != 2 or sys.argv[1] not in tasks:
         sys.exit(f"usage: python3 tasks.py {{{'|'.join(tasks)}}}")
     try:
