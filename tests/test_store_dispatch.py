@@ -100,8 +100,9 @@ def test_blocks_on_two_workers_one_killed_mid_block_end_as_a_serial_runs_store(t
         lines: list[str] = []   # progress: blocks done of all, time elapsed and expected
         job = dispatch.Job(SETTING, "bo", payload, str(tmp_path / "fresh"), True, SPACE.size)
         losses = landscapes(bench, SETTING, SETTING.trials)
-        done = list(dispatch.on_cluster(address, job, [0, 2], [25, 25, 10], losses, SPACE, log=lines.append))
-        assert sorted(i for i, _ in done) == [0, 2] and len(lines) == 3
+        work = dispatch.Work(job, [0, 2], [25, 25, 10], losses, SPACE)
+        done = list(dispatch.on_cluster(address, [work], log=lines.append))
+        assert sorted(i for _, i, _ in done) == [0, 2] and len(lines) == 3
         assert re.fullmatch(r"\[blocks\] .*: block [02] on .+, 2 of 2 done, \d+ s elapsed, about 0 s to go", lines[-1])
     assert dispatch.SCHEDULER_ENV not in os.environ
 
@@ -146,3 +147,34 @@ def test_a_block_its_worker_cannot_write_is_returned_for_the_submitting_process_
     reachable.add(2, block)
     again, written, _ = dispatch.store_block(reachable, 2, 10, losses, SPACE, compute=None)   # stored: not computed
     assert written and np.array_equal(again.archs, block.archs) and np.array_equal(again.counts, block.counts)
+
+
+def test_comparing_several_settings_computes_their_missing_blocks_together_and_gives_each_settings_curves(
+        tmp_path, monkeypatch):
+    bench = _benchmark()
+    settings = [SETTING, Setting("toy", "noise", x=2.0, trials=30, budget=12)]
+    monkeypatch.setenv("NASCOMPANION_CACHE", str(tmp_path / "alone"))
+    alone = [runner.compare(bench, s, algorithms=("bo", "random_search"), space=SPACE, progress=False)
+             for s in settings]
+    submitted: list[list[tuple[str, list[int]]]] = []
+
+    def serial_cluster(address, works, compute=searches.run_block, log=None):   # what a cluster computes, here
+        submitted.append([(w.job.setting.label(), w.missing) for w in works])
+        for number, work in enumerate(works):
+            for index in work.missing:
+                yield number, index, dispatch.store_block(work.job, index, work.sizes[index], work.losses,
+                                                          work.space, compute)[0]
+
+    monkeypatch.setenv("NASCOMPANION_CACHE", str(tmp_path / "together"))
+    monkeypatch.setenv(dispatch.SCHEDULER_ENV, "tcp://nowhere:1")
+    monkeypatch.setattr(dispatch, "on_cluster", serial_cluster)
+    together = runner.compare_all([runner.Comparison(bench, s, SPACE) for s in settings],
+                                  algorithms=("bo", "random_search"), progress=False)
+    assert submitted == [[(SETTING.label(), [0, 1, 2]), (settings[1].label(), [0, 1])]]   # one submission
+    for one, both in zip(alone, together):
+        assert list(both) == ["bo", "random_search"]
+        for algorithm in one:
+            np.testing.assert_array_equal(both[algorithm], one[algorithm])
+    again = runner.compare_all([runner.Comparison(bench, s, SPACE) for s in settings], algorithms=("bo",),
+                               progress=False)
+    assert len(submitted) == 1 and np.array_equal(again[1]["bo"], alone[1]["bo"])   # stored: nothing to compute

@@ -62,19 +62,21 @@ def run_contest(benchmark, datasets: Mapping[str, str], standard: tuple[str, flo
     """
     if trials < 1 or model_trials < 1:
         raise ValueError(f"trials and model_trials must be >= 1, got {trials!r} and {model_trials!r}")
-    runs, settings = {}, {}
+    runs, settings, modelled = {}, {}, []
     reported = dict(test_datasets or {})
     for dataset, metric in datasets.items():
         for version, x in (("denoised", None), tuple(standard)):
             common = dict(dataset=dataset, version=version, x=x, metric=metric, budget=budget, seed=seed,
                           test_dataset=reported.get(dataset), bananas_epochs=bananas_epochs)
-            cheap = cmp.compare(benchmark, cmp.Setting(trials=trials, **common), algorithms=algorithms,
-                                progress=False)
-            models = cmp.compare(benchmark, cmp.Setting(trials=model_trials, **common),
-                                 algorithms=model_algorithms, progress=False) if model_algorithms else {}
             key = (dataset, "denoised" if version == "denoised" else standard_label)
-            runs[key] = {**cheap, **models}
+            runs[key] = cmp.compare(benchmark, cmp.Setting(trials=trials, **common), algorithms=algorithms,
+                                    progress=False)
             settings[key] = cmp.Setting(trials=trials, **common)
+            modelled.append((key, cmp.Comparison(benchmark, cmp.Setting(trials=model_trials, **common))))
+    if model_algorithms:   # every setting's missing blocks at once
+        models = cmp.compare_all([c for _, c in modelled], algorithms=model_algorithms, progress=False)
+        for (key, _), curves in zip(modelled, models):
+            runs[key].update(curves)
     return runs, settings
 
 

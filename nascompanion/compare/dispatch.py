@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from nascompanion.compare import searches, store
-from nascompanion.config import limit_threads
+from nascompanion.config import limit_threads, local_worker_settings
 from nascompanion.compare.contenders import LABELS, Setting
 from nascompanion.objectives import TrialLosses
 from nascompanion.results.store import Mode
@@ -125,13 +125,6 @@ def scheduler() -> str | None:
     return os.environ.get(SCHEDULER_ENV) or None
 
 
-WORKER_ENVIRONMENT = {name: "1" for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
-"""What a local worker's process starts with (dask's ``pre-spawn-environ``): one thread per numeric pool, and
-nothing else. dask also sets ``MALLOC_TRIM_THRESHOLD_`` there (64 KiB), so that workers hand freed memory
-back at once; any such setting also fixes glibc's threshold for serving an allocation from fresh pages at
-128 KiB, and the predictor's training allocates and frees tensors of a few hundred kB thousands of times
-a second: a BANANAS block of 25 trials took about 1.7 times as long on a local worker as in a plain process."""
-
 TOPIC = "nascompanion-blocks"
 """The scheduler's event topic on which the progress lines of the blocks are published."""
 
@@ -154,25 +147,43 @@ def _duration(seconds: float) -> str:
 
 
 class Progress:
-    """One line per finished block: how many of how many, the time since the start, and the time expected to go."""
+    """One line per finished block: which, how many of how many, the time since the start, and the time expected to go."""
 
-    def __init__(self, what: str, total: int, log: Callable[[str], None]) -> None:
-        self.what, self.total, self.log, self.done, self.t0 = what, total, log, 0, time.perf_counter()
+    def __init__(self, total: int, log: Callable[[str], None]) -> None:
+        self.total, self.log, self.done, self.t0 = total, log, 0, time.perf_counter()
 
-    def block(self, index: int, where: str) -> None:
-        """Report block ``index`` done on ``where``."""
+    def block(self, what: str, index: int, where: str) -> None:
+        """Report block ``index`` of ``what`` done on ``where``."""
         self.done += 1
         elapsed = time.perf_counter() - self.t0
         left = elapsed / self.done * (self.total - self.done)
-        self.log(f"[blocks] {self.what}: block {index} on {where}, {self.done} of {self.total} done, "
+        self.log(f"[blocks] {what}: block {index} on {where}, {self.done} of {self.total} done, "
                  f"{_duration(elapsed)} elapsed, about {_duration(left)} to go")
 
 
-def on_cluster(address: str, job: Job, missing: list[int], sizes: list[int], losses: TrialLosses,
-               space: TableSpace, compute: Compute = searches.run_block,
-               log: Callable[[str], None] | None = None) -> Iterator[tuple[int, store.Block]]:
-    """Yield ``(index, block)`` for every block of ``missing``, computed and stored on the workers of the dask
-    scheduler at ``address``, as they finish (each in the store's file by then).
+@dataclass(frozen=True)
+class Work:
+    """The missing blocks of one job: their indices (``missing``), the trials of every block of its setting
+    (``sizes``), and the landscapes and space its searches run on."""
+
+    job: Job
+    missing: list[int]
+    sizes: list[int]
+    losses: TrialLosses
+    space: TableSpace
+
+    @property
+    def what(self) -> str:
+        """The algorithm and setting, in words."""
+        return f"{LABELS.get(self.job.algorithm, self.job.algorithm)}, {self.job.setting.label()}"
+
+
+def on_cluster(address: str, works: list[Work], compute: Compute = searches.run_block,
+               log: Callable[[str], None] | None = None) -> Iterator[tuple[int, int, store.Block]]:
+    """Yield ``(work, index, block)`` for every missing block of every one of ``works`` (``work``: its position
+    in ``works``), computed and stored on the workers of the dask scheduler at ``address``, as they finish
+    (each in the store's file by then). Every block is submitted at once, so no worker waits while another
+    computes the last block of one setting.
 
     Progress lines are published on the scheduler's :data:`TOPIC` (the process that holds :func:`cluster`
     prints them on its terminal; a chapter's own output stays free of them) and given to ``log``, if any.
@@ -190,19 +201,23 @@ def on_cluster(address: str, job: Job, missing: list[int], sizes: list[int], los
             if log is not None:
                 log(line)
 
-        progress = Progress(f"{LABELS.get(job.algorithm, job.algorithm)}, {job.setting.label()}", len(missing),
-                            publish)
-        publish(f"[blocks] {progress.what}: {len(missing)} block(s) to compute on "
-                f"{len(client.nthreads())} worker(s)")
-        shared_losses, shared_space = client.scatter([losses, space], hash=False)
-        futures = {client.submit(store_block, job, i, sizes[i], shared_losses, shared_space, compute, pure=False): i
-                   for i in missing}
+        total = sum(len(work.missing) for work in works)
+        progress = Progress(total, publish)
+        named = works[0].what if len(works) == 1 else f"{len(works)} settings"
+        publish(f"[blocks] {named}: {total} block(s) to compute on {len(client.nthreads())} worker(s)")
+        futures = {}
+        for number, work in enumerate(works):
+            shared_losses, shared_space = client.scatter([work.losses, work.space], hash=False)
+            for i in work.missing:
+                future = client.submit(store_block, work.job, i, work.sizes[i], shared_losses, shared_space, compute,
+                                       pure=False)
+                futures[future] = number, i
         for future, (block, written, where) in as_completed(futures, client.loop, with_results=True):
-            index = futures[future]
+            number, index = futures[future]
             if not written:
-                job.add(index, block)
-            progress.block(index, where)
-            yield index, block
+                works[number].job.add(index, block)
+            progress.block(works[number].what, index, where)
+            yield number, index, block
 
 
 @contextmanager
@@ -235,7 +250,7 @@ def cluster(workers: int | None = None, address: str | None = None) -> Iterator[
         import dask   # dask: optional, needed only on a cluster
         from distributed import LocalCluster
 
-        with dask.config.set({"distributed.nanny.pre-spawn-environ": WORKER_ENVIRONMENT}), \
+        with dask.config.set(local_worker_settings(1)), \
                 LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                              scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as local, \
                 _printing(local.scheduler_address):

@@ -17,7 +17,7 @@ from nascompanion.compare.experiment import ALGORITHMS, MAIN, Experiment
 from nascompanion.compare.experiment import landscapes as _landscapes
 from nascompanion.compare.experiment import stable_int as _stable_int
 from nascompanion.compare.experiment import streams as _streams
-from nascompanion.compare.runner import compare
+from nascompanion.compare.runner import Comparison, compare, compare_all
 from nascompanion.compare.searches import CACHE_VERSION, run_algorithm, run_block, store_payload
 from nascompanion.compare.searches import code_digest as _code_digest
 from nascompanion.compare.sweep import Sweep, gap_slope, noise_sweep, rerun_spread, sweep_gaps
@@ -32,7 +32,7 @@ from nascompanion.compare.tables import (
 from nascompanion.compare.variants import protocol_variants
 
 __all__ = ["ALGORITHMS", "MAIN", "LABELS", "CACHE_VERSION", "Experiment", "Setting", "algorithm_config",
-           "compare", "run_algorithm", "run_block", "store_payload", "Sweep", "noise_sweep", "gap_slope",
+           "compare", "compare_all", "Comparison", "run_algorithm", "run_block", "store_payload", "Sweep", "noise_sweep", "gap_slope",
            "sweep_gaps", "rerun_spread", "summary_table", "ranks_at", "final_errors", "found_optimum",
            "protocol_table", "protocol_variants", "decisive_gap", "store", "_code_digest", "_landscapes",
            "_stable_int", "_streams"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
 from typing import Callable, Iterator
 
 import numpy as np
@@ -41,11 +42,10 @@ def _found_blocks(setting: Setting, algorithm: str, payload: dict, mode: Mode, n
     return found
 
 
-def stored_curves(benchmark, setting: Setting, algorithm: str, losses: TrialLosses, progress: bool,
-                  mode: Mode, which: str = "test", space: TableSpace | None = None,
-                  compute: dispatch.Compute = searches.run_block) -> np.ndarray:
-    """Curves of a stored algorithm: stored blocks where their key matches, the rest computed with ``compute``
-    (and stored), read and written as ``mode`` says."""
+def _plan(benchmark, setting: Setting, algorithm: str, losses: TrialLosses, mode: Mode,
+          space: TableSpace | None) -> tuple[dispatch.Work, dict[int, store.Block]]:
+    """What of ``algorithm``'s history on ``setting`` is missing (its :class:`~nascompanion.compare.dispatch.Work`),
+    and the blocks found where ``mode`` reads."""
     space = searches.space_or_default(space)
     payload = searches.store_payload(setting, algorithm, dict(benchmark.provenance.checksums), space)
     sizes = store.block_sizes(setting.trials)
@@ -53,26 +53,50 @@ def stored_curves(benchmark, setting: Setting, algorithm: str, losses: TrialLoss
     missing = [i for i in range(len(sizes)) if i not in found]
     target = store.write_folder(mode)
     # the blocks are written where they are computed, each as it is done: a stopped run keeps what it finished
-    job = dispatch.Job(setting, algorithm, payload, None if target is None else str(target), mode.reads,
-                           space.size)
+    job = dispatch.Job(setting, algorithm, payload, None if target is None else str(target), mode.reads, space.size)
+    return dispatch.Work(job, missing, sizes, losses, space), found
+
+
+def _complete(works: list[dispatch.Work], found: list[dict[int, store.Block]], mode: Mode, progress: bool,
+              compute: dispatch.Compute) -> None:
+    """Compute the missing blocks of every one of ``works`` into ``found``: on the cluster of
+    ``$NASCOMPANION_SCHEDULER`` all at once, else here as :func:`computed_blocks` does, one work after another."""
+    pending = [k for k, work in enumerate(works) if work.missing]
     address = dispatch.scheduler()
-    if address is not None and missing:
-        blocks = dispatch.on_cluster(address, job, missing, sizes, losses, space, compute)
+    if address is not None and pending:
+        blocks = ((pending[n], i, b) for n, i, b in
+                  dispatch.on_cluster(address, [works[k] for k in pending], compute))
     else:
-        blocks = computed_blocks(job, missing, sizes, losses, space, compute)
-    bar = tqdm(total=len(missing), desc=f"{LABELS[algorithm]}, {setting.label()}", unit="block",
-               disable=not progress, leave=False)
-    for index, block in blocks:
-        found[index] = block
-        if job.path is not None:
-            store.touch(job.path, mode)
+        blocks = ((k, i, b) for k in pending for i, b in computed_blocks(
+            works[k].job, works[k].missing, works[k].sizes, works[k].losses, works[k].space, compute))
+    bar = tqdm(total=sum(len(works[k].missing) for k in pending), desc="stored histories", unit="block",
+               disable=not progress or not pending, leave=False)
+    for k, index, block in blocks:
+        found[k][index] = block
+        if works[k].job.path is not None:
+            store.touch(works[k].job.path, mode)
         bar.update()
     bar.close()
-    if job.path is not None and not mode.reads and missing:   # a rewritten file holds only this run's blocks
-        store.write_blocks(job.path, payload, {i: found[i] for i in missing}, mode=mode)
-    archs = np.concatenate([found[i].archs for i in range(len(sizes))])
-    counts = np.concatenate([found[i].counts for i in range(len(sizes))])
-    return store.curves(archs, counts, losses.validation, losses.test, which)
+    for k in pending:   # a rewritten file holds only this run's blocks
+        job = works[k].job
+        if job.path is not None and not mode.reads:
+            store.write_blocks(job.path, job.payload, {i: found[k][i] for i in works[k].missing}, mode=mode)
+
+
+def _curves(work: dispatch.Work, found: dict[int, store.Block], which: str) -> np.ndarray:
+    archs = np.concatenate([found[i].archs for i in range(len(work.sizes))])
+    counts = np.concatenate([found[i].counts for i in range(len(work.sizes))])
+    return store.curves(archs, counts, work.losses.validation, work.losses.test, which)
+
+
+def stored_curves(benchmark, setting: Setting, algorithm: str, losses: TrialLosses, progress: bool,
+                  mode: Mode, which: str = "test", space: TableSpace | None = None,
+                  compute: dispatch.Compute = searches.run_block) -> np.ndarray:
+    """Curves of a stored algorithm: stored blocks where their key matches, the rest computed with ``compute``
+    (and stored), read and written as ``mode`` says."""
+    work, found = _plan(benchmark, setting, algorithm, losses, mode, space)
+    _complete([work], [found], mode, progress, compute)
+    return _curves(work, found, which)
 
 
 def computed_blocks(job: dispatch.Job, missing: list[int], sizes: list[int], losses: TrialLosses,
@@ -115,6 +139,16 @@ def _check_request(algorithms: tuple[str, ...], which: str) -> None:
         raise ValueError(f"unknown algorithm(s) {', '.join(unknown)}; allowed: {', '.join(ALGORITHMS)}")
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """One setting to compare algorithms on: the benchmark, the setting, and the space searched (``None``:
+    NAS-Bench-201's)."""
+
+    benchmark: object
+    setting: Setting
+    space: TableSpace | None = None
+
+
 def compare(benchmark, setting: Setting, algorithms: tuple[str, ...] = MAIN, use_cache: bool = True,
             progress: bool = True, which: str = "test", space: TableSpace | None = None,
             store_mode: str | Mode | None = None) -> dict[str, np.ndarray]:
@@ -132,21 +166,40 @@ def compare(benchmark, setting: Setting, algorithms: tuple[str, ...] = MAIN, use
     they are read and written; under ``recompute`` or ``rewrite`` neither is read, and
     ``use_cache=False`` reads and writes neither.
     """
+    return compare_all([Comparison(benchmark, setting, space)], algorithms, use_cache, progress, which,
+                       store_mode)[0]
+
+
+def compare_all(comparisons: list[Comparison], algorithms: tuple[str, ...] = MAIN, use_cache: bool = True,
+                progress: bool = True, which: str = "test", store_mode: str | Mode | None = None
+                ) -> list[dict[str, np.ndarray]]:
+    """:func:`compare` on each of ``comparisons``, with the same curves, except that the missing blocks of the
+    stored algorithms of all of them are computed together: on a cluster every one is submitted at once, so
+    workers are not left waiting while one setting's last block finishes.
+    """
     _check_request(tuple(algorithms), which)
     mode = resolve("recompute" if not use_cache else store_mode)
-    drawn: list[TrialLosses] = []
+    drawn: dict[int, TrialLosses] = {}
 
-    def losses() -> TrialLosses:   # drawn once, and only if some result is not cached
-        if not drawn:
-            drawn.append(landscapes(benchmark, setting, setting.trials))
-        return drawn[0]
+    def losses(k: int) -> TrialLosses:   # drawn once per comparison, and only if some result is not cached
+        if k not in drawn:
+            drawn[k] = landscapes(comparisons[k].benchmark, comparisons[k].setting, comparisons[k].setting.trials)
+        return drawn[k]
 
-    results = {}
-    for algorithm in tqdm(algorithms, desc=setting.label(), disable=not progress, leave=False):
-        if algorithm in store.STORED:
-            results[algorithm] = stored_curves(benchmark, setting, algorithm, losses(), progress, mode, which, space)
-        else:
-            results[algorithm] = _quick(benchmark, setting, algorithm, losses, mode, which, space)
+    stored = [a for a in algorithms if a in store.STORED]
+    plans = {(k, a): _plan(c.benchmark, c.setting, a, losses(k), mode, c.space)
+             for k, c in enumerate(comparisons) for a in stored}
+    _complete([w for w, _ in plans.values()], [f for _, f in plans.values()], mode, progress, searches.run_block)
+    results = []
+    for k, c in enumerate(comparisons):
+        curves = {}
+        for algorithm in tqdm(algorithms, desc=c.setting.label(), disable=not progress, leave=False):
+            if algorithm in store.STORED:
+                curves[algorithm] = _curves(*plans[k, algorithm], which)
+            else:
+                curves[algorithm] = _quick(c.benchmark, c.setting, algorithm, lambda k=k: losses(k), mode, which,
+                                           c.space)
+        results.append(curves)
     return results
 
 

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from nascompanion.compare.contenders import Setting
-from nascompanion.compare.runner import compare
+from nascompanion.compare.runner import Comparison, compare, compare_all
 from nascompanion.landscape.measures_table import Landscape
 from nascompanion.landscape.stats import landscape_stats, local_minima
 from nascompanion.objectives import denoised_losses
@@ -180,15 +180,16 @@ def run_searches(sites: Sequence[Site], *, budget: int, trials: int, model_trial
     Returns ``{site key: {algorithm: best-so-far curves (trials, budget)}}`` of the ``which`` loss; trial
     ``t`` of every algorithm faces the same landscape (common random numbers).
     """
-    runs = {}
+    runs, modelled = {}, []
     for site in sites:
         setting = site_setting(site, trials=trials, budget=budget, seed=seed, bananas_epochs=bananas_epochs)
-        results = compare(site.benchmark, setting, algorithms=algorithms, space=site.space, which=which,
-                          progress=progress)
-        if model_algorithms:
-            results.update(compare(site.benchmark, replace(setting, trials=model_trials), algorithms=model_algorithms,
-                                   space=site.space, which=which, progress=progress))
-        runs[site.key] = results
+        runs[site.key] = compare(site.benchmark, setting, algorithms=algorithms, space=site.space, which=which,
+                                 progress=progress)
+        modelled.append(Comparison(site.benchmark, replace(setting, trials=model_trials), site.space))
+    if model_algorithms:   # every site's missing blocks at once
+        models = compare_all(modelled, algorithms=model_algorithms, which=which, progress=progress)
+        for site, curves in zip(sites, models):
+            runs[site.key].update(curves)
     return runs
 
 
