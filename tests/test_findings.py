@@ -191,3 +191,12 @@ def test_the_result_box_lists_the_datasets_of_one_claim_once_and_never_merges_ot
               "Standard (sigma: best-cells)", "LS wins on NB201 cifar10"]
     assert merged_claims(claims) == ["LS wins on NB201 cifar10, cifar100, cifar10", "Standard (sigma: classes)",
                                      "Standard (sigma: best-cells)"]
+
+
+def test_the_findings_page_heads_each_chapter_with_its_title_so_its_contents_list_shows_titles(tmp_path):
+    (tmp_path / "theory.md").write_text("---\njupytext: {}\n---\n\n# Does `a` follow from <b>?\n\nText.\n")
+    link = ledger.chapter_link("theory", notebooks=tmp_path)
+    assert link == "{doc}`Does 'a' follow from \\<b>? </book/chapters/theory>`"
+    page = ledger.findings_page(ledger.read_ledger())
+    headings = [line for line in page.splitlines() if line.startswith("## {doc}")]
+    assert headings and all(line.endswith(">`") and " </book/chapters/" in line for line in headings)

@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable
 
-from nascompanion.book.runner import BOOK_CHAPTER_DIR, CHAPTERS
+from nascompanion.book.runner import BOOK_CHAPTER_DIR, CHAPTERS, NOTEBOOK_DIR
 from nascompanion.config import REPO_ROOT
 from nascompanion.results.atomic import write_atomically
 from nascompanion.report.findings import (BEFORE, FAILS, HOLDS, MIME, OUTCOMES, THIS_BOOK, UNCHECKABLE, UNDECIDED, Finding,
@@ -148,6 +148,25 @@ def _split(findings: list[Finding]) -> tuple[list[Finding], list[Finding]]:
     return [f for f in findings if f.source != THIS_BOOK], [f for f in findings if f.source == THIS_BOOK]
 
 
+def chapter_link(chapter: str, notebooks: Path = NOTEBOOK_DIR) -> str:
+    """A MyST link to ``chapter`` that names it by its title (the first ``# `` heading of its source in
+    ``notebooks``), so that a page's contents list, which is built before links are resolved, shows the title
+    and not the path; the bare link where the source is missing.
+
+    Examples
+    --------
+    >>> chapter_link("no_such_chapter")
+    '{doc}`/book/chapters/no_such_chapter`'
+    """
+    source = Path(notebooks) / f"{chapter}.md"
+    if source.is_file():
+        for line in source.read_text().splitlines():
+            if line.startswith("# "):
+                title = line[2:].strip().replace("`", "'").replace("<", "\\<")
+                return f"{{doc}}`{title} </book/chapters/{chapter}>`"
+    return f"{{doc}}`/book/chapters/{chapter}`"
+
+
 def findings_glance(findings: list[Finding]) -> str:
     """Every claim's outcome in one place (a MyST fragment the landing page includes): the counts, a table of
     counts per chapter, then each chapter's claims with the paper's number and ours, then the book's own checks.
@@ -169,7 +188,7 @@ def findings_glance(findings: list[Finding]) -> str:
              "{doc}`findings page </book/findings>`; all of it as a table: {download}`findings.csv`.", "",
              *_counts(paper), ""]
     for chapter in dict.fromkeys(f.chapter for f in paper):
-        lines += [f"**{{doc}}`/book/chapters/{chapter}`**", "", *_glance([f for f in paper if f.chapter == chapter]), ""]
+        lines += [f"**{chapter_link(chapter)}**", "", *_glance([f for f in paper if f.chapter == chapter]), ""]
     if own:
         lines += ["**Checks of the book's own methods** (is its data adequate, which estimate it uses):", "",
                   *_glance(own), ""]
@@ -190,7 +209,7 @@ def findings_page(findings: list[Finding]) -> str:
              "varies; when the interval straddles the threshold the outcome is *undecided*. The outcomes at a glance "
              "are on the {doc}`first page </book/intro>`.", ""]
     for chapter in dict.fromkeys(f.chapter for f in paper):
-        lines += [f"## {{doc}}`/book/chapters/{chapter}`", "", *_details([f for f in paper if f.chapter == chapter]), ""]
+        lines += [f"## {chapter_link(chapter)}", "", *_details([f for f in paper if f.chapter == chapter]), ""]
     if own:
         lines += ["## Checks of the book's own methods", "",
                   "These judge the book's methods, not the paper: whether its data and estimates are adequate "
