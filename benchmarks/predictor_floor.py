@@ -1,0 +1,122 @@
+"""How fast can the store's BANANAS blocks be computed on this machine's cores with torch's kernels?
+
+Run: ``python benchmarks/predictor_floor.py [--cores N]`` (one thread per process, as the store's workers run).
+
+A BANANAS block spends almost all of its time in Adam steps of its predictor ensemble (every trial's five
+networks of ten layers, trained as one batched model). This script times, on one thread:
+
+* one whole training step of a 25-trial block's 125 networks on a mini-batch of 32 (the package's hand-written
+  forward and backward, then the fused Adam update);
+* the same step's batched matrix products alone, on the same shapes (forward: nine hidden layers and the
+  output; backward: ten weight gradients and nine back-propagated errors), which no rearrangement of the
+  step's other work can remove;
+
+then counts the Adam steps of every BANANAS block in the shipped store (each fit trains ``epochs`` epochs
+of ``ceil(points / 32)`` mini-batches, a fit every ten queries) and projects the minutes of all of them on
+``--cores`` cores, by the whole step and by the products alone (scaled by each block's networks). The second
+figure is a floor for a CPU implementation built on torch's batched products.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import time
+
+import numpy as np
+import torch
+
+from nascompanion.compare import store
+from nascompanion.search.bananas import nb201_path_encoding
+from nascompanion.search.predictor import AUTHORS_PREDICTOR, Ensemble, SparseEncoding
+
+TRIALS, BATCH, REPEATS = 25, 32, 200
+
+
+def timed(fn, repeats: int = REPEATS) -> float:
+    """Median seconds of ``fn()`` over ``repeats`` runs, after a warm-up."""
+    for _ in range(20):
+        fn()
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def step_seconds(generator: torch.Generator) -> tuple[float, float]:
+    """Seconds of one training step of a block's ensemble, and of its batched products alone."""
+    settings = AUTHORS_PREDICTOR
+    models = TRIALS * settings.members
+    encoding = SparseEncoding.of(nb201_path_encoding())
+    model = Ensemble(models, encoding, settings, generator)
+    archs = torch.randint(0, encoding.indices.shape[0], (models, BATCH), generator=generator)
+    targets = torch.randn(models, BATCH, generator=generator)
+    rows, values = model.inputs(archs)
+    model.parameters.grad = model.gradient
+    optimiser = torch.optim.Adam([model.parameters], lr=settings.learning_rate, fused=True)
+
+    def step() -> None:
+        model.backward(rows, values, targets)
+        optimiser.step()
+
+    hidden = settings.hidden
+    activation = torch.rand(models, hidden, BATCH, generator=generator)
+    delta = torch.rand(models, hidden, BATCH, generator=generator)
+    out_delta = torch.rand(models, 1, BATCH, generator=generator)
+    square = model.weights[1]
+    last = model.weights[-1]
+    buffers = (torch.empty(models, hidden, BATCH), torch.empty(models, hidden, hidden),
+               torch.empty(models, 1, BATCH), torch.empty(models, 1, hidden))
+
+    def products() -> None:
+        forward, gradient, out, out_gradient = buffers
+        for _ in range(settings.layers - 1):                       # forward, hidden layers
+            torch.baddbmm(model.biases[1], square, activation, out=forward)
+        torch.baddbmm(model.biases[-1], last, activation, out=out)   # forward, output
+        torch.bmm(out_delta, activation.transpose(1, 2), out=out_gradient)
+        torch.bmm(last.transpose(1, 2), out_delta, out=forward)
+        for _ in range(settings.layers - 1):                       # backward: weight gradient, then the error below
+            torch.bmm(delta, activation.transpose(1, 2), out=gradient)
+        for _ in range(settings.layers - 1):
+            torch.bmm(square.transpose(1, 2), delta, out=forward)
+
+    return timed(step), timed(products)
+
+
+def stored_steps() -> list[tuple[int, int]]:
+    """``(networks, Adam steps)`` of every BANANAS block in the shipped store."""
+    found = []
+    for path in sorted(store.shipped_dir().glob("bananas-*.npz")):
+        with np.load(path, allow_pickle=False) as arrays:
+            setting = store._stored_payload(path, {name: arrays[name] for name in arrays.files})["setting"]
+            sizes = [arrays[name].shape[0] for name in arrays.files if name.startswith("counts_")]
+        epochs, budget = setting["bananas_epochs"], setting["budget"]
+        steps = sum(epochs * math.ceil(points / BATCH) for points in range(10, budget, 10))
+        found += [(size * AUTHORS_PREDICTOR.members, steps) for size in sizes]
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cores", type=int, default=2, help="cores the blocks are spread over (default 2)")
+    cores = parser.parse_args().cores
+    torch.set_num_threads(1)
+    torch.set_flush_denormal(True)
+    step, products = step_seconds(torch.Generator().manual_seed(0))
+    networks = TRIALS * AUTHORS_PREDICTOR.members
+    print(f"one step of {networks} networks, mini-batch {BATCH}, one thread: {1e3 * step:.2f} ms; "
+          f"its batched products alone {1e3 * products:.2f} ms ({100 * products / step:.0f} %)")
+    blocks = stored_steps()
+    weighted = sum(n / networks * s for n, s in blocks)   # steps, counted in 125-network steps
+    print(f"the store's BANANAS blocks: {len(blocks)}, {sum(s for _, s in blocks):,} Adam steps "
+          f"({weighted:,.0f} in steps of {networks} networks)")
+    for label, seconds in (("whole steps", step), ("products alone (floor)", products)):
+        minutes = weighted * seconds / 60
+        print(f"  {label}: {minutes:.0f} min on one core, {minutes / cores:.0f} min on {cores} cores")
+
+
+if __name__ == "__main__":
+    main()
