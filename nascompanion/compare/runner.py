@@ -20,7 +20,7 @@ import numpy as np
 from tqdm import tqdm
 
 from nascompanion.compare import curve_cache, dispatch, searches, store
-from nascompanion.compare.contenders import LABELS, Setting
+from nascompanion.compare.contenders import Setting
 from nascompanion.compare.experiment import ALGORITHMS, MAIN, landscapes
 from nascompanion.config import workers
 from nascompanion.objectives import TrialLosses
