@@ -178,3 +178,31 @@ def test_comparing_several_settings_computes_their_missing_blocks_together_and_g
     again = runner.compare_all([runner.Comparison(bench, s, SPACE) for s in settings], algorithms=("bo",),
                                progress=False)
     assert len(submitted) == 1 and np.array_equal(again[1]["bo"], alone[1]["bo"])   # stored: nothing to compute
+
+
+def test_a_rewriting_run_reads_back_only_the_blocks_it_wrote_itself_and_keeps_them(tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "shipped_dir", lambda: tmp_path / "shipped")
+    bench = _benchmark()
+    computed: list[int] = []
+
+    def counting(benchmark, setting, algorithm, index, size, losses, space):
+        computed.append(index)
+        return searches.run_block(benchmark, setting, algorithm, index, size, losses, space)
+
+    losses = landscapes(bench, SETTING, SETTING.trials)
+    runner.stored_curves(bench, SETTING, "bo", losses, False, Mode("update"), space=SPACE, compute=counting)
+    assert computed == [0, 1, 2]   # an earlier run's file
+    log = tmp_path / "touched.txt"
+    log.touch()
+    rewrite = Mode("rewrite", log)
+    first = runner.stored_curves(bench, SETTING, "bo", losses, False, rewrite, space=SPACE, compute=counting)
+    assert computed == [0, 1, 2] * 2   # the earlier run's blocks are not read
+    again = runner.stored_curves(bench, SETTING, "bo", losses, False, rewrite, space=SPACE, compute=counting)
+    assert computed == [0, 1, 2] * 2 and np.array_equal(again, first)   # this run's are
+    fewer = Setting("toy", "noise", x=1.0, trials=30, budget=12)   # blocks of 25 and 5: the first is this run's
+    runner.stored_curves(bench, fewer, "bo", landscapes(bench, fewer, 30), False, rewrite, space=SPACE,
+                         compute=counting)
+    assert computed == [0, 1, 2] * 2 + [1]
+    payload = searches.store_payload(SETTING, "bo", {"small.csv": "md5:1"}, SPACE)
+    kept = store.read_blocks(store.path_for(tmp_path / "shipped", "bo", payload), payload, 12, SPACE.size)
+    assert {i: b.counts.shape[0] for i, b in kept.items()} == {0: 25, 1: 5, 2: 10}   # none of this run's lost

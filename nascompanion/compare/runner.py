@@ -43,22 +43,32 @@ def _found_blocks(setting: Setting, algorithm: str, payload: dict, mode: Mode, n
 
 
 def _plan(benchmark, setting: Setting, algorithm: str, losses: TrialLosses, mode: Mode,
-          space: TableSpace | None) -> tuple[dispatch.Work, dict[int, store.Block]]:
+          space: TableSpace | None) -> tuple[dispatch.Work, dict[int, store.Block], dict[int, store.Block]]:
     """What of ``algorithm``'s history on ``setting`` is missing (its :class:`~nascompanion.compare.dispatch.Work`),
-    and the blocks found where ``mode`` reads."""
+    the blocks found where ``mode`` reads, and the blocks of its file to keep when the file is written again.
+
+    Under ``rewrite`` nothing stored before the run is read, but a file this run has already written (its log
+    names it: a later chapter, or a later call, asking for the same setting) holds only this run's blocks: those
+    are used and kept, not computed twice."""
     space = searches.space_or_default(space)
     payload = searches.store_payload(setting, algorithm, dict(benchmark.provenance.checksums), space)
     sizes = store.block_sizes(setting.trials)
-    found = _found_blocks(setting, algorithm, payload, mode, space.size)
-    missing = [i for i in range(len(sizes)) if i not in found]
     target = store.write_folder(mode)
+    path = None if target is None else store.path_for(target, algorithm, payload)
+    kept: dict[int, store.Block] = {}
+    if mode.name == "rewrite" and path is not None and mode.logged(path):
+        kept = store.read_blocks(path, payload, setting.budget, space.size, mode=mode)
+        found = {i: b for i, b in kept.items() if i < len(sizes) and b.counts.shape[0] == sizes[i]}
+    else:
+        found = _found_blocks(setting, algorithm, payload, mode, space.size)
+    missing = [i for i in range(len(sizes)) if i not in found]
     # the blocks are written where they are computed, each as it is done: a stopped run keeps what it finished
     job = dispatch.Job(setting, algorithm, payload, None if target is None else str(target), mode.reads, space.size)
-    return dispatch.Work(job, missing, sizes, losses, space), found
+    return dispatch.Work(job, missing, sizes, losses, space), found, kept
 
 
-def _complete(works: list[dispatch.Work], found: list[dict[int, store.Block]], mode: Mode, progress: bool,
-              compute: dispatch.Compute) -> None:
+def _complete(works: list[dispatch.Work], found: list[dict[int, store.Block]], kept: list[dict[int, store.Block]],
+              mode: Mode, progress: bool, compute: dispatch.Compute) -> None:
     """Compute the missing blocks of every one of ``works`` into ``found``: on the cluster of
     ``$NASCOMPANION_SCHEDULER`` all at once, else here as :func:`computed_blocks` does, one work after another."""
     pending = [k for k, work in enumerate(works) if work.missing]
@@ -80,7 +90,8 @@ def _complete(works: list[dispatch.Work], found: list[dict[int, store.Block]], m
     for k in pending:   # a rewritten file holds only this run's blocks
         job = works[k].job
         if job.path is not None and not mode.reads:
-            store.write_blocks(job.path, job.payload, {i: found[k][i] for i in works[k].missing}, mode=mode)
+            new = {i: found[k][i] for i in works[k].missing}
+            store.write_blocks(job.path, job.payload, {**kept[k], **new}, mode=mode)
 
 
 def _curves(work: dispatch.Work, found: dict[int, store.Block], which: str) -> np.ndarray:
@@ -94,8 +105,8 @@ def stored_curves(benchmark, setting: Setting, algorithm: str, losses: TrialLoss
                   compute: dispatch.Compute = searches.run_block) -> np.ndarray:
     """Curves of a stored algorithm: stored blocks where their key matches, the rest computed with ``compute``
     (and stored), read and written as ``mode`` says."""
-    work, found = _plan(benchmark, setting, algorithm, losses, mode, space)
-    _complete([work], [found], mode, progress, compute)
+    work, found, kept = _plan(benchmark, setting, algorithm, losses, mode, space)
+    _complete([work], [found], [kept], mode, progress, compute)
     return _curves(work, found, which)
 
 
@@ -189,13 +200,14 @@ def compare_all(comparisons: list[Comparison], algorithms: tuple[str, ...] = MAI
     stored = [a for a in algorithms if a in store.STORED]
     plans = {(k, a): _plan(c.benchmark, c.setting, a, losses(k), mode, c.space)
              for k, c in enumerate(comparisons) for a in stored}
-    _complete([w for w, _ in plans.values()], [f for _, f in plans.values()], mode, progress, searches.run_block)
+    works, found, kept = (list(part) for part in zip(*plans.values())) if plans else ([], [], [])
+    _complete(works, found, kept, mode, progress, searches.run_block)
     results = []
     for k, c in enumerate(comparisons):
         curves = {}
         for algorithm in tqdm(algorithms, desc=c.setting.label(), disable=not progress, leave=False):
             if algorithm in store.STORED:
-                curves[algorithm] = _curves(*plans[k, algorithm], which)
+                curves[algorithm] = _curves(*plans[k, algorithm][:2], which)
             else:
                 curves[algorithm] = _quick(c.benchmark, c.setting, algorithm, lambda k=k: losses(k), mode, which,
                                            c.space)

@@ -79,6 +79,11 @@ class Mode:
         """The folder computed entries are written to (``None``: nowhere)."""
         return {"use": local, "recompute": None}.get(self.name, shipped)
 
+    def logged(self, path: Path) -> bool:
+        """Whether :attr:`log` names ``path``'s file: under ``rewrite``, a file this run has already written
+        (and so may read back: its blocks are this run's)."""
+        return bool(self.log) and Path(self.log).is_file() and Path(path).name in Path(self.log).read_text().split()
+
     def touch(self, path: Path) -> None:
         """Append ``path``'s name to :attr:`log`, if there is one."""
         if self.log:
