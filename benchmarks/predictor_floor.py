@@ -11,8 +11,9 @@ networks of ten layers, trained as one batched model). This script times, on one
   output; backward: ten weight gradients and nine back-propagated errors), which no rearrangement of the
   step's other work can remove;
 
-then counts the Adam steps of every BANANAS block in the shipped store (each fit trains ``epochs`` epochs
-of ``ceil(points / 32)`` mini-batches, a fit every ten queries) and projects the minutes of all of them on
+then counts the Adam steps of every BANANAS block with the authors' predictor in the shipped store (each fit
+trains ``epochs`` epochs of ``ceil(points / 32)`` mini-batches, a fit every ten queries) and projects the minutes
+of all of them on
 ``--cores`` cores, by the whole step and by the products alone (scaled by each block's networks). The second
 figure is a floor for a CPU implementation built on torch's batched products.
 """
@@ -86,17 +87,21 @@ def step_seconds(generator: torch.Generator) -> tuple[float, float]:
     return timed(step), timed(products)
 
 
-def stored_steps() -> list[tuple[int, int]]:
-    """``(networks, Adam steps)`` of every BANANAS block in the shipped store."""
-    found = []
+def stored_steps() -> tuple[list[tuple[int, int]], int]:
+    """``(networks, Adam steps)`` of every BANANAS block in the shipped store with the authors' predictor, and
+    how many blocks use another (the book's own small predictor, three layers trained on the full batch)."""
+    found, other = [], 0
     for path in sorted(store.shipped_dir().glob("bananas-*.npz")):
         with np.load(path, allow_pickle=False) as arrays:
             setting = store._stored_payload(path, {name: arrays[name] for name in arrays.files})["setting"]
             sizes = [arrays[name].shape[0] for name in arrays.files if name.startswith("counts_")]
+        if setting["bananas_predictor"] != "authors":
+            other += len(sizes)
+            continue
         epochs, budget = setting["bananas_epochs"], setting["budget"]
         steps = sum(epochs * math.ceil(points / BATCH) for points in range(10, budget, 10))
         found += [(size * AUTHORS_PREDICTOR.members, steps) for size in sizes]
-    return found
+    return found, other
 
 
 def main() -> None:
@@ -109,10 +114,10 @@ def main() -> None:
     networks = TRIALS * AUTHORS_PREDICTOR.members
     print(f"one step of {networks} networks, mini-batch {BATCH}, one thread: {1e3 * step:.2f} ms; "
           f"its batched products alone {1e3 * products:.2f} ms ({100 * products / step:.0f} %)")
-    blocks = stored_steps()
+    blocks, other = stored_steps()
     weighted = sum(n / networks * s for n, s in blocks)   # steps, counted in 125-network steps
-    print(f"the store's BANANAS blocks: {len(blocks)}, {sum(s for _, s in blocks):,} Adam steps "
-          f"({weighted:,.0f} in steps of {networks} networks)")
+    print(f"the store's BANANAS blocks with the authors' predictor: {len(blocks)}, {sum(s for _, s in blocks):,} "
+          f"Adam steps ({weighted:,.0f} in steps of {networks} networks); {other} more with the book's small one")
     for label, seconds in (("whole steps", step), ("products alone (floor)", products)):
         minutes = weighted * seconds / 60
         print(f"  {label}: {minutes:.0f} min on one core, {minutes / cores:.0f} min on {cores} cores")

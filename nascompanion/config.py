@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 DATA_ENV = "NASCOMPANION_DATA"
 """Environment variable naming a folder or file with NAS-Bench-201 data."""
@@ -143,6 +145,10 @@ def threads(value: int | str | None = None) -> int:
     return int(text)
 
 
+TRIM_VARIABLE = "MALLOC_TRIM_THRESHOLD_"
+"""The glibc setting dask gives its local workers by default, which the workers here start without."""
+
+
 def local_worker_settings(threads: int) -> dict[str, dict[str, str]]:
     """dask settings that start each local worker process with ``threads`` threads per numeric pool, and no other
     variable (``distributed.nanny.pre-spawn-environ``, for :func:`dask.config.set`).
@@ -161,6 +167,30 @@ def local_worker_settings(threads: int) -> dict[str, dict[str, str]]:
         raise ValueError(f"threads must be an integer >= 1, got {threads!r}")
     pools = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
     return {"distributed.nanny.pre-spawn-environ": {name: str(threads) for name in pools}}
+
+
+@contextmanager
+def local_workers(threads: int) -> Iterator[None]:
+    """While open, dask's local workers start as :func:`local_worker_settings` says, even in a process whose
+    environment already sets those variables or ``MALLOC_TRIM_THRESHOLD_`` (dask lets such a variable override its
+    settings, and its nanny writes its start-up variables into its own process's environment, where an earlier
+    cluster leaves them); that process's environment is as it was afterwards."""
+    import dask   # dask: optional, needed only on a cluster
+
+    settings = local_worker_settings(threads)
+    names = [TRIM_VARIABLE, *settings["distributed.nanny.pre-spawn-environ"]]
+    before = {name: os.environ.get(name) for name in names}
+    for name in names:   # dask lets a variable already set here override its settings
+        os.environ.pop(name, None)
+    try:
+        with dask.config.set(settings):
+            yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def limit_threads(threads: int) -> None:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from nascompanion.compare import searches, store
-from nascompanion.config import limit_threads, local_worker_settings
+from nascompanion.config import limit_threads, local_workers
 from nascompanion.compare.contenders import LABELS, Setting
 from nascompanion.objectives import TrialLosses
 from nascompanion.results.store import Mode
@@ -247,10 +247,9 @@ def cluster(workers: int | None = None, address: str | None = None) -> Iterator[
                 os.environ[SCHEDULER_ENV] = address
                 yield address
             return
-        import dask   # dask: optional, needed only on a cluster
-        from distributed import LocalCluster
+        from distributed import LocalCluster   # dask: optional, needed only on a cluster
 
-        with dask.config.set(local_worker_settings(1)), \
+        with local_workers(1), \
                 LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                              scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as local, \
                 _printing(local.scheduler_address):

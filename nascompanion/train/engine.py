@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Callable, Hashable, Iterable, Iterator, Sequen
 
 import torch
 
-from nascompanion.config import limit_threads, local_worker_settings  # noqa: F401 (limit_threads: the grid's name for it)
+from nascompanion.config import limit_threads, local_workers  # noqa: F401 (limit_threads: the grid's name for it)
 from nascompanion.train.grid import Chunk, TrainFn, check_trained, read_chunk, run_grid, train_chunk_fn, write_atomic
 from nascompanion.train.pipelines import Setting
 
@@ -310,8 +310,7 @@ def local_cluster(workers: int, device: str = "cpu",
     ValueError
         If ``workers < 1``, or ``device`` is a GPU and fewer GPUs than workers are visible.
     """
-    import dask  # dask: optional, needed only on a cluster
-    from distributed import Client, LocalCluster, Nanny
+    from distributed import Client, LocalCluster, Nanny  # dask: optional, needed only on a cluster
 
     workers = check_workers(workers)
     # no dashboard; the scheduler's HTTP routes on a free local port, not 8787 (which may be taken)
@@ -336,7 +335,7 @@ def local_cluster(workers: int, device: str = "cpu",
         options = WorkerOptions("cuda", None, {"GPU": 1})
     else:
         threads = max(1, cpu_cores() // workers) if threads is None else threads
-        with dask.config.set(local_worker_settings(threads)):   # read as each worker process starts
+        with local_workers(threads):   # read as each worker process starts
             cluster = LocalCluster(n_workers=workers, **common)
         options = WorkerOptions(device, threads, None)
     try:
