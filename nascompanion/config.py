@@ -150,8 +150,9 @@ TRIM_VARIABLE = "MALLOC_TRIM_THRESHOLD_"
 
 
 def local_worker_settings(threads: int) -> dict[str, dict[str, str]]:
-    """dask settings that start each local worker process with ``threads`` threads per numeric pool, and no other
-    variable (``distributed.nanny.pre-spawn-environ``, for :func:`dask.config.set`).
+    """dask settings that start each local worker process with ``threads`` threads per numeric pool and none of
+    dask's other start-up variables but the hash seed its nanny always sets (``distributed.nanny.pre-spawn-environ``,
+    for :func:`dask.config.set`).
 
     dask's own default there also sets ``MALLOC_TRIM_THRESHOLD_`` (64 KiB), so that workers hand freed memory
     back at once; any such setting also fixes glibc's threshold for serving an allocation from fresh pages at
