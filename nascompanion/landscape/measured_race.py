@@ -40,12 +40,10 @@ def run_race(benchmark, accuracy: Mapping[str, np.ndarray], algorithms: Sequence
     """
     from nascompanion.compare import run as cmp  # loads torch (through the search registry): only the race needs it
 
-    race = {}
-    for name in accuracy:
-        setting = cmp.Setting(dataset=f"analog-{name}", version="denoised", metric="test",
-                              trials=trials, budget=budget, seed=seed)
-        race[name] = cmp.compare(benchmark, setting, algorithms=tuple(algorithms), progress=False)
-    return race
+    comparisons = [cmp.Comparison(benchmark, cmp.Setting(dataset=f"analog-{name}", version="denoised", metric="test",
+                                                         trials=trials, budget=budget, seed=seed))
+                   for name in accuracy]   # every landscape's missing stored blocks at once
+    return dict(zip(accuracy, cmp.compare_all(comparisons, algorithms=tuple(algorithms), progress=False)))
 
 
 def found_table(race: Mapping[str, Mapping[str, np.ndarray]], accuracy: Mapping[str, np.ndarray],
