@@ -79,7 +79,7 @@ def recompute() -> None:
     one worker per core), then execute the book from that store; print the whole run's minutes."""
     ensure_venv()
     started = time.monotonic()
-    workers = str(max(os.cpu_count() or 1, 1))
+    workers = str(os.cpu_count() or 1)
     run(BIN / "nascompanion", "store", "update", "--recompute", "--workers", workers, env=env())
     run(BIN / "nascompanion", "book", "--scale", "paper", env=env())
     print(f"recompute: store and book in {(time.monotonic() - started) / 60:.1f} min", flush=True)

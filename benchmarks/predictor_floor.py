@@ -13,9 +13,8 @@ networks of ten layers, trained as one batched model). This script times, on one
 
 then counts the Adam steps of every BANANAS block with the authors' predictor in the shipped store (each fit
 trains ``epochs`` epochs of ``ceil(points / 32)`` mini-batches, a fit every ten queries) and projects the minutes
-of all of them on
-``--cores`` cores, by the whole step and by the products alone (scaled by each block's networks). The second
-figure is a floor for a CPU implementation built on torch's batched products.
+of all of them on ``--cores`` cores, by the whole step and by the products alone (scaled by each block's
+networks). The second figure is a floor for a CPU implementation built on torch's batched products.
 """
 
 from __future__ import annotations

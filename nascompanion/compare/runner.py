@@ -36,10 +36,14 @@ def _found_blocks(setting: Setting, algorithm: str, payload: dict, mode: Mode, n
     for folder in store.read_folders(mode):
         stored = store.read_blocks(store.path_for(folder, algorithm, payload), payload, setting.budget, n_archs,
                                    mode=mode)
-        for index, block in stored.items():
-            if index < len(sizes) and block.counts.shape[0] == sizes[index]:
-                found.setdefault(index, block)
+        for index, block in _fitting(stored, sizes).items():
+            found.setdefault(index, block)
     return found
+
+
+def _fitting(blocks: dict[int, store.Block], sizes: list[int]) -> dict[int, store.Block]:
+    """The blocks of ``blocks`` that are blocks of a setting whose blocks have ``sizes`` trials."""
+    return {i: b for i, b in blocks.items() if i < len(sizes) and b.counts.shape[0] == sizes[i]}
 
 
 def _plan(benchmark, setting: Setting, algorithm: str, losses: TrialLosses, mode: Mode,
@@ -54,16 +58,15 @@ def _plan(benchmark, setting: Setting, algorithm: str, losses: TrialLosses, mode
     payload = searches.store_payload(setting, algorithm, dict(benchmark.provenance.checksums), space)
     sizes = store.block_sizes(setting.trials)
     target = store.write_folder(mode)
-    path = None if target is None else store.path_for(target, algorithm, payload)
+    # the blocks are written where they are computed, each as it is done: a stopped run keeps what it finished
+    job = dispatch.Job(setting, algorithm, payload, None if target is None else str(target), mode.reads, space.size)
     kept: dict[int, store.Block] = {}
-    if mode.name == "rewrite" and path is not None and mode.logged(path):
-        kept = store.read_blocks(path, payload, setting.budget, space.size, mode=mode)
-        found = {i: b for i, b in kept.items() if i < len(sizes) and b.counts.shape[0] == sizes[i]}
+    if mode.name == "rewrite" and job.path is not None and mode.logged(job.path):
+        kept = store.read_blocks(job.path, payload, setting.budget, space.size, mode=mode)
+        found = _fitting(kept, sizes)
     else:
         found = _found_blocks(setting, algorithm, payload, mode, space.size)
     missing = [i for i in range(len(sizes)) if i not in found]
-    # the blocks are written where they are computed, each as it is done: a stopped run keeps what it finished
-    job = dispatch.Job(setting, algorithm, payload, None if target is None else str(target), mode.reads, space.size)
     return dispatch.Work(job, missing, sizes, losses, space), found, kept
 
 
