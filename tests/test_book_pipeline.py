@@ -183,11 +183,14 @@ def test_a_recomputing_build_hands_each_kernel_the_store_mode_and_leaves_its_own
 
     monkeypatch.delenv(store.STORE_ENV, raising=False)
     seen = []
+    logs = []
     monkeypatch.setattr(book, "run_chapter", lambda name, parameters, output=None, progress=True, threads=None,
-                        store_mode=None: seen.append((store_mode, store.mode())) or book.ChapterRun(name, Path("x"), 0.0))
+                        store_mode=None, store_log=None: logs.append(store_log) or seen.append((store_mode, store.mode()))
+                        or book.ChapterRun(name, Path("x"), 0.0))
     monkeypatch.setattr(book, "record_times", lambda runs, scale: seen.append(scale))
-    book.run_all("smoke", chapters=("theory",), recompute=True)
-    assert seen == [("recompute", "use"), "smoke-recompute"] and store.mode() == "use"
+    book.run_all("smoke", chapters=("theory", "search_space"), recompute=True)
+    assert seen == [("recompute", "use")] * 2 + ["smoke-recompute"] and store.mode() == "use"
+    assert logs[0] is not None and logs == [logs[0]] * 2   # one log names the run, for every kernel
 
 
 def test_nbval_runs_its_kernel_with_the_thread_variables_a_chapter_kernel_gets():

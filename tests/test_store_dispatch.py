@@ -206,3 +206,26 @@ def test_a_rewriting_run_reads_back_only_the_blocks_it_wrote_itself_and_keeps_th
     payload = searches.store_payload(SETTING, "bo", {"small.csv": "md5:1"}, SPACE)
     kept = store.read_blocks(store.path_for(tmp_path / "shipped", "bo", payload), payload, 12, SPACE.size)
     assert {i: b.counts.shape[0] for i, b in kept.items()} == {0: 25, 1: 5, 2: 10}   # none of this run's lost
+
+
+def test_a_recomputing_run_computes_a_setting_asked_for_twice_once_and_stores_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "shipped_dir", lambda: tmp_path / "shipped")
+    monkeypatch.setattr(runner, "_THIS_RUN", {})
+    bench = _benchmark()
+    computed: list[int] = []
+
+    def counting(benchmark, setting, algorithm, index, size, losses, space):
+        computed.append(index)
+        return searches.run_block(benchmark, setting, algorithm, index, size, losses, space)
+
+    losses = landscapes(bench, SETTING, SETTING.trials)
+    run = Mode("recompute", tmp_path / "run.txt")
+    first = runner.stored_curves(bench, SETTING, "bo", losses, False, run, space=SPACE, compute=counting)
+    again = runner.stored_curves(bench, SETTING, "bo", losses, False, run, space=SPACE, compute=counting)
+    assert computed == [0, 1, 2] and np.array_equal(again, first)   # the run's own blocks, from memory
+    other = runner.stored_curves(bench, SETTING, "bo", losses, False, Mode("recompute", tmp_path / "other.txt"),
+                                 space=SPACE, compute=counting)
+    unnamed = runner.stored_curves(bench, SETTING, "bo", losses, False, Mode("recompute"), space=SPACE,
+                                   compute=counting)
+    assert computed == [0, 1, 2] * 3 and np.array_equal(other, first) and np.array_equal(unnamed, first)
+    assert not (tmp_path / "shipped").exists() and not (tmp_path / "run.txt").exists()

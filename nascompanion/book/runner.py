@@ -355,17 +355,20 @@ def run_all(scale: str = "paper", output_dir: Path | None = None, chapters: tupl
 
     Each chapter's seconds go to :data:`TIMES_FILE` (under ``"SCALE-recompute"`` with
     ``recompute``, which ignores the stored histories and every cached result: the store mode
-    ``recompute`` is each kernel's parameter). A chapter that fails stops the run
+    ``recompute`` is each kernel's parameter, with a log naming the run, so a kernel computes a setting asked
+    for twice once). A chapter that fails stops the run
     (:class:`ChapterFailed`); the chapters already in place stay as they were.
     """
     runs = []
-    for name in chapters:
-        output = (Path(output_dir) / f"{name}.ipynb") if output_dir else None
-        print(f"[book] executing {name} (scale={scale}{', recompute' if recompute else ''}) ...", flush=True)
-        run = run_chapter(name, {"scale": scale}, output=output, progress=False, threads=threads,
-                          store_mode="recompute" if recompute else None)
-        print(f"[book] {name}: {run.seconds:.1f} s -> {_shown(run.output)}", flush=True)
-        runs.append(run)
+    with tempfile.TemporaryDirectory() as scratch:   # under recompute the log names the run (nothing is stored)
+        log = Path(scratch) / "recompute.txt" if recompute else None
+        for name in chapters:
+            output = (Path(output_dir) / f"{name}.ipynb") if output_dir else None
+            print(f"[book] executing {name} (scale={scale}{', recompute' if recompute else ''}) ...", flush=True)
+            run = run_chapter(name, {"scale": scale}, output=output, progress=False, threads=threads,
+                              store_mode="recompute" if recompute else None, store_log=log)
+            print(f"[book] {name}: {run.seconds:.1f} s -> {_shown(run.output)}", flush=True)
+            runs.append(run)
     record_times(runs, f"{scale}-recompute" if recompute else scale)
     return runs
 

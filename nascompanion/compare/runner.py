@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Iterator
 
 import numpy as np
@@ -46,6 +47,19 @@ def _fitting(blocks: dict[int, store.Block], sizes: list[int]) -> dict[int, stor
     return {i: b for i, b in blocks.items() if i < len(sizes) and b.counts.shape[0] == sizes[i]}
 
 
+_THIS_RUN: dict[tuple[str, str], dict[int, store.Block]] = {}
+"""Blocks computed under ``recompute`` in this process by the run whose log is the key's first part, by file name:
+nothing is stored under ``recompute``, so a later call of the same run asking for the same setting (the noise
+sweep's standard point is the contest's own setting) takes them from here, not computed twice."""
+
+
+def _run_key(mode: Mode, job: dispatch.Job) -> tuple[str, str] | None:
+    """Where :data:`_THIS_RUN` keeps ``job``'s blocks: only under ``recompute`` in a run with a log."""
+    if mode.name != "recompute" or mode.log is None:
+        return None
+    return str(mode.log), store.path_for(Path(), job.algorithm, job.payload).name
+
+
 def _plan(benchmark, setting: Setting, algorithm: str, losses: TrialLosses, mode: Mode,
           space: TableSpace | None) -> tuple[dispatch.Work, dict[int, store.Block], dict[int, store.Block]]:
     """What of ``algorithm``'s history on ``setting`` is missing (its :class:`~nascompanion.compare.dispatch.Work`),
@@ -53,7 +67,8 @@ def _plan(benchmark, setting: Setting, algorithm: str, losses: TrialLosses, mode
 
     Under ``rewrite`` nothing stored before the run is read, but a file this run has already written (its log
     names it: a later chapter, or a later call, asking for the same setting) holds only this run's blocks: those
-    are used and kept, not computed twice."""
+    are used and kept, not computed twice; under ``recompute`` so are the blocks the same run computed in this
+    process (:data:`_THIS_RUN`)."""
     space = searches.space_or_default(space)
     payload = searches.store_payload(setting, algorithm, dict(benchmark.provenance.checksums), space)
     sizes = store.block_sizes(setting.trials)
@@ -64,6 +79,8 @@ def _plan(benchmark, setting: Setting, algorithm: str, losses: TrialLosses, mode
     if mode.name == "rewrite" and job.path is not None and mode.logged(job.path):
         kept = store.read_blocks(job.path, payload, setting.budget, space.size, mode=mode)
         found = _fitting(kept, sizes)
+    elif _run_key(mode, job) in _THIS_RUN:
+        found = _fitting(_THIS_RUN[_run_key(mode, job)], sizes)
     else:
         found = _found_blocks(setting, algorithm, payload, mode, space.size)
     missing = [i for i in range(len(sizes)) if i not in found]
@@ -92,6 +109,8 @@ def _complete(works: list[dispatch.Work], found: list[dict[int, store.Block]], k
     bar.close()
     for k in pending:   # a rewritten file holds only this run's blocks
         job = works[k].job
+        if _run_key(mode, job) is not None:
+            _THIS_RUN.setdefault(_run_key(mode, job), {}).update({i: found[k][i] for i in works[k].missing})
         if job.path is not None and not mode.reads:
             new = {i: found[k][i] for i in works[k].missing}
             store.write_blocks(job.path, job.payload, {**kept[k], **new}, mode=mode)
