@@ -10,6 +10,8 @@ networks of ten layers, trained as one batched model). This script times, on one
 * the same step's batched matrix products alone, on the same shapes (forward: nine hidden layers and the
   output; backward: ten weight gradients and nine back-propagated errors), which no rearrangement of the
   step's other work can remove;
+* the same products in bfloat16, which CPUs with AVX-512 BF16 or AMX units compute faster, at a precision the
+  authors' float32 recipe does not have;
 
 then counts the Adam steps of every BANANAS block with the authors' predictor in the shipped store (each fit
 trains ``epochs`` epochs of ``ceil(points / 32)`` mini-batches, a fit every ten queries) and projects the minutes
@@ -46,8 +48,9 @@ def timed(fn, repeats: int = REPEATS) -> float:
     return statistics.median(times)
 
 
-def step_seconds(generator: torch.Generator) -> tuple[float, float]:
-    """Seconds of one training step of a block's ensemble, and of its batched products alone."""
+def step_seconds(generator: torch.Generator) -> tuple[float, float, float]:
+    """Seconds of one training step of a block's ensemble, and of its batched products alone in float32 and in
+    bfloat16."""
     settings = AUTHORS_PREDICTOR
     models = TRIALS * settings.members
     encoding = SparseEncoding.of(nb201_path_encoding())
@@ -62,20 +65,28 @@ def step_seconds(generator: torch.Generator) -> tuple[float, float]:
         model.backward(rows, values, targets)
         optimiser.step()
 
-    hidden = settings.hidden
-    activation = torch.rand(models, hidden, BATCH, generator=generator)
-    delta = torch.rand(models, hidden, BATCH, generator=generator)
-    out_delta = torch.rand(models, 1, BATCH, generator=generator)
-    square = model.weights[1]
-    last = model.weights[-1]
-    buffers = (torch.empty(models, hidden, BATCH), torch.empty(models, hidden, hidden),
-               torch.empty(models, 1, BATCH), torch.empty(models, 1, hidden))
+    return timed(step), products_seconds(model, generator, torch.float32), products_seconds(model, generator,
+                                                                                           torch.bfloat16)
+
+
+def products_seconds(model: Ensemble, generator: torch.Generator, dtype: torch.dtype) -> float:
+    """Seconds of one step's batched products alone, on the same shapes, in ``dtype``."""
+    settings, models, hidden = AUTHORS_PREDICTOR, model.models, AUTHORS_PREDICTOR.hidden
+
+    def rand(*shape: int) -> torch.Tensor:
+        return torch.rand(*shape, generator=generator).to(dtype)
+
+    activation, delta, out_delta = rand(models, hidden, BATCH), rand(models, hidden, BATCH), rand(models, 1, BATCH)
+    square, last = model.weights[1].to(dtype), model.weights[-1].to(dtype)
+    bias, last_bias = model.biases[1].to(dtype), model.biases[-1].to(dtype)
+    buffers = (torch.empty(models, hidden, BATCH, dtype=dtype), torch.empty(models, hidden, hidden, dtype=dtype),
+               torch.empty(models, 1, BATCH, dtype=dtype), torch.empty(models, 1, hidden, dtype=dtype))
 
     def products() -> None:
         forward, gradient, out, out_gradient = buffers
         for _ in range(settings.layers - 1):                       # forward, hidden layers
-            torch.baddbmm(model.biases[1], square, activation, out=forward)
-        torch.baddbmm(model.biases[-1], last, activation, out=out)   # forward, output
+            torch.baddbmm(bias, square, activation, out=forward)
+        torch.baddbmm(last_bias, last, activation, out=out)   # forward, output
         torch.bmm(out_delta, activation.transpose(1, 2), out=out_gradient)
         torch.bmm(last.transpose(1, 2), out_delta, out=forward)
         for _ in range(settings.layers - 1):                       # backward: weight gradient, then the error below
@@ -83,7 +94,7 @@ def step_seconds(generator: torch.Generator) -> tuple[float, float]:
         for _ in range(settings.layers - 1):
             torch.bmm(square.transpose(1, 2), delta, out=forward)
 
-    return timed(step), timed(products)
+    return timed(products)
 
 
 def stored_steps() -> tuple[list[tuple[int, int]], int]:
@@ -109,15 +120,17 @@ def main() -> None:
     cores = parser.parse_args().cores
     torch.set_num_threads(1)
     torch.set_flush_denormal(True)
-    step, products = step_seconds(torch.Generator().manual_seed(0))
+    step, products, bf16 = step_seconds(torch.Generator().manual_seed(0))
     networks = TRIALS * AUTHORS_PREDICTOR.members
     print(f"one step of {networks} networks, mini-batch {BATCH}, one thread: {1e3 * step:.2f} ms; "
-          f"its batched products alone {1e3 * products:.2f} ms ({100 * products / step:.0f} %)")
+          f"its batched products alone {1e3 * products:.2f} ms ({100 * products / step:.0f} %); "
+          f"the same products in bfloat16 {1e3 * bf16:.2f} ms ({products / bf16:.2f}x the float32 rate)")
     blocks, other = stored_steps()
     weighted = sum(n / networks * s for n, s in blocks)   # steps, counted in 125-network steps
     print(f"the store's BANANAS blocks with the authors' predictor: {len(blocks)}, {sum(s for _, s in blocks):,} "
           f"Adam steps ({weighted:,.0f} in steps of {networks} networks); {other} more with the book's small one")
-    for label, seconds in (("whole steps", step), ("products alone (floor)", products)):
+    for label, seconds in (("whole steps", step), ("products alone (floor)", products),
+                           ("products alone in bfloat16 (not the recipe's float32)", bf16)):
         minutes = weighted * seconds / 60
         print(f"  {label}: {minutes:.0f} min on one core, {minutes / cores:.0f} min on {cores} cores")
 
