@@ -10,13 +10,17 @@ networks of ten layers, trained as one batched model). This script times, on one
 * the same step's batched matrix products alone, on the same shapes (forward: nine hidden layers and the
   output; backward: ten weight gradients and nine back-propagated errors), which no rearrangement of the
   step's other work can remove;
+* the step's Adam update alone (every parameter, its gradient and both moments read and written each step,
+  as the recipe's optimiser does);
 * the same products in bfloat16, which CPUs with AVX-512 BF16 or AMX units compute faster, at a precision the
   authors' float32 recipe does not have;
 
 then counts the Adam steps of every BANANAS block with the authors' predictor in the shipped store (each fit
 trains ``epochs`` epochs of ``ceil(points / 32)`` mini-batches, a fit every ten queries) and projects the minutes
-of all of them on ``--cores`` cores, by the whole step and by the products alone (scaled by each block's
-networks). The second figure is a floor for a CPU implementation built on torch's batched products.
+of all of them on ``--cores`` cores (scaled by each block's networks): by the whole step, by the products alone,
+by the products and the Adam update together, and by the products in bfloat16. The third figure is a floor for a
+CPU implementation of the recipe built on torch's kernels: a step cannot do less than its products and its
+update, however the rest of it is fused.
 """
 
 from __future__ import annotations
@@ -48,9 +52,9 @@ def timed(fn, repeats: int = REPEATS) -> float:
     return statistics.median(times)
 
 
-def step_seconds(generator: torch.Generator) -> tuple[float, float, float]:
-    """Seconds of one training step of a block's ensemble, and of its batched products alone in float32 and in
-    bfloat16."""
+def step_seconds(generator: torch.Generator) -> tuple[float, float, float, float]:
+    """Seconds of one training step of a block's ensemble, of its Adam update alone, and of its batched products
+    alone in float32 and in bfloat16."""
     settings = AUTHORS_PREDICTOR
     models = TRIALS * settings.members
     encoding = SparseEncoding.of(nb201_path_encoding())
@@ -65,8 +69,9 @@ def step_seconds(generator: torch.Generator) -> tuple[float, float, float]:
         model.backward(rows, values, targets)
         optimiser.step()
 
-    return timed(step), products_seconds(model, generator, torch.float32), products_seconds(model, generator,
-                                                                                           torch.bfloat16)
+    model.backward(rows, values, targets)
+    return (timed(step), timed(optimiser.step), products_seconds(model, generator, torch.float32),
+            products_seconds(model, generator, torch.bfloat16))
 
 
 def products_seconds(model: Ensemble, generator: torch.Generator, dtype: torch.dtype) -> float:
@@ -120,16 +125,18 @@ def main() -> None:
     cores = parser.parse_args().cores
     torch.set_num_threads(1)
     torch.set_flush_denormal(True)
-    step, products, bf16 = step_seconds(torch.Generator().manual_seed(0))
+    step, adam, products, bf16 = step_seconds(torch.Generator().manual_seed(0))
     networks = TRIALS * AUTHORS_PREDICTOR.members
     print(f"one step of {networks} networks, mini-batch {BATCH}, one thread: {1e3 * step:.2f} ms; "
           f"its batched products alone {1e3 * products:.2f} ms ({100 * products / step:.0f} %); "
+          f"its Adam update alone {1e3 * adam:.2f} ms ({100 * adam / step:.0f} %); "
           f"the same products in bfloat16 {1e3 * bf16:.2f} ms ({products / bf16:.2f}x the float32 rate)")
     blocks, other = stored_steps()
     weighted = sum(n / networks * s for n, s in blocks)   # steps, counted in 125-network steps
     print(f"the store's BANANAS blocks with the authors' predictor: {len(blocks)}, {sum(s for _, s in blocks):,} "
           f"Adam steps ({weighted:,.0f} in steps of {networks} networks); {other} more with the book's small one")
-    for label, seconds in (("whole steps", step), ("products alone (floor)", products),
+    for label, seconds in (("whole steps", step), ("products alone", products),
+                           ("products and Adam update alone (floor)", products + adam),
                            ("products alone in bfloat16 (not the recipe's float32)", bf16)):
         minutes = weighted * seconds / 60
         print(f"  {label}: {minutes:.0f} min on one core, {minutes / cores:.0f} min on {cores} cores")
