@@ -24,10 +24,12 @@ Examples
 
 from __future__ import annotations
 
+import io
 import math
 import re
-import struct
 from dataclasses import dataclass, field
+
+from PIL import Image
 
 from nascompanion.book.readability import WORDS_PER_LINE
 
@@ -206,17 +208,14 @@ class FigureSize:
         return self.smallest_pt < READABLE_PT - 0.05
 
 
-def _png_chunks(data: bytes):
-    """The ``(kind, body)`` chunks of a PNG before its first image data chunk (none for another file)."""
-    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return
-    position = 8
-    while position + 8 <= len(data):
-        length, kind = struct.unpack(">I4s", data[position:position + 8])
-        if kind == b"IDAT":
-            return
-        yield kind, data[position + 8:position + 8 + length]
-        position += 12 + length
+def _png_info(data: bytes) -> dict:
+    """The metadata Pillow reads from a PNG's chunks before its image data (empty for another file or a damaged
+    one)."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return dict(image.info) if image.format == "PNG" else {}
+    except (OSError, ValueError, SyntaxError):   # Pillow's UnidentifiedImageError is an OSError
+        return {}
 
 
 def png_smallest_pt(data: bytes) -> float:
@@ -224,23 +223,16 @@ def png_smallest_pt(data: bytes) -> float:
 
     Examples
     --------
-    >>> import zlib
-    >>> def chunk(kind, body):
-    ...     return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-    >>> text = SMALLEST_FONT_KEY.encode("latin-1") + b"\\x00" + b"9.50"
-    >>> png_smallest_pt(b"\\x89PNG\\r\\n\\x1a\\n" + chunk(b"IHDR", bytes(13)) + chunk(b"tEXt", text))
-    9.5
-    >>> png_smallest_pt(b"not a png")
-    nan
+    >>> from PIL import PngImagePlugin
+    >>> text = PngImagePlugin.PngInfo(); text.add_text(SMALLEST_FONT_KEY, "9.50")
+    >>> png = io.BytesIO(); Image.new("L", (2, 2)).save(png, "PNG", pnginfo=text)
+    >>> png_smallest_pt(png.getvalue()), png_smallest_pt(b"not a png")
+    (9.5, nan)
     """
-    key = SMALLEST_FONT_KEY.encode("latin-1") + b"\x00"
-    for kind, body in _png_chunks(data):
-        if kind == b"tEXt" and body.startswith(key):
-            try:
-                return float(body[len(key):].decode("latin-1"))
-            except ValueError:
-                return float("nan")
-    return float("nan")
+    try:
+        return float(_png_info(data).get(SMALLEST_FONT_KEY, "nan"))
+    except ValueError:
+        return float("nan")
 
 
 def png_dpi(data: bytes) -> float:
@@ -248,20 +240,12 @@ def png_dpi(data: bytes) -> float:
 
     Examples
     --------
-    >>> import zlib
-    >>> def chunk(kind, body):
-    ...     return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-    >>> png = b"\\x89PNG\\r\\n\\x1a\\n" + chunk(b"IHDR", bytes(13)) + chunk(b"pHYs", struct.pack(">IIB", 5669, 5669, 1))
-    >>> round(png_dpi(png), 1)
-    144.0
-    >>> png_dpi(b"not a png")
-    nan
+    >>> png = io.BytesIO(); Image.new("L", (2, 2)).save(png, "PNG", dpi=(144, 144))
+    >>> round(png_dpi(png.getvalue()), 1), png_dpi(b"not a png")
+    (144.0, nan)
     """
-    for kind, body in _png_chunks(data):
-        if kind == b"pHYs" and len(body) >= 9:
-            x_per_unit, _, unit = struct.unpack(">IIB", body[:9])
-            return x_per_unit * 0.0254 if unit == 1 else float("nan")
-    return float("nan")
+    dpi = _png_info(data).get("dpi")
+    return float(dpi[0]) if dpi else float("nan")
 
 
 @dataclass(frozen=True)
