@@ -22,7 +22,7 @@ from nascompanion.compare.experiment import ALGORITHMS, block_stream, landscapes
 from nascompanion.objectives import TrialLosses, loss, noise_scale, versions, views
 from nascompanion.results import keys
 from nascompanion.search import candidates, history, lockstep_best_first, predictor, query_log, registry
-from nascompanion.spaces import graph_nas, nb201, nb201_space, table
+from nascompanion.spaces import graph_nas, named, nb201, nb201_space, table
 from nascompanion.spaces.table import TableSpace
 
 CACHE_VERSION = 2
@@ -95,11 +95,6 @@ def code_digest(algorithm: str) -> str:
     return keys.code_digest([*modules, experiment, contenders, *runner], length=16)
 
 
-STORED_SPACES = {"nb201": nb201_space, "nas-bench-graph-full": lambda: graph_nas.graph_space("full"),
-                 "nas-bench-graph-proteins": lambda: graph_nas.graph_space("proteins")}
-"""Every space a stored history may name, by name, and how to build it."""
-
-
 def _space_field(space: TableSpace | None) -> dict:
     """The space a payload names: nothing for NAS-Bench-201 (every stored payload is on it), else its name."""
     return {} if space is None or space.name == "nb201" else {"space": space.name}
@@ -121,7 +116,7 @@ def store_payload(setting: Setting, algorithm: str, checksums: dict, space: Tabl
 
 def stored_space(payload: dict) -> TableSpace:
     """The space a stored ``payload``'s histories were searched in: NAS-Bench-201's, or one of
-    NAS-Bench-Graph's (:data:`STORED_SPACES`).
+    NAS-Bench-Graph's (:func:`~nascompanion.spaces.named.space_named`).
 
     Raises
     ------
@@ -140,9 +135,9 @@ def stored_space(payload: dict) -> TableSpace:
     ValueError: stored histories on space 'graph'; allowed: nb201, nas-bench-graph-full, nas-bench-graph-proteins
     """
     name = payload.get("space", "nb201")
-    if name not in STORED_SPACES:
-        raise ValueError(f"stored histories on space {name!r}; allowed: {', '.join(STORED_SPACES)}")
-    return STORED_SPACES[name]()
+    if name not in named.BUILDERS:
+        raise ValueError(f"stored histories on space {name!r}; allowed: {', '.join(named.BUILDERS)}")
+    return named.space_named(name)
 
 
 def setting_of(payload: dict, trials: int) -> Setting:

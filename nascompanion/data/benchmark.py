@@ -13,8 +13,8 @@ import numpy as np
 from nascompanion.data import restricted_pickle
 from nascompanion.data.graph_datasets import DATASETS as GRAPH_DATASETS, space_of
 from nascompanion.spaces import nb201
-from nascompanion.spaces.graph_nas import SPACE_SIZES, graph_space
-from nascompanion.spaces.table import nb201_space
+from nascompanion.spaces.graph_nas import SPACE_SIZES
+from nascompanion.spaces.named import space_named
 
 DATASETS: tuple[str, ...] = ("cifar10-valid", "cifar10", "cifar100", "ImageNet16-120")
 """NAS-Bench-201's four training set-ups, under its own names."""
@@ -211,9 +211,7 @@ class Benchmark:
     def space(self, dataset: str):
         """The :class:`~nascompanion.spaces.table.TableSpace` whose nodes are the rows of ``dataset``."""
         name = self.space_name(dataset)
-        if name == "nb201":
-            return nb201_space()
-        return graph_space(name)
+        return space_named(name if name == "nb201" else f"nas-bench-graph-{name}")
 
     def size(self, dataset: str) -> int:
         """Number of architectures (rows) of ``dataset``."""
