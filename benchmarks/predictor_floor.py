@@ -30,10 +30,9 @@ import math
 import statistics
 import time
 
-import numpy as np
 import torch
 
-from nascompanion.compare import store
+from nascompanion.compare import replay
 from nascompanion.search.bananas import nb201_path_encoding
 from nascompanion.search.predictor import AUTHORS_PREDICTOR, Ensemble, SparseEncoding
 
@@ -106,16 +105,16 @@ def stored_steps() -> tuple[list[tuple[int, int]], int]:
     """``(networks, Adam steps)`` of every BANANAS block in the shipped store with the authors' predictor, and
     how many blocks use another (the book's own small predictor, three layers trained on the full batch)."""
     found, other = [], 0
-    for path in sorted(store.shipped_dir().glob("bananas-*.npz")):
-        with np.load(path, allow_pickle=False) as arrays:
-            setting = store._stored_payload(path, {name: arrays[name] for name in arrays.files})["setting"]
-            sizes = [arrays[name].shape[0] for name in arrays.files if name.startswith("counts_")]
+    for block in replay.stored_blocks():
+        setting = block.payload["setting"]
+        if block.algorithm != "bananas":
+            continue
         if setting["bananas_predictor"] != "authors":
-            other += len(sizes)
+            other += 1
             continue
         epochs, budget = setting["bananas_epochs"], setting["budget"]
         steps = sum(epochs * math.ceil(points / BATCH) for points in range(10, budget, 10))
-        found += [(size * AUTHORS_PREDICTOR.members, steps) for size in sizes]
+        found.append((block.size * AUTHORS_PREDICTOR.members, steps))
     return found, other
 
 
