@@ -1,12 +1,14 @@
 """How fast can the store's BANANAS blocks be computed on this machine's cores with torch's kernels?
 
-Run: ``python benchmarks/predictor_floor.py [--cores N]`` (one thread per process, as the store's workers run).
+Run: ``python benchmarks/predictor_floor.py [--cores N] [--trials T]`` (one thread per process, as the store's
+workers run; ``--trials`` sets how many trials' networks one step trains: a block's 25 by default, fewer to see
+whether a step whose parameters and optimiser state fit in a core's cache runs faster per network).
 
 A BANANAS block spends almost all of its time in Adam steps of its predictor ensemble (every trial's five
 networks of ten layers, trained as one batched model). This script times, on one thread:
 
-* one whole training step of a 25-trial block's 125 networks on a mini-batch of 32 (the package's hand-written
-  forward and backward, then the fused Adam update);
+* one whole training step of a 25-trial block's 125 networks (or ``--trials``' networks) on a mini-batch of
+  32 (the package's hand-written forward and backward, then the fused Adam update);
 * the same step's batched matrix products alone, on the same shapes (forward: nine hidden layers and the
   output; backward: ten weight gradients and nine back-propagated errors), which no rearrangement of the
   step's other work can remove;
@@ -36,7 +38,7 @@ from nascompanion.compare import replay
 from nascompanion.search.bananas import nb201_path_encoding
 from nascompanion.search.predictor import AUTHORS_PREDICTOR, Ensemble, SparseEncoding
 
-TRIALS, BATCH, REPEATS = 25, 32, 200
+BATCH, REPEATS = 32, 200
 
 
 def timed(fn, repeats: int = REPEATS) -> float:
@@ -51,11 +53,11 @@ def timed(fn, repeats: int = REPEATS) -> float:
     return statistics.median(times)
 
 
-def step_seconds(generator: torch.Generator) -> tuple[float, float, float, float]:
-    """Seconds of one training step of a block's ensemble, of its Adam update alone, and of its batched products
-    alone in float32 and in bfloat16."""
+def step_seconds(generator: torch.Generator, trials: int) -> tuple[float, float, float, float]:
+    """Seconds of one training step of ``trials`` trials' ensembles, of its Adam update alone, and of its batched
+    products alone in float32 and in bfloat16."""
     settings = AUTHORS_PREDICTOR
-    models = TRIALS * settings.members
+    models = trials * settings.members
     encoding = SparseEncoding.of(nb201_path_encoding())
     model = Ensemble(models, encoding, settings, generator)
     archs = torch.randint(0, encoding.indices.shape[0], (models, BATCH), generator=generator)
@@ -121,17 +123,20 @@ def stored_steps() -> tuple[list[tuple[int, int]], int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cores", type=int, default=2, help="cores the blocks are spread over (default 2)")
-    cores = parser.parse_args().cores
+    parser.add_argument("--trials", type=int, default=25,
+                        help="trials whose networks one step trains (default 25, a stored block's)")
+    arguments = parser.parse_args()
+    cores = arguments.cores
     torch.set_num_threads(1)
     torch.set_flush_denormal(True)
-    step, adam, products, bf16 = step_seconds(torch.Generator().manual_seed(0))
-    networks = TRIALS * AUTHORS_PREDICTOR.members
+    step, adam, products, bf16 = step_seconds(torch.Generator().manual_seed(0), arguments.trials)
+    networks = arguments.trials * AUTHORS_PREDICTOR.members
     print(f"one step of {networks} networks, mini-batch {BATCH}, one thread: {1e3 * step:.2f} ms; "
           f"its batched products alone {1e3 * products:.2f} ms ({100 * products / step:.0f} %); "
           f"its Adam update alone {1e3 * adam:.2f} ms ({100 * adam / step:.0f} %); "
           f"the same products in bfloat16 {1e3 * bf16:.2f} ms ({products / bf16:.2f}x the float32 rate)")
     blocks, other = stored_steps()
-    weighted = sum(n / networks * s for n, s in blocks)   # steps, counted in 125-network steps
+    weighted = sum(n / networks * s for n, s in blocks)   # steps, counted in steps of this many networks
     print(f"the store's BANANAS blocks with the authors' predictor: {len(blocks)}, {sum(s for _, s in blocks):,} "
           f"Adam steps ({weighted:,.0f} in steps of {networks} networks); {other} more with the book's small one")
     for label, seconds in (("whole steps", step), ("products alone", products),
