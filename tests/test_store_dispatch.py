@@ -180,15 +180,19 @@ def test_comparing_several_settings_computes_their_missing_blocks_together_and_g
     assert len(submitted) == 1 and np.array_equal(again[1]["bo"], alone[1]["bo"])   # stored: nothing to compute
 
 
+def _counting(computed: list[int]):
+    """A block computation as the comparison's, appending each block's index to ``computed``."""
+    def counting(benchmark, setting, algorithm, index, size, losses, space):
+        computed.append(index)
+        return searches.run_block(benchmark, setting, algorithm, index, size, losses, space)
+    return counting
+
+
 def test_a_rewriting_run_reads_back_only_the_blocks_it_wrote_itself_and_keeps_them(tmp_path, monkeypatch):
     monkeypatch.setattr(store, "shipped_dir", lambda: tmp_path / "shipped")
     bench = _benchmark()
     computed: list[int] = []
-
-    def counting(benchmark, setting, algorithm, index, size, losses, space):
-        computed.append(index)
-        return searches.run_block(benchmark, setting, algorithm, index, size, losses, space)
-
+    counting = _counting(computed)
     losses = landscapes(bench, SETTING, SETTING.trials)
     runner.stored_curves(bench, SETTING, "bo", losses, False, Mode("update"), space=SPACE, compute=counting)
     assert computed == [0, 1, 2]   # an earlier run's file
@@ -213,11 +217,7 @@ def test_a_recomputing_run_computes_a_setting_asked_for_twice_once_and_stores_no
     monkeypatch.setattr(runner, "_THIS_RUN", {})
     bench = _benchmark()
     computed: list[int] = []
-
-    def counting(benchmark, setting, algorithm, index, size, losses, space):
-        computed.append(index)
-        return searches.run_block(benchmark, setting, algorithm, index, size, losses, space)
-
+    counting = _counting(computed)
     losses = landscapes(bench, SETTING, SETTING.trials)
     run = Mode("recompute", tmp_path / "run.txt")
     first = runner.stored_curves(bench, SETTING, "bo", losses, False, run, space=SPACE, compute=counting)
