@@ -77,7 +77,8 @@ def step_seconds(generator: torch.Generator, trials: int) -> tuple[float, float,
 
 def products_seconds(model: Ensemble, generator: torch.Generator, dtype: torch.dtype) -> float:
     """Seconds of one step's batched products alone, on the same shapes, in ``dtype``."""
-    settings, models, hidden = AUTHORS_PREDICTOR, model.models, AUTHORS_PREDICTOR.hidden
+    settings, models = AUTHORS_PREDICTOR, model.models
+    hidden = settings.hidden
 
     def rand(*shape: int) -> torch.Tensor:
         return torch.rand(*shape, generator=generator).to(dtype)
@@ -108,9 +109,9 @@ def stored_steps() -> tuple[list[tuple[int, int]], int]:
     how many blocks use another (the book's own small predictor, three layers trained on the full batch)."""
     found, other = [], 0
     for block in replay.stored_blocks():
-        setting = block.payload["setting"]
         if block.algorithm != "bananas":
             continue
+        setting = block.payload["setting"]
         if setting["bananas_predictor"] != "authors":
             other += 1
             continue

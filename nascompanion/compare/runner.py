@@ -76,11 +76,12 @@ def _plan(benchmark, setting: Setting, algorithm: str, losses: TrialLosses, mode
     # the blocks are written where they are computed, each as it is done: a stopped run keeps what it finished
     job = dispatch.Job(setting, algorithm, payload, None if target is None else str(target), mode.reads, space.size)
     kept: dict[int, store.Block] = {}
+    this_run = _run_key(mode, job)
     if mode.name == "rewrite" and job.path is not None and mode.logged(job.path):
         kept = store.read_blocks(job.path, payload, setting.budget, space.size, mode=mode)
         found = _fitting(kept, sizes)
-    elif _run_key(mode, job) in _THIS_RUN:
-        found = _fitting(_THIS_RUN[_run_key(mode, job)], sizes)
+    elif this_run in _THIS_RUN:
+        found = _fitting(_THIS_RUN[this_run], sizes)
     else:
         found = _found_blocks(setting, algorithm, payload, mode, space.size)
     missing = [i for i in range(len(sizes)) if i not in found]
@@ -108,11 +109,11 @@ def _complete(works: list[dispatch.Work], found: list[dict[int, store.Block]], k
         bar.update()
     bar.close()
     for k in pending:   # a rewritten file holds only this run's blocks
-        job = works[k].job
-        if _run_key(mode, job) is not None:
-            _THIS_RUN.setdefault(_run_key(mode, job), {}).update({i: found[k][i] for i in works[k].missing})
+        job, this_run = works[k].job, _run_key(mode, works[k].job)
+        new = {i: found[k][i] for i in works[k].missing}
+        if this_run is not None:
+            _THIS_RUN.setdefault(this_run, {}).update(new)
         if job.path is not None and not mode.reads:
-            new = {i: found[k][i] for i in works[k].missing}
             store.write_blocks(job.path, job.payload, {**kept[k], **new}, mode=mode)
 
 
